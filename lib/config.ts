@@ -1,0 +1,153 @@
+/**
+ * Model and training configuration, validated in one place. Every entry point (CLI flags, a notebook's
+ * parameters cell, `train`, `sample`) goes through these checks, so a bad value fails early with a message
+ * that names the parameter, its value and what is allowed.
+ *
+ * @module
+ */
+
+/** The architecture of a GPT. Names follow the lesson and `microgpt.py`. */
+export interface GPTConfig {
+  /** Number of distinct tokens, BOS included (27 for the names corpus). */
+  vocab_size: number;
+  /** Width of every embedding and hidden vector. */
+  n_embd: number;
+  /** Attention heads per layer; must divide `n_embd`. */
+  n_head: number;
+  /** Number of transformer blocks. */
+  n_layer: number;
+  /** Context window: the most positions the model sees. */
+  block_size: number;
+}
+
+/** The reference architecture: 4,192 parameters with a 27-token vocabulary. */
+export const DEFAULT_CONFIG: Readonly<GPTConfig> = Object.freeze({
+  vocab_size: 27,
+  n_embd: 16,
+  n_head: 4,
+  n_layer: 1,
+  block_size: 16,
+});
+
+/** Training hyper-parameters. */
+export interface TrainConfig {
+  /** Number of optimisation steps (≥ 1). */
+  num_steps: number;
+  /** Peak learning rate; decays linearly to 0 (> 0). */
+  learning_rate: number;
+  /** Adam's momentum decay, in [0, 1). */
+  beta1: number;
+  /** Adam's variance decay, in [0, 1). */
+  beta2: number;
+  /** Adam's epsilon (> 0). */
+  eps_adam: number;
+  /** Documents per step (≥ 1; 1 = the reference). */
+  batch_size: number;
+}
+
+/** The reference training run. */
+export const DEFAULT_TRAIN: Readonly<TrainConfig> = Object.freeze({
+  num_steps: 1000,
+  learning_rate: 0.01,
+  beta1: 0.85,
+  beta2: 0.99,
+  eps_adam: 1e-8,
+  batch_size: 1,
+});
+
+function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name} must be a number, got ${typeof value} (${String(value)})`);
+  }
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  return value;
+}
+
+function finiteNumber(name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name} must be a number, got ${typeof value} (${String(value)})`);
+  }
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
+  return value;
+}
+
+/**
+ * Fill in defaults and check a model configuration.
+ *
+ * @example
+ * ```ts
+ * import { gptConfig } from "./config.ts";
+ * const config = gptConfig({ n_embd: 32 });
+ * console.assert(config.n_head === 4 && config.n_embd === 32);
+ * ```
+ * @throws {RangeError} a size is not a whole number ≥ 1, or `n_embd % n_head !== 0`.
+ * @throws {TypeError} a size is not a number.
+ */
+export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
+  const c = { ...DEFAULT_CONFIG, ...partial };
+  for (const key of ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const) {
+    positiveInt(key, c[key]);
+  }
+  if (c.vocab_size < 2) {
+    throw new RangeError(`vocab_size must be ≥ 2 (BOS and one character), got ${c.vocab_size}`);
+  }
+  if (c.n_embd % c.n_head !== 0) {
+    throw new RangeError(
+      `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head}); try n_head in ${
+        divisors(c.n_embd).join(", ")
+      }`,
+    );
+  }
+  return c;
+}
+
+/**
+ * Fill in defaults and check training hyper-parameters.
+ *
+ * @example
+ * ```ts
+ * import { trainConfig } from "./config.ts";
+ * console.assert(trainConfig({ num_steps: 50 }).learning_rate === 0.01);
+ * ```
+ * @throws {RangeError} a value is out of range (steps < 1, lr ≤ 0, β outside [0, 1), …).
+ */
+export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  const c = { ...DEFAULT_TRAIN, ...partial };
+  positiveInt("num_steps", c.num_steps);
+  positiveInt("batch_size", c.batch_size);
+  if (finiteNumber("learning_rate", c.learning_rate) <= 0) {
+    throw new RangeError(`learning_rate must be > 0, got ${c.learning_rate}`);
+  }
+  for (const key of ["beta1", "beta2"] as const) {
+    const b = finiteNumber(key, c[key]);
+    if (b < 0 || b >= 1) throw new RangeError(`${key} must be in [0, 1), got ${b}`);
+  }
+  if (finiteNumber("eps_adam", c.eps_adam) <= 0) {
+    throw new RangeError(`eps_adam must be > 0, got ${c.eps_adam}`);
+  }
+  return c;
+}
+
+/**
+ * Check a sampling temperature: a finite number > 0. (T → 0 approaches greedy decoding; use `greedy` for that.)
+ *
+ * @example
+ * ```ts
+ * import { checkTemperature } from "./config.ts";
+ * console.assert(checkTemperature(0.5) === 0.5);
+ * ```
+ * @throws {RangeError} temperature ≤ 0 or not finite.
+ */
+export function checkTemperature(temperature: unknown): number {
+  const t = finiteNumber("temperature", temperature);
+  if (t <= 0) throw new RangeError(`temperature must be > 0 (e.g. 0.5), got ${t}`);
+  return t;
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
