@@ -3,6 +3,8 @@ import { inspectAttention, type TokenizerLike } from "./inspect.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
 import { Random } from "./random.ts";
+import { createScalarModel } from "./gpt.ts";
+import { Tokenizer } from "./tokenizer.ts";
 
 // A 5-letter alphabet "abcde" + BOS (id 5).
 const tokenizer: TokenizerLike = {
@@ -173,4 +175,22 @@ Deno.test("bad input: non-string text → TypeError, wrong shapes → RangeError
     (e) => e instanceof RangeError && /layer1\.attn_wk/.test(e.message),
   );
   assert.throws(() => inspectAttention(model(sd), { tokenizer, text: "abz" }), RangeError);
+});
+
+Deno.test("with scaling and mask on, the logits equal the scalar engine's own forward (to 1e-12)", () => {
+  const tok = Tokenizer.fromDocs(["abcdefghijklmnopqrstuvwxyz"]);
+  const scalar = createScalarModel({
+    config: { vocab_size: tok.vocab_size, n_layer: 2 },
+    rng: new Random(42),
+  });
+  // Perturb the init so attention is not near-uniform.
+  const sd = scalar.stateDict();
+  for (const m of Object.values(sd)) for (const row of m) row.forEach((x, i) => (row[i] = x * 8));
+  scalar.loadStateDict(sd);
+  const trace = inspectAttention(scalar, { tokenizer: tok, text: "olivia" });
+  const next = scalar.begin();
+  trace.tokens.forEach((t, pos) => {
+    const logits = next(t);
+    logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
+  });
 });
