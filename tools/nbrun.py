@@ -1,0 +1,329 @@
+"""Headless notebook runner for the Deno kernel (used by `deno task notebooks`).
+
+Runs with the project's .venv python (nbclient, nbformat). What it adds to a stock nbclient run:
+
+* Drains IOPub after the kernel reports idle until no message arrived for --drain-quiet seconds (0.1 s):
+  the Deno kernel reports `idle` before its last outputs are sent, and a stock client drops them.
+* Fails on any error output (also one that arrives late), with the cell number and the error text.
+* A timeout per cell (--timeout, seconds) and the wall time of every notebook.
+* Exercises: --mode solution|wrong with --solutions tests/solutions/<stem>.json substitutes the source of every
+  cell tagged `exercise` (metadata.exercise = id) and checks the self-check cell that follows it: with the
+  solutions each prints a "✓" and no "✗"; with the wrong answers a "✗" and no "✓". Cells after the last
+  self-check are not run in these modes.
+* Per-cell expectations for platform fixtures: metadata.nbrun.expect = {"stdout_lines": n, "display_data": n,
+  "execute_result": n}; --repeat N runs all cells N times in one kernel and checks them every time.
+
+Usage:
+  python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
+  python tools/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?}]
+Exit status: 0 when every run passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async
+from traitlets import Float
+
+KERNEL_NAME = "microgpt-deno"
+PASS_MARK = "✓"
+FAIL_MARK = "✗"
+
+
+class DrainingClient(NotebookClient):
+    """NotebookClient that keeps reading a cell's IOPub messages after `idle` until the channel is quiet."""
+
+    drain_quiet = Float(0.1, help="Seconds without any IOPub message that end a cell after idle.").tag(
+        config=True
+    )
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):  # noqa: D401 (nbclient API)
+        assert self.kc is not None
+        idle = False
+        while True:
+            try:
+                msg = await ensure_async(
+                    self.kc.iopub_channel.get_msg(timeout=self.drain_quiet if idle else None)
+                )
+            except Empty:
+                if idle:
+                    return
+                continue
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)
+            except CellExecutionComplete:
+                if self.drain_quiet <= 0:
+                    return
+                idle = True
+
+
+class StockClient(NotebookClient):
+    """Plain nbclient behaviour (stops at idle); only for measuring the race with --no-drain."""
+
+
+def cell_text(cell) -> str:
+    """Everything a learner would read in a cell's output: streams and text/plain of displays."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") in ("display_data", "execute_result"):
+            data = out.get("data", {})
+            parts.append(str(data.get("text/plain", "")))
+        elif out.get("output_type") == "error":
+            parts.append(f"{out.get('ename')}: {out.get('evalue')}")
+    return "".join(parts)
+
+
+def error_text(out) -> str:
+    tb = "\n".join(out.get("traceback") or [])
+    head = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"
+    return head if not tb or head in tb else f"{head}\n{tb}"
+
+
+def count_outputs(cell) -> dict:
+    counts = {"stdout_lines": 0, "stderr_lines": 0, "display_data": 0, "execute_result": 0, "error": 0}
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream":
+            lines = out.get("text", "").count("\n")
+            counts["stdout_lines" if out.get("name") == "stdout" else "stderr_lines"] += lines
+        elif kind in counts:
+            counts[kind] += 1
+    return counts
+
+
+def code_cells_after(cells, index):
+    for j in range(index + 1, len(cells)):
+        if cells[j].cell_type == "code":
+            return j
+    return None
+
+
+def prepare(nb, mode: str, solutions_path: str | None):
+    """Substitutes exercise cells; returns (self-check cell indices {index: id}, last index to run, problems)."""
+    problems: list[str] = []
+    checks: dict[int, str] = {}
+    if mode == "plain":
+        return checks, len(nb.cells) - 1, problems
+    if not solutions_path:
+        return checks, -1, [f"--mode {mode} needs --solutions"]
+    solutions = json.loads(Path(solutions_path).read_text(encoding="utf-8"))
+    seen = set()
+    for i, cell in enumerate(nb.cells):
+        ex = cell.get("metadata", {}).get("exercise")
+        if cell.cell_type != "code" or ex is None:
+            continue
+        if "exercise" not in cell.get("metadata", {}).get("tags", []):
+            problems.append(f"cell {i + 1}: metadata.exercise = {ex!r} but the cell is not tagged 'exercise'")
+        if ex not in solutions:
+            problems.append(f"cell {i + 1}: exercise {ex!r} has no entry in {solutions_path}")
+            continue
+        entry = solutions[ex]
+        if mode not in entry or not isinstance(entry[mode], str):
+            problems.append(f"{solutions_path}: exercise {ex!r} has no string '{mode}'")
+            continue
+        cell.source = entry[mode]
+        seen.add(ex)
+        j = code_cells_after(nb.cells, i)
+        if j is None:
+            problems.append(f"cell {i + 1}: exercise {ex!r} has no self-check code cell after it")
+        else:
+            checks[j] = ex
+    for ex in solutions:
+        if ex not in seen and not any(p for p in problems if repr(ex) in p):
+            problems.append(f"{solutions_path}: exercise {ex!r} is not in the notebook")
+    last = max(checks) if checks else -1
+    if not checks and not problems:
+        problems.append("no exercise cells found")
+    return checks, last, problems
+
+
+async def run_one(job: dict, opts) -> dict:
+    path = Path(job["notebook"])
+    mode = job.get("mode", "plain")
+    label = job.get("label") or (f"{path} [{mode}]" if mode != "plain" else str(path))
+    repeat = int(job.get("repeat", 1))
+    result = {"label": label, "notebook": str(path), "mode": mode, "ok": False, "seconds": 0.0, "problems": []}
+    started = time.monotonic()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as e:  # unreadable JSON etc.
+        result["problems"].append(f"cannot read notebook: {e}")
+        return result
+    checks, last, problems = prepare(nb, mode, job.get("solutions"))
+    if problems:
+        result["problems"] = problems
+        return result
+
+    cls = StockClient if opts.no_drain else DrainingClient
+    client = cls(
+        nb,
+        timeout=opts.timeout,
+        kernel_name=opts.kernel,
+        allow_errors=(mode == "wrong"),
+        coalesce_streams=True,
+        record_timing=False,
+        startup_timeout=opts.startup_timeout,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    if isinstance(client, DrainingClient):
+        client.drain_quiet = opts.drain_quiet
+    cells_run = 0
+    expectations_checked = 0
+    try:
+        async with client.async_setup_kernel():
+            assert client.kc is not None
+            info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+            if info is not None and "language_info" in info["content"]:
+                nb.metadata["language_info"] = info["content"]["language_info"]
+            for rep in range(repeat):
+                for index, cell in enumerate(nb.cells):
+                    if index > last:
+                        break
+                    if cell.cell_type != "code":
+                        continue
+                    where = f"cell {index + 1}" + (f" (run {rep + 1} of {repeat})" if repeat > 1 else "")
+                    try:
+                        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                    except CellTimeoutError:
+                        problems.append(f"{where}: timed out after {opts.timeout} s")
+                        raise
+                    except CellExecutionError as e:
+                        errs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                        if errs:
+                            text = error_text(errs[-1])
+                        else:  # e.g. a syntax error: the kernel sends no error output, only the reply
+                            text = f"{getattr(e, 'ename', 'Error')}: {getattr(e, 'evalue', '')}".strip()
+                            if getattr(e, "evalue", "") == "Execution failed":
+                                first = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
+                                text += (
+                                    f" (no details from the kernel: likely a syntax error in the cell starting"
+                                    f" {first!r}; the notebook type-check `deno run -A tools/nbcheck.ts"
+                                    f" {path}` shows the line)"
+                                )
+                        problems.append(f"{where}: {text}")
+                        raise
+                    cells_run += 1
+                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                    if errors and mode != "wrong":
+                        problems.append(f"{where}: error output: {error_text(errors[0])}")
+                        raise CellExecutionError("", "", "")
+                    expect = cell.get("metadata", {}).get("nbrun", {}).get("expect")
+                    if expect:
+                        got = count_outputs(cell)
+                        for key, want in expect.items():
+                            expectations_checked += 1
+                            if got.get(key) != want:
+                                problems.append(f"{where}: expected {want} {key}, got {got.get(key)}")
+    except (CellExecutionError, CellTimeoutError):
+        pass
+    except DeadKernelError:
+        problems.append(f"the kernel died (after {cells_run} cells)")
+    except Exception as e:  # kernel failed to start, etc.
+        problems.append(f"{type(e).__name__}: {e}")
+
+    for index, ex in sorted(checks.items()):
+        if problems and index >= len(nb.cells):
+            break
+        text = cell_text(nb.cells[index])
+        has_pass, has_fail = PASS_MARK in text, FAIL_MARK in text
+        if mode == "solution" and not (has_pass and not has_fail):
+            problems.append(
+                f"cell {index + 1}: self-check of exercise {ex!r} with the solution printed "
+                + ("no ✓" if not has_pass else "a ✗")
+                + f": {text.strip()[:300]!r}"
+            )
+        if mode == "wrong" and not (has_fail and not has_pass):
+            problems.append(
+                f"cell {index + 1}: self-check of exercise {ex!r} with the wrong answer printed "
+                + ("no ✗" if not has_fail else "a ✓")
+                + f": {text.strip()[:300]!r}"
+            )
+
+    result.update(
+        ok=not problems,
+        seconds=round(time.monotonic() - started, 2),
+        problems=problems,
+        cells_run=cells_run,
+        exercises=len(checks),
+        expectations_checked=expectations_checked,
+    )
+    return result
+
+
+def print_result(r: dict) -> None:
+    status = "ok  " if r["ok"] else "FAIL"
+    extra = []
+    if r.get("cells_run") is not None:
+        extra.append(f"{r['cells_run']} cells")
+    if r.get("exercises"):
+        extra.append(f"{r['exercises']} self-checks")
+    if r.get("expectations_checked"):
+        extra.append(f"{r['expectations_checked']} output counts")
+    print(f"{status} {r['seconds']:6.1f} s  {r['label']}" + (f"  ({', '.join(extra)})" if extra else ""), flush=True)
+    for p in r["problems"]:
+        print("       " + p.replace("\n", "\n       "), flush=True)
+
+
+async def main_async(jobs: list[dict], opts) -> list[dict]:
+    sem = asyncio.Semaphore(max(1, opts.jobs))
+    results: list[dict | None] = [None] * len(jobs)
+
+    async def worker(i: int, job: dict):
+        async with sem:
+            r = await run_one(job, opts)
+            print_result(r)
+            results[i] = r
+
+    await asyncio.gather(*(worker(i, j) for i, j in enumerate(jobs)))
+    return [r for r in results if r is not None]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="*", help="notebooks to run as they are")
+    ap.add_argument("--plan", help="JSON list of runs: notebook, mode, solutions, repeat, label")
+    ap.add_argument("--mode", choices=["plain", "solution", "wrong"], default="plain")
+    ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
+    ap.add_argument("--repeat", type=int, default=1, help="run all cells N times in one kernel")
+    ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBRUN_TIMEOUT", "180")), help="per cell, s")
+    ap.add_argument("--startup-timeout", type=int, default=120)
+    ap.add_argument("--drain-quiet", type=float, default=0.1, help="seconds of IOPub silence after idle")
+    ap.add_argument("--no-drain", action="store_true", help="stock nbclient (to measure dropped outputs)")
+    ap.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
+    ap.add_argument("--kernel", default=KERNEL_NAME)
+    ap.add_argument("--report", help="write the results as JSON here")
+    opts = ap.parse_args(argv)
+
+    jobs = []
+    if opts.plan:
+        jobs += json.loads(Path(opts.plan).read_text(encoding="utf-8"))
+    for nb in opts.notebooks:
+        jobs.append({"notebook": nb, "mode": opts.mode, "solutions": opts.solutions, "repeat": opts.repeat})
+    if not jobs:
+        ap.error("no notebooks given")
+
+    results = asyncio.run(main_async(jobs, opts))
+    if opts.report:
+        Path(opts.report).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    passed = sum(1 for r in results if r["ok"])
+    print(f"nbrun: {passed} passed, {len(results) - passed} failed", flush=True)
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+/**
+ * The Python side of the course platform, kept inside the project: a virtualenv in `.venv` with the pinned
+ * packages of `tools/requirements.txt` (JupyterLab, plotly's renderer, nbclient) and a kernelspec for the Deno
+ * kernel in `.venv/share/jupyter/kernels/microgpt-deno`. Nothing outside the project is written: Jupyter's
+ * runtime, workspace and settings folders point into `.venv/jupyter/` for every process we start.
+ *
+ * Re-running is fast: a stamp in `.venv` holds a hash of the requirements file and the Python version, and
+ * pip runs only when it changes.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of the project root (the folder holding `deno.json`), without a trailing slash. */
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/[\\/]$/, "");
+
+/** Name of the kernelspec every notebook's metadata refers to. */
+export const KERNEL_NAME = "microgpt-deno";
+
+/** Display name of the kernel in JupyterLab's launcher and kernel picker. */
+export const KERNEL_DISPLAY_NAME = "TypeScript (Deno) — microGPT";
+
+/** Bump when the set-up steps change in a way the requirements hash does not see. */
+const SETUP_VERSION = "1";
+
+/** Paths and environment of a ready lab set-up. */
+export interface LabEnv {
+  /** Project root. */
+  root: string;
+  /** The virtualenv folder (`<root>/.venv`). */
+  venv: string;
+  /** The virtualenv's python executable. */
+  python: string;
+  /** The virtualenv's `jupyter` executable. */
+  jupyter: string;
+  /** Folder holding `kernel.json`. */
+  kernelDir: string;
+  /** Environment for Jupyter processes: venv first on PATH, Jupyter's own folders inside `.venv`. */
+  env: Record<string, string>;
+}
+
+/** Options of {@link ensureLabEnv}. */
+export interface SetupOptions {
+  /** Where progress lines go (default: stderr). */
+  log?: (line: string) => void;
+  /** Use a Jupyter config folder inside `.venv` so a user's global config cannot change test runs. */
+  isolated?: boolean;
+}
+
+/** Raised when the machine lacks something set-up cannot install itself (Python 3, venv). */
+export class SetupError extends Error {
+  override name = "SetupError";
+}
+
+function binDir(venv: string): string {
+  return join(venv, Deno.build.os === "windows" ? "Scripts" : "bin");
+}
+
+function exe(name: string): string {
+  return Deno.build.os === "windows" ? `${name}.exe` : name;
+}
+
+/**
+ * The kernelspec for the Deno kernel: the running deno binary, `NO_COLOR=1` so errors carry no ANSI escapes,
+ * and the default (signal) interrupt mode, which `lib/interrupt.ts` relies on.
+ *
+ * @example
+ * ```ts
+ * import { kernelSpec } from "./setup.ts";
+ * const spec = kernelSpec("/usr/local/bin/deno");
+ * console.assert(spec.argv[0] === "/usr/local/bin/deno" && spec.language === "typescript");
+ * ```
+ */
+export function kernelSpec(denoPath: string = Deno.execPath()): {
+  argv: string[];
+  display_name: string;
+  language: string;
+  env: Record<string, string>;
+} {
+  return {
+    argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: "typescript",
+    env: { NO_COLOR: "1" },
+  };
+}
+
+async function run(cmd: string, args: string[], env?: Record<string, string>) {
+  try {
+    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped", stdin: "null" })
+      .output();
+    const dec = new TextDecoder();
+    return {
+      ok: out.success,
+      code: out.code,
+      stdout: dec.decode(out.stdout),
+      stderr: dec.decode(out.stderr),
+    };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/** Finds a Python ≥ 3.9 with venv and ensurepip; `PYTHON` overrides the search. */
+async function findPython(): Promise<{ python: string; version: string }> {
+  const candidates = Deno.env.get("PYTHON") ? [Deno.env.get("PYTHON")!] : ["python3", "python"];
+  const probe = "import sys, venv, ensurepip; print('%d.%d.%d' % sys.version_info[:3])";
+  let found: string | undefined;
+  for (const python of candidates) {
+    const r = await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
+    if (!r?.ok) continue;
+    const version = r.stdout.trim();
+    const [major, minor] = version.split(".").map(Number);
+    if (major !== 3 || minor < 9) {
+      found = `${python} is Python ${version}`;
+      continue;
+    }
+    const v = await run(python, ["-c", probe]);
+    if (!v?.ok) {
+      throw new SetupError(
+        `${python} (Python ${version}) has no working venv/ensurepip module, needed to create .venv.\n` +
+          `  Debian/Ubuntu: sudo apt-get install python3-venv   (then run this command again)`,
+      );
+    }
+    return { python, version };
+  }
+  throw new SetupError(
+    `Python 3.9 or newer was not found${found ? ` (${found})` : ""}; JupyterLab needs it.\n` +
+      `  Install Python 3 (Debian/Ubuntu: sudo apt-get install python3 python3-venv; macOS: brew install python),\n` +
+      `  or point the PYTHON environment variable at a python3 executable, then run this command again.`,
+  );
+}
+
+function stampFor(requirements: string, pythonVersion: string): string {
+  return createHash("sha256").update(`${SETUP_VERSION}\n${pythonVersion}\n${requirements}`).digest("hex");
+}
+
+/** Writes `path` only when its content differs (keeps re-runs free of writes). */
+function writeIfChanged(path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
+  writeFileSync(path, text);
+}
+
+/** Jupyter environment for processes started from the project (PATH, Jupyter folders inside `.venv`). */
+export function jupyterEnv(venv: string, isolated = false): Record<string, string> {
+  const jdir = join(venv, "jupyter");
+  const env: Record<string, string> = {
+    PATH: [binDir(venv), Deno.env.get("PATH") ?? ""].join(delimiter),
+    VIRTUAL_ENV: venv,
+    JUPYTER_PREFER_ENV_PATH: "1",
+    JUPYTER_RUNTIME_DIR: join(jdir, "runtime"),
+    JUPYTERLAB_WORKSPACES_DIR: join(jdir, "lab", "workspaces"),
+    JUPYTERLAB_SETTINGS_DIR: join(jdir, "lab", "user-settings"),
+    PYTHONDONTWRITEBYTECODE: "1",
+    NO_COLOR: "1",
+  };
+  if (isolated) env.JUPYTER_CONFIG_DIR = join(jdir, "config");
+  return env;
+}
+
+/**
+ * Makes sure `.venv` holds the pinned packages and the Deno kernelspec, then returns the paths to use.
+ * Fast when nothing changed (one Python version probe and a hash).
+ *
+ * @example
+ * ```ts ignore
+ * import { ensureLabEnv } from "./setup.ts";
+ * const lab = await ensureLabEnv();
+ * await new Deno.Command(lab.jupyter, { args: ["kernelspec", "list"], env: lab.env }).output();
+ * ```
+ */
+export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const venv = join(ROOT, ".venv");
+  const python = join(binDir(venv), exe("python"));
+  const jupyter = join(binDir(venv), exe("jupyter"));
+  const requirementsPath = join(ROOT, "tools", "requirements.txt");
+  const requirements = readFileSync(requirementsPath, "utf8");
+  const stampPath = join(venv, ".microgpt-setup-stamp");
+
+  // Fast path: the venv's python answers and the stamp matches.
+  const venvVersion = existsSync(python)
+    ? (await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]))
+    : null;
+  const current = venvVersion?.ok ? venvVersion.stdout.trim() : undefined;
+  const upToDate = current !== undefined && existsSync(jupyter) && existsSync(stampPath) &&
+    readFileSync(stampPath, "utf8").trim() === stampFor(requirements, current);
+
+  if (!upToDate) {
+    const started = performance.now();
+    if (current === undefined) {
+      const sys = await findPython();
+      log(`setup: creating .venv with ${sys.python} (Python ${sys.version}) …`);
+      const made = await run(sys.python, ["-m", "venv", "--clear", venv]);
+      if (!made?.ok) {
+        throw new SetupError(
+          `'${sys.python} -m venv .venv' failed:\n${made?.stderr ?? ""}\n` +
+            `  Debian/Ubuntu: sudo apt-get install python3-venv`,
+        );
+      }
+    }
+    log("setup: installing tools/requirements.txt into .venv (JupyterLab, plotly, nbclient) …");
+    const pip = await run(python, [
+      "-m",
+      "pip",
+      "install",
+      "--disable-pip-version-check",
+      "--no-input",
+      "-q",
+      "-r",
+      requirementsPath,
+    ]);
+    if (!pip?.ok) {
+      throw new SetupError(`pip install -r tools/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`);
+    }
+    const version = (await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]))!
+      .stdout.trim();
+    writeFileSync(stampPath, stampFor(requirements, version) + "\n");
+    log(`setup: .venv ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  // Kernelspec: always checked, because the deno binary may have moved (written only when it differs).
+  const kernelDir = join(venv, "share", "jupyter", "kernels", KERNEL_NAME);
+  mkdirSync(kernelDir, { recursive: true });
+  writeIfChanged(join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+
+  // Lab settings for an offline machine: no news or update checks (they would only fail and pop up).
+  const settingsDir = join(venv, "share", "jupyter", "lab", "settings");
+  mkdirSync(settingsDir, { recursive: true });
+  writeIfChanged(
+    join(settingsDir, "overrides.json"),
+    JSON.stringify(
+      { "@jupyterlab/apputils-extension:notification": { checkForUpdates: false, fetchNews: "false" } },
+      null,
+      2,
+    ) + "\n",
+  );
+
+  const env = jupyterEnv(venv, options.isolated);
+  for (const key of ["JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"]) {
+    mkdirSync(env[key], { recursive: true });
+  }
+  if (env.JUPYTER_CONFIG_DIR) mkdirSync(env.JUPYTER_CONFIG_DIR, { recursive: true });
+  return { root: ROOT, venv, python, jupyter, kernelDir, env };
+}
+
+if (import.meta.main) {
+  try {
+    const lab = await ensureLabEnv();
+    console.log(`setup: ok — kernel '${KERNEL_NAME}' in ${lab.kernelDir}`);
+  } catch (e) {
+    if (e instanceof SetupError) {
+      console.error(`setup failed: ${e.message}`);
+      Deno.exit(1);
+    }
+    throw e;
+  }
+}
