@@ -1,0 +1,176 @@
+/**
+ * `graph()`: draw the computation graph behind a `Value` (like micrograd's `draw_dot`). Each value is a box
+ * with its label, data and grad; each operation is a small oval between its inputs and its result. Drawing
+ * before and after `backward()` shows the gradients appear. Rendered to SVG by Graphviz compiled to
+ * WebAssembly (npm `@viz-js/viz`), loaded on first use.
+ *
+ * @module
+ */
+import { DISPLAY, type MimeBundle } from "./plot/display.ts";
+import { escapeHtml } from "./plot/table.ts";
+import { fmt, optionalString } from "./plot/validate.ts";
+
+/** The shape of a `Value` that `graph()` needs (structural, so any autograd node fits). */
+export interface GraphNode {
+  data: number;
+  grad: number;
+  children: readonly GraphNode[];
+  /** The operation that produced this node ("" or undefined for a leaf). */
+  op?: string;
+  label?: string;
+}
+
+/** Options of `graph()`. */
+export interface GraphOptions {
+  title?: string;
+  /** Refuse graphs with more values than this (default 500): bigger graphs are unreadable and slow. */
+  maxNodes?: number;
+  /** Left-to-right (default) or top-to-bottom. */
+  direction?: "LR" | "TB";
+}
+
+/** A rendered computation graph. */
+export class GraphView {
+  constructor(
+    /** The SVG text. */
+    readonly svg: string,
+    /** The Graphviz source. */
+    readonly dot: string,
+    /** One line describing the graph. */
+    readonly summary: string,
+  ) {}
+
+  toString(): string {
+    return this.summary;
+  }
+
+  [DISPLAY](): MimeBundle {
+    return { "image/svg+xml": this.svg, "text/plain": this.summary };
+  }
+}
+
+/** Collect the nodes reachable from `root` (iteratively; throws a RangeError past `maxNodes`). */
+export function collectNodes(root: GraphNode, maxNodes: number): GraphNode[] {
+  const seen = new Set<GraphNode>([root]);
+  const stack = [root];
+  const order: GraphNode[] = [];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    order.push(v);
+    if (!Array.isArray(v.children)) throw new TypeError("graph: every node needs a `children` array");
+    for (const c of v.children) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (seen.size > maxNodes) {
+        throw new RangeError(
+          `graph: root has more than maxNodes = ${maxNodes} values; draw a smaller expression ` +
+            `(a single neuron or one attention score), or raise maxNodes`,
+        );
+      }
+      stack.push(c);
+    }
+  }
+  return order;
+}
+
+/**
+ * The Graphviz DOT source of the graph behind `root`.
+ *
+ * @example
+ * ```ts
+ * import { toDot } from "./graph.ts";
+ * const a = { data: 2, grad: 0, children: [], label: "a" };
+ * const b = { data: 3, grad: 0, children: [], label: "b" };
+ * const c = { data: 6, grad: 0, children: [a, b], op: "*", label: "c" };
+ * console.log(toDot(c).includes('"*"')); // true
+ * ```
+ */
+export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
+  checkNode(root);
+  const maxNodes = opts.maxNodes ?? 500;
+  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
+    throw new RangeError(`graph: maxNodes must be a whole number ≥ 1, got ${maxNodes}`);
+  }
+  const dir = opts.direction ?? "LR";
+  if (dir !== "LR" && dir !== "TB") throw new RangeError(`graph: direction must be "LR" or "TB", got ${dir}`);
+  const title = optionalString("graph: title", opts.title);
+  const nodes = collectNodes(root, maxNodes);
+  const id = new Map(nodes.map((v, i) => [v, `v${i}`]));
+  const lines = [
+    "digraph G {",
+    `  rankdir=${dir}; bgcolor="white"; nodesep=0.25; ranksep=0.35;`,
+    `  node [fontname="Helvetica", fontsize=11];`,
+    `  edge [color="#777", arrowsize=0.6];`,
+  ];
+  if (title !== undefined) {
+    lines.push(`  labelloc="t"; fontname="Helvetica"; fontsize=14; label=${quote(title)};`);
+  }
+  for (const v of nodes) {
+    checkNode(v);
+    const grad = `grad ${fixed(v.grad)}`;
+    const gradCell = v.grad === 0 ? `<TD>${grad}</TD>` : `<TD BGCOLOR="#FCE3C4"><B>${grad}</B></TD>`;
+    const name = v.label ? `<TD><B>${escapeHtml(v.label)}</B></TD>` : "";
+    const html = `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">` +
+      `<TR>${name}<TD>data ${fixed(v.data)}</TD>${gradCell}</TR></TABLE>`;
+    lines.push(`  ${id.get(v)} [shape=plaintext, label=<${html}>];`);
+    if (v.op && v.children.length > 0) {
+      lines.push(
+        `  ${id.get(v)}_op [shape=ellipse, style=filled, fillcolor="#E8F0FA", label=${quote(v.op)}];`,
+      );
+      lines.push(`  ${id.get(v)}_op -> ${id.get(v)};`);
+      for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)}_op;`);
+    } else {
+      for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)};`);
+    }
+  }
+  lines.push("}");
+  return lines.join("\n");
+}
+
+type Viz = { renderString(dot: string, opts: { format: string }): string };
+let vizPromise: Promise<Viz> | undefined;
+
+/**
+ * Render the computation graph of `root` as SVG (value boxes show label, data and grad; ovals are ops).
+ * Draw it before and after `backward()` to watch the gradients appear.
+ *
+ * @example
+ * ```ts
+ * import { graph } from "./graph.ts";
+ * const a = { data: 2, grad: 0, children: [], label: "a" };
+ * const b = { data: -3, grad: 0, children: [], label: "b" };
+ * const c = { data: -6, grad: 1, children: [a, b], op: "*", label: "c" };
+ * const view = await graph(c, { title: "c = a * b" });
+ * console.log(view.toString()); // graph "c = a * b": 3 values, 1 op; root c data -6, grad 1
+ * ```
+ */
+export async function graph(root: GraphNode, opts: GraphOptions = {}): Promise<GraphView> {
+  const dot = toDot(root, opts);
+  vizPromise ??= import("@viz-js/viz").then((m) => m.instance());
+  const svg = (await vizPromise).renderString(dot, { format: "svg" });
+  const start = svg.indexOf("<svg");
+  const nodes = collectNodes(root, opts.maxNodes ?? 500);
+  const ops = nodes.filter((v) => v.op && v.children.length > 0).length;
+  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
+  const summary = `graph${title}: ${nodes.length} value${nodes.length === 1 ? "" : "s"}, ${ops} op${
+    ops === 1 ? "" : "s"
+  }; root ${root.label ? root.label + " " : ""}data ${fmt(root.data)}, grad ${fmt(root.grad)}`;
+  return new GraphView(start >= 0 ? svg.slice(start) : svg, dot, summary);
+}
+
+function checkNode(v: GraphNode): void {
+  if (typeof v !== "object" || v === null) throw new TypeError(`graph: expected a Value, got ${String(v)}`);
+  if (typeof v.data !== "number" || typeof v.grad !== "number") {
+    throw new TypeError("graph: every node needs numeric `data` and `grad` (a Value)");
+  }
+}
+
+/** Four decimals like micrograd's draw_dot (2.0000), scientific notation for very large or tiny numbers. */
+function fixed(x: number): string {
+  const a = Math.abs(x);
+  return a === 0 || (a >= 1e-4 && a < 1e6) ? x.toFixed(4) : x.toExponential(3);
+}
+
+function quote(s: string): string {
+  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}

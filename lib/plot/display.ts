@@ -1,0 +1,88 @@
+/**
+ * How lesson objects show themselves: the `Symbol.for("Jupyter.display")` protocol of the Deno kernel, a
+ * `display()` that works inside and outside Jupyter, and `isJupyter()`.
+ *
+ * @module
+ */
+
+/** The symbol the Deno Jupyter kernel looks for: `obj[DISPLAY]()` returns a MIME bundle. */
+export const DISPLAY: unique symbol = Symbol.for("Jupyter.display");
+
+/** MIME type rendered by JupyterLab's Plotly extension (shipped inside the Python `plotly` wheel). */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** A MIME bundle: MIME type → content. `text/plain` is the fallback every front-end can show. */
+export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
+
+/** Anything the kernel can render richly. */
+export interface Displayable {
+  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
+}
+
+/** Options of `Deno.jupyter.display` (raw bundle, in-place updates by display id). */
+export interface DisplayOptions {
+  raw?: boolean;
+  update?: boolean;
+  display_id?: string;
+}
+
+/** The kernel's display function, or `undefined` outside a Jupyter kernel. */
+export type ShowFn = (bundle: MimeBundle, options: DisplayOptions) => unknown;
+
+/** True if `x` implements the Jupyter display protocol. */
+export function isDisplayable(x: unknown): x is Displayable {
+  return typeof x === "object" && x !== null &&
+    typeof (x as Record<symbol, unknown>)[DISPLAY] === "function";
+}
+
+/**
+ * True when running inside a Deno Jupyter kernel. `Deno.jupyter`'s getter throws outside a kernel, so this
+ * never throws.
+ *
+ * @example
+ * ```ts
+ * import { isJupyter } from "./display.ts";
+ * if (!isJupyter()) console.log("not in a notebook");
+ * ```
+ */
+export function isJupyter(): boolean {
+  return kernelShow() !== undefined;
+}
+
+/** The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel. */
+export function kernelShow(): ShowFn | undefined {
+  try {
+    const jupyter = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno?.jupyter;
+    const show = jupyter?.display;
+    if (typeof show !== "function") return undefined;
+    return (bundle, options) => show.call(jupyter, bundle, options);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MIME bundle of any value: its own bundle if displayable, otherwise a `text/plain` rendering. */
+export async function toBundle(x: unknown): Promise<MimeBundle> {
+  if (isDisplayable(x)) return await x[DISPLAY]();
+  const text = typeof x === "string" ? x : Deno.inspect(x, { colors: false, depth: 4 });
+  return { "text/plain": text };
+}
+
+/**
+ * Show a value from anywhere inside a cell (not only as its last expression). Inside Jupyter the value's
+ * MIME bundle is sent to the front-end; outside, its `text/plain` is printed with `console.log`.
+ * Promises (such as `graph(...)`) are awaited first.
+ *
+ * @example
+ * ```ts
+ * import { display } from "./display.ts";
+ * import { bar } from "./bars.ts";
+ * await display(bar({ title: "counts", labels: ["a", "b"], values: [3, 1] }));
+ * ```
+ */
+export async function display(x: unknown): Promise<void> {
+  const bundle = await toBundle(await x);
+  const show = kernelShow();
+  if (show === undefined) console.log(bundle["text/plain"]);
+  else await show(bundle, { raw: true });
+}

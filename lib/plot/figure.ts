@@ -1,0 +1,185 @@
+/**
+ * `Figure`: a Plotly figure (`data`, `layout`, `config`) that displays itself in JupyterLab through the
+ * `application/vnd.plotly.v1+json` MIME type, with a short `text/plain` summary for everything else
+ * (terminals, `deno test`, a notebook viewed without the Plotly extension). One look for every figure.
+ *
+ * @module
+ */
+import { DISPLAY, type MimeBundle, PLOTLY_MIME } from "./display.ts";
+import { nonEmptyArray, optionalString } from "./validate.ts";
+
+/** One Plotly trace (`{ type: "scatter", x, y, … }`); see plotly.com/javascript/reference. */
+export type Trace = Record<string, unknown>;
+/** A Plotly layout object. */
+export type Layout = Record<string, unknown>;
+
+/** The colours every figure cycles through (colour-blind friendly, Okabe–Ito order). */
+export const COLORWAY = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#D55E00",
+  "#CC79A7",
+  "#56B4E9",
+  "#F0E442",
+  "#000000",
+];
+
+/** The shared look: font, margins, white background, light grid, legend on top. */
+export const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
+  font: { family: "Inter, Helvetica Neue, Arial, sans-serif", size: 13, color: "#222" },
+  colorway: COLORWAY,
+  paper_bgcolor: "white",
+  plot_bgcolor: "white",
+  margin: { l: 60, r: 30, t: 60, b: 50 },
+  height: 380,
+  hovermode: "closest",
+  hoverlabel: { font: { family: "Menlo, Consolas, monospace", size: 12 } },
+  legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", bgcolor: "rgba(255,255,255,0)" },
+  xaxis: { gridcolor: "#eee", zerolinecolor: "#ccc", linecolor: "#999", showline: true, automargin: true },
+  yaxis: { gridcolor: "#eee", zerolinecolor: "#ccc", linecolor: "#999", showline: true, automargin: true },
+});
+
+/** Plotly config: responsive, no logo, no lasso/select tools. */
+export const BASE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
+  responsive: true,
+  displaylogo: false,
+  modeBarButtonsToRemove: ["lasso2d", "select2d"],
+});
+
+/** What `figure()` takes. */
+export interface FigureSpec {
+  /** The traces. */
+  data: Trace[];
+  /** Layout, merged over the shared look. */
+  layout?: Layout;
+  /** Plotly config, merged over the shared config. */
+  config?: Record<string, unknown>;
+  /** Animation frames (`{ name, data }[]`), used by `updatemenus`/`sliders` steps with method "animate". */
+  frames?: Record<string, unknown>[];
+  /** The `text/plain` summary; a default is built from the traces. */
+  summary?: string;
+}
+
+/** A Plotly figure that renders itself in JupyterLab. */
+export class Figure {
+  /** The traces. */
+  readonly data: Trace[];
+  /** The full layout (shared look merged with the figure's own). */
+  readonly layout: Layout;
+  /** The Plotly config. */
+  readonly config: Record<string, unknown>;
+  /** Animation frames, if any. */
+  readonly frames?: Record<string, unknown>[];
+  /** The one-paragraph text shown where Plotly cannot render. */
+  readonly summary: string;
+
+  constructor(spec: FigureSpec) {
+    this.data = spec.data;
+    this.layout = merge(BASE_LAYOUT, spec.layout ?? {});
+    this.config = merge(BASE_CONFIG, spec.config ?? {});
+    if (spec.frames !== undefined) this.frames = spec.frames;
+    this.summary = spec.summary ?? defaultSummary(this.data, this.layout);
+  }
+
+  /** The Plotly JSON (`{ data, layout, config, frames? }`). */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { data: this.data, layout: this.layout, config: this.config };
+    if (this.frames !== undefined) json.frames = this.frames;
+    return json;
+  }
+
+  /** The text summary. */
+  toString(): string {
+    return this.summary;
+  }
+
+  /** The MIME bundle the Jupyter kernel renders. */
+  [DISPLAY](): MimeBundle {
+    return { [PLOTLY_MIME]: this.toJSON(), "text/plain": this.summary };
+  }
+}
+
+/**
+ * Escape hatch: any Plotly figure, with the shared look. Use it for what the other builders do not cover.
+ *
+ * @example
+ * ```ts
+ * import { figure } from "./figure.ts";
+ * const fig = figure({ data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { title: { text: "t" } } });
+ * console.log(fig.toString()); // figure "t": 1 trace (scatter)
+ * ```
+ */
+export function figure(spec: FigureSpec): Figure {
+  if (typeof spec !== "object" || spec === null) throw new TypeError("figure(spec): spec must be an object");
+  nonEmptyArray("figure: data", spec.data);
+  spec.data.forEach((t, i) => {
+    if (typeof t !== "object" || t === null || Array.isArray(t)) {
+      throw new TypeError(`figure: data[${i}] must be a Plotly trace object`);
+    }
+  });
+  optionalString("figure: summary", spec.summary);
+  return new Figure(spec);
+}
+
+/** The layout of a titled figure with axis titles, merged with the caller's extra layout. */
+export function titledLayout(
+  opts: { title?: string; xTitle?: string; yTitle?: string },
+  extra: Layout = {},
+): Layout {
+  const title = optionalString("title", opts.title);
+  const xTitle = optionalString("xTitle", opts.xTitle);
+  const yTitle = optionalString("yTitle", opts.yTitle);
+  const layout: Layout = {};
+  if (title !== undefined) layout.title = { text: title, x: 0.01, xanchor: "left", font: { size: 16 } };
+  if (xTitle !== undefined) layout.xaxis = { title: { text: xTitle } };
+  if (yTitle !== undefined) layout.yaxis = { title: { text: yTitle } };
+  return merge(layout, extra);
+}
+
+/** Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified. */
+export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
+  const out: Layout = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? merge(b, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(x: unknown): x is Layout {
+  return typeof x === "object" && x !== null && !Array.isArray(x) &&
+    Object.getPrototypeOf(x) === Object.prototype;
+}
+
+/** `figure "title": 2 traces (scatter, bar)`. */
+function defaultSummary(data: Trace[], layout: Layout): string {
+  const types = [...new Set(data.map((t) => String(t.type ?? "scatter")))].join(", ");
+  return `figure${titleOf(layout)}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`;
+}
+
+/** ` "title"` or an empty string. */
+export function titleOf(layout: Layout): string {
+  const t = layout.title;
+  const text = typeof t === "string"
+    ? t
+    : isPlainObject(t) && typeof t.text === "string"
+    ? t.text
+    : undefined;
+  return text === undefined ? "" : ` "${text}"`;
+}
+
+/**
+ * Positions and axis settings for categorical labels. Plotly merges repeated categories (the two "n" of
+ * "anna" would become one), so repeated labels are placed at 0, 1, 2, … and shown through tick text.
+ */
+export function categoryAxis(
+  labels: readonly (string | number)[],
+): { values: (string | number)[]; axis: Layout } {
+  const text = labels.map(String);
+  if (new Set(text).size === text.length) return { values: text, axis: { type: "category" } };
+  return {
+    values: text.map((_, i) => i),
+    axis: { type: "linear", tickmode: "array", tickvals: text.map((_, i) => i), ticktext: text },
+  };
+}

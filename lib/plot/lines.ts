@@ -1,0 +1,206 @@
+/**
+ * Line charts (loss curves, with reference lines such as ln 27 ≈ 3.30) and scatter plots (embeddings).
+ *
+ * @module
+ */
+import { Figure, type Layout, merge, titledLayout, type Trace } from "./figure.ts";
+import { finiteArray, finiteNumber, fmt, nonEmptyArray, sameLength } from "./validate.ts";
+
+/** One curve of a line chart. */
+export interface Series {
+  /** Legend name. */
+  name: string;
+  /** The values. */
+  y: readonly number[];
+  /** Positions (default 0, 1, 2, …); same length as `y`. */
+  x?: readonly number[];
+}
+
+/** A horizontal reference line, e.g. `{ y: Math.log(27), name: "uniform guess: ln 27" }`. */
+export interface HLine {
+  y: number;
+  name: string;
+}
+
+/** Options of `line()`. */
+export interface LineOptions {
+  title?: string;
+  series: Series[];
+  xTitle?: string;
+  yTitle?: string;
+  /** Dashed horizontal reference lines with a label at the right. */
+  hlines?: HLine[];
+  /** Logarithmic y axis. */
+  logY?: boolean;
+  /** Extra Plotly layout, merged last. */
+  layout?: Layout;
+}
+
+/**
+ * A line chart of one or more series, with optional horizontal reference lines.
+ *
+ * @example
+ * ```ts
+ * import { line } from "./lines.ts";
+ * const fig = line({
+ *   title: "loss",
+ *   series: [{ name: "train", y: [3.3, 2.9, 2.6] }],
+ *   hlines: [{ y: Math.log(27), name: "ln 27" }],
+ * });
+ * console.log(fig.toString());
+ * ```
+ */
+export function line(opts: LineOptions): Figure {
+  const series = nonEmptyArray<Series>("line: series", opts?.series);
+  const data: Trace[] = series.map((s, i) => {
+    if (typeof s?.name !== "string") throw new TypeError(`line: series[${i}].name must be a string`);
+    const y = finiteArray(`line: series[${i}].y`, s.y);
+    const trace: Trace = {
+      type: "scatter",
+      mode: y.length <= 30 ? "lines+markers" : "lines",
+      name: s.name,
+      y,
+    };
+    if (s.x !== undefined) {
+      const x = finiteArray(`line: series[${i}].x`, s.x);
+      sameLength(`line: series[${i}].x`, x.length, `series[${i}].y`, y.length);
+      trace.x = x;
+    }
+    return trace;
+  });
+  const hlines = (opts.hlines ?? []).map((h, i) => {
+    if (typeof h?.name !== "string") throw new TypeError(`line: hlines[${i}].name must be a string`);
+    return { y: finiteNumber(`line: hlines[${i}].y`, h.y), name: h.name };
+  });
+  const layout = titledLayout(opts, {
+    hovermode: "x unified",
+    showlegend: series.length > 1,
+    ...(opts.logY ? { yaxis: { type: "log" } } : {}),
+    ...hlineLayout(hlines),
+  });
+  const parts = data.map((t) => {
+    const y = t.y as number[];
+    return `${t.name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${
+      fmt(y.reduce((a, b) => Math.min(a, b)))
+    }`;
+  });
+  for (const h of hlines) parts.push(`reference ${h.name} = ${fmt(h.y)}`);
+  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
+  return new Figure({
+    data,
+    layout: merge(layout, opts.layout ?? {}),
+    summary: `line${title}: ${parts.join("; ")}`,
+  });
+}
+
+/** Layout shapes and labels for horizontal reference lines. */
+export function hlineLayout(hlines: HLine[]): Layout {
+  if (hlines.length === 0) return {};
+  return {
+    shapes: hlines.map((h) => ({
+      type: "line",
+      xref: "paper",
+      x0: 0,
+      x1: 1,
+      yref: "y",
+      y0: h.y,
+      y1: h.y,
+      line: { dash: "dash", color: "#777", width: 1.5 },
+    })),
+    annotations: hlines.map((h) => ({
+      xref: "paper",
+      x: 1,
+      xanchor: "right",
+      yref: "y",
+      y: h.y,
+      yanchor: "bottom",
+      text: escapeText(h.name),
+      showarrow: false,
+      font: { color: "#555", size: 12 },
+    })),
+  };
+}
+
+/** One group of points of a scatter plot. */
+export interface ScatterSeries {
+  name: string;
+  x: readonly number[];
+  y: readonly number[];
+  /** A label drawn next to each point (e.g. the character of a token embedding). */
+  text?: readonly string[];
+}
+
+/** Options of `scatter()`. */
+export interface ScatterOptions {
+  title?: string;
+  series: ScatterSeries[];
+  xTitle?: string;
+  yTitle?: string;
+  /** Same scale on both axes (distances in the plot are true distances). Default true. */
+  equalAxes?: boolean;
+  layout?: Layout;
+}
+
+/**
+ * A scatter plot with optional text labels at each point (embeddings: one point per token).
+ *
+ * @example
+ * ```ts
+ * import { scatter } from "./lines.ts";
+ * const fig = scatter({ title: "wte", series: [{ name: "tokens", x: [0.1, -0.2], y: [0.3, 0], text: ["a", "b"] }] });
+ * console.log(fig.toString());
+ * ```
+ */
+export function scatter(opts: ScatterOptions): Figure {
+  const series = nonEmptyArray<ScatterSeries>("scatter: series", opts?.series);
+  const data: Trace[] = series.map((s, i) => {
+    if (typeof s?.name !== "string") throw new TypeError(`scatter: series[${i}].name must be a string`);
+    const x = finiteArray(`scatter: series[${i}].x`, s.x);
+    const y = finiteArray(`scatter: series[${i}].y`, s.y);
+    sameLength(`scatter: series[${i}].x`, x.length, `series[${i}].y`, y.length);
+    const trace: Trace = {
+      type: "scatter",
+      mode: "markers",
+      name: s.name,
+      x,
+      y,
+      marker: { size: 9, opacity: 0.85 },
+    };
+    if (s.text !== undefined) {
+      if (!Array.isArray(s.text) || s.text.some((t) => typeof t !== "string")) {
+        throw new TypeError(`scatter: series[${i}].text must be an array of strings`);
+      }
+      sameLength(`scatter: series[${i}].text`, s.text.length, `series[${i}].x`, x.length);
+      Object.assign(trace, {
+        mode: "markers+text",
+        text: s.text,
+        textposition: "top center",
+        hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeText(s.name)}</extra>`,
+      });
+    }
+    return trace;
+  });
+  const equal = opts.equalAxes ?? true;
+  const layout = titledLayout(opts, {
+    showlegend: series.length > 1,
+    ...(equal ? { yaxis: { scaleanchor: "x", scaleratio: 1 } } : {}),
+    height: 460,
+  });
+  const parts = series.map((s) => {
+    const sample = s.text === undefined
+      ? ""
+      : ` (${s.text.slice(0, 8).join(" ")}${s.text.length > 8 ? " …" : ""})`;
+    return `${s.name}: ${s.x.length} points${sample}`;
+  });
+  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
+  return new Figure({
+    data,
+    layout: merge(layout, opts.layout ?? {}),
+    summary: `scatter${title}: ${parts.join("; ")}`,
+  });
+}
+
+/** Plotly renders a subset of HTML in text: escape `<`, `>` and `&` so labels show literally. */
+export function escapeText(s: string): string {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}

@@ -1,0 +1,187 @@
+/**
+ * A live loss curve for a training cell: shown once, then updated in place (same display id) at most every
+ * ~250 ms, so the plot costs a tiny fraction of training time. Raw loss and an exponential moving average.
+ *
+ * @module
+ */
+import { DISPLAY, kernelShow, type ShowFn } from "./display.ts";
+import { Figure, titledLayout, type Trace } from "./figure.ts";
+import { type HLine, hlineLayout } from "./lines.ts";
+import { finiteNumber, fmt, optionalString } from "./validate.ts";
+
+/** What `train` passes to `onStep` (only `step` and `loss` are used here). */
+export interface StepInfo {
+  /** 1-based step number. */
+  step: number;
+  /** The training loss at this step. */
+  loss: number;
+  /** Total steps of the run, if known. */
+  num_steps?: number;
+}
+
+/** Options of `liveLoss()`. */
+export interface LiveLossOptions {
+  title?: string;
+  /** Total steps: fixes the x axis so the curve grows into it (default: from `info.num_steps`). */
+  num_steps?: number;
+  /** A dashed reference line, e.g. `Math.log(27)` (the loss of a uniform guess) or `{ y, name }`. */
+  baseline?: number | HLine;
+  /** Smoothing factor of the moving average in [0, 1) (default 0.9; 0 = no smoothing). */
+  smooth?: number;
+  /** Least time between two updates of the display, in ms (default 250). */
+  intervalMs?: number;
+  /** Clock in ms (default `performance.now`); tests pass a fake one. */
+  now?: () => number;
+  /** Where bundles go (default: the kernel's `Deno.jupyter.display`; outside Jupyter nothing is shown). */
+  show?: ShowFn;
+}
+
+/** The handle `liveLoss()` returns. `onStep` is a bound function: pass it as `train`'s `onStep`. */
+export interface LiveLoss {
+  /** Record one step; redraws if at least `intervalMs` passed since the last redraw (or at the last step). */
+  onStep: (info: StepInfo) => void;
+  /** Final redraw; returns the finished figure (also useful outside Jupyter). */
+  done: () => Figure;
+  /** The current figure. */
+  figure: () => Figure;
+  /** How many bundles were sent to the display so far. */
+  readonly displays: number;
+}
+
+/** Most points drawn per curve; longer runs are thinned so each update stays small. */
+const MAX_POINTS = 2000;
+
+/**
+ * Create a live loss plot for a training cell.
+ *
+ * @example
+ * ```ts
+ * import { liveLoss } from "./live.ts";
+ * const live = liveLoss({ title: "training loss", num_steps: 3, baseline: Math.log(27) });
+ * for (let step = 1; step <= 3; step++) live.onStep({ step, loss: 3.3 - 0.1 * step });
+ * console.log(live.done().toString());
+ * ```
+ */
+export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
+  const title = optionalString("liveLoss: title", opts.title) ?? "training loss";
+  const smooth = opts.smooth === undefined ? 0.9 : finiteNumber("liveLoss: smooth", opts.smooth);
+  if (smooth < 0 || smooth >= 1) throw new RangeError(`liveLoss: smooth must be in [0, 1), got ${smooth}`);
+  const interval = opts.intervalMs === undefined
+    ? 250
+    : finiteNumber("liveLoss: intervalMs", opts.intervalMs);
+  if (interval < 0) throw new RangeError(`liveLoss: intervalMs must be ≥ 0, got ${interval}`);
+  let numSteps = opts.num_steps === undefined
+    ? undefined
+    : finiteNumber("liveLoss: num_steps", opts.num_steps);
+  const baseline: HLine[] = opts.baseline === undefined
+    ? []
+    : typeof opts.baseline === "number"
+    ? [{ y: finiteNumber("liveLoss: baseline", opts.baseline), name: `baseline ${fmt(opts.baseline)}` }]
+    : [{ y: finiteNumber("liveLoss: baseline.y", opts.baseline.y), name: String(opts.baseline.name) }];
+  const now = opts.now ?? (() => performance.now());
+  const show = opts.show ?? kernelShow();
+  const displayId = `liveloss-${crypto.randomUUID()}`;
+
+  const steps: number[] = [];
+  const raw: (number | null)[] = [];
+  const avg: (number | null)[] = [];
+  let ema = 0, weight = 0, bad = 0;
+  let last = -Infinity;
+  let shown = false;
+  let displays = 0;
+  let sentSteps = -1, sentFinal = false;
+
+  const build = (final: boolean): Figure => {
+    const stride = Math.max(1, Math.ceil(steps.length / MAX_POINTS));
+    const pick = <T>(
+      a: T[],
+    ) => (stride === 1 ? a.slice() : a.filter((_, i) => i % stride === 0 || i === a.length - 1));
+    const data: Trace[] = [
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "loss",
+        x: pick(steps),
+        y: pick(raw),
+        line: { width: 1 },
+        opacity: 0.35,
+      },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: "smoothed",
+        x: pick(steps),
+        y: pick(avg),
+        line: { width: 2.5 },
+      },
+    ];
+    const lastLoss = raw.findLast((v) => v !== null);
+    const lastAvg = avg.at(-1);
+    const n = steps.at(-1) ?? 0;
+    const status = steps.length === 0
+      ? "waiting for the first step"
+      : `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss ?? NaN)}, smoothed ${
+        fmt(lastAvg ?? NaN)
+      }` +
+        (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") + (final ? " — done" : "");
+    const layout = titledLayout({ title: `${title} — ${status}`, xTitle: "step", yTitle: "loss" }, {
+      hovermode: "x unified",
+      ...(numSteps ? { xaxis: { range: [0, numSteps] } } : {}),
+      ...hlineLayout(baseline),
+    });
+    return new Figure({ data, layout, summary: `${title}: ${status}` });
+  };
+
+  const send = (final: boolean) => {
+    if (show === undefined) return;
+    const bundle = build(final)[DISPLAY]();
+    sentSteps = steps.length;
+    sentFinal = final;
+    const options = shown
+      ? { raw: true, display_id: displayId, update: true }
+      : { raw: true, display_id: displayId };
+    shown = true;
+    displays++;
+    try {
+      const r = show(bundle, options);
+      if (r instanceof Promise) r.catch(() => {});
+    } catch { /* a display failure must never stop training */ }
+  };
+
+  const onStep = (info: StepInfo): void => {
+    if (typeof info !== "object" || info === null) {
+      throw new TypeError("liveLoss.onStep(info): info must be an object");
+    }
+    const step = finiteNumber("liveLoss.onStep: info.step", info.step);
+    if (typeof info.loss !== "number") throw new TypeError(`liveLoss.onStep: info.loss must be a number`);
+    if (numSteps === undefined && typeof info.num_steps === "number") numSteps = info.num_steps;
+    steps.push(step);
+    if (Number.isFinite(info.loss)) {
+      ema = smooth * ema + (1 - smooth) * info.loss;
+      weight = smooth * weight + (1 - smooth);
+      raw.push(info.loss);
+      avg.push(ema / weight);
+    } else {
+      bad++;
+      raw.push(null);
+      avg.push(weight > 0 ? ema / weight : null);
+    }
+    const t = now();
+    if (!shown || t - last >= interval || (numSteps !== undefined && step >= numSteps)) {
+      last = t;
+      send(numSteps !== undefined && step >= numSteps);
+    }
+  };
+
+  return {
+    onStep,
+    done: () => {
+      if (!(sentFinal && sentSteps === steps.length)) send(true);
+      return build(true);
+    },
+    figure: () => build(false),
+    get displays() {
+      return displays;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * `table()`: rows of records shown as an HTML table in JupyterLab and as aligned text elsewhere.
+ *
+ * @module
+ */
+import { DISPLAY, type MimeBundle } from "./display.ts";
+import { describe, fmt, nonEmptyArray, optionalString } from "./validate.ts";
+
+/** Options of `table()`. */
+export interface TableOptions {
+  title?: string;
+  /** Which columns, in which order (default: every key, in order of first appearance). */
+  columns?: string[];
+}
+
+/** A table that renders itself (HTML in JupyterLab, aligned text elsewhere). */
+export class Table {
+  readonly title?: string;
+  readonly columns: string[];
+  /** The cells as text, one array per row. */
+  readonly cells: string[][];
+  /** Which columns hold only numbers (right-aligned). */
+  readonly numeric: boolean[];
+
+  constructor(rows: readonly Record<string, unknown>[], opts: TableOptions = {}) {
+    nonEmptyArray("table: rows", rows);
+    rows.forEach((r, i) => {
+      if (typeof r !== "object" || r === null || Array.isArray(r)) {
+        throw new TypeError(`table: rows[${i}] must be an object (column → value), got ${describe(r)}`);
+      }
+    });
+    this.title = optionalString("table: title", opts.title);
+    if (
+      opts.columns !== undefined &&
+      (!Array.isArray(opts.columns) || opts.columns.some((c) => typeof c !== "string"))
+    ) {
+      throw new TypeError("table: columns must be an array of strings");
+    }
+    this.columns = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    this.cells = rows.map((r) => this.columns.map((c) => cell(r[c])));
+    this.numeric = this.columns.map((c) => rows.every((r) => typeof r[c] === "number" || r[c] === undefined));
+  }
+
+  /** Aligned plain text. */
+  toString(): string {
+    const widths = this.columns.map((c, j) => Math.max(c.length, ...this.cells.map((r) => r[j].length)));
+    const pad = (s: string, j: number) => (this.numeric[j] ? s.padStart(widths[j]) : s.padEnd(widths[j]));
+    const lines = [
+      this.columns.map(pad).join("  ").trimEnd(),
+      widths.map((w) => "-".repeat(w)).join("  "),
+      ...this.cells.map((r) => r.map(pad).join("  ").trimEnd()),
+    ];
+    return (this.title === undefined ? "" : this.title + "\n") + lines.join("\n");
+  }
+
+  /** An HTML table; every cell is escaped. */
+  toHTML(): string {
+    const align = (j: number) => (this.numeric[j] ? ` style="text-align:right"` : ` style="text-align:left"`);
+    const head = this.columns.map((c, j) => `<th${align(j)}>${escapeHtml(c)}</th>`).join("");
+    const body = this.cells
+      .map((r) => `<tr>${r.map((v, j) => `<td${align(j)}>${escapeHtml(v)}</td>`).join("")}</tr>`)
+      .join("\n");
+    const caption = this.title === undefined
+      ? ""
+      : `<caption style="caption-side:top;text-align:left;font-weight:bold">${
+        escapeHtml(this.title)
+      }</caption>`;
+    return `<table>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  }
+
+  /** HTML and text. */
+  [DISPLAY](): MimeBundle {
+    return { "text/html": this.toHTML(), "text/plain": this.toString() };
+  }
+}
+
+/**
+ * A table from an array of records; numbers are right-aligned and shown with 4 significant digits.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./table.ts";
+ * const t = table([{ name: "wte", shape: "27×16", count: 432 }, { name: "wpe", shape: "16×16", count: 256 }], {
+ *   title: "parameters",
+ * });
+ * console.log(t.toString());
+ * ```
+ */
+export function table(rows: readonly Record<string, unknown>[], opts: TableOptions = {}): Table {
+  return new Table(rows, opts);
+}
+
+/** Escape the five HTML special characters. */
+export function escapeHtml(s: string): string {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "number") return fmt(v);
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v.join("×");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,77 @@
+/**
+ * Input checks shared by the figure builders. Errors name the argument, the bad value and what is allowed.
+ *
+ * @module
+ */
+
+/** Check that `value` is a non-empty array of finite numbers. `name` is used in the error message. */
+export function finiteArray(name: string, value: unknown, { allowEmpty = false } = {}): number[] {
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    throw new TypeError(`${name} must be an array of numbers, got ${describe(value)}`);
+  }
+  const arr = Array.from(value as ArrayLike<unknown>);
+  if (!allowEmpty && arr.length === 0) throw new RangeError(`${name} must not be empty`);
+  arr.forEach((v, i) => {
+    if (typeof v !== "number") throw new TypeError(`${name}[${i}] must be a number, got ${describe(v)}`);
+    if (!Number.isFinite(v)) throw new RangeError(`${name}[${i}] must be a finite number, got ${v}`);
+  });
+  return arr as number[];
+}
+
+/** Check that `value` is a finite number. */
+export function finiteNumber(name: string, value: unknown): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
+  return value;
+}
+
+/** Check that `value` is a non-empty array (of anything); returns it. */
+export function nonEmptyArray<T>(name: string, value: unknown): T[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${describe(value)}`);
+  if (value.length === 0) throw new RangeError(`${name} must not be empty`);
+  return value as T[];
+}
+
+/** Check that an array of labels (strings or numbers) has the expected length. */
+export function labels(name: string, value: unknown, length: number, lengthOf: string): (string | number)[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${name} must be an array of labels, got ${describe(value)}`);
+  }
+  value.forEach((v, i) => {
+    if (typeof v !== "string" && typeof v !== "number") {
+      throw new TypeError(`${name}[${i}] must be a string or a number, got ${describe(v)}`);
+    }
+  });
+  sameLength(name, value.length, lengthOf, length);
+  return value;
+}
+
+/** RangeError unless two lengths agree. */
+export function sameLength(nameA: string, a: number, nameB: string, b: number): void {
+  if (a !== b) throw new RangeError(`${nameA} has length ${a} but ${nameB} has length ${b}; they must match`);
+}
+
+/** Check an optional string option. */
+export function optionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  return value;
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** A compact number for summaries: 4 significant digits, no trailing zeros. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(2);
+  return String(Number(x.toPrecision(4)));
+}
