@@ -1,0 +1,86 @@
+/**
+ * The dataset: a text file with one document (a name) per line.
+ *
+ * @module
+ */
+import type { Random } from "./random.ts";
+
+/**
+ * Split a text into documents: lines, stripped of surrounding white space, empty ones dropped
+ * (microgpt.py's `[line.strip() for line in f if line.strip()]`).
+ *
+ * @example
+ * ```ts
+ * import { parseDocs } from "./data.ts";
+ * console.assert(parseDocs("emma\n  olivia \n\nava\n").join(",") === "emma,olivia,ava");
+ * ```
+ * @throws {TypeError} text is not a string.
+ * @throws {RangeError} the text holds no document.
+ */
+export function parseDocs(text: string): string[] {
+  if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeof text}`);
+  const docs = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  if (docs.length === 0) {
+    throw new RangeError(
+      "the corpus has no documents: every line is empty; give at least one non-empty line",
+    );
+  }
+  return docs;
+}
+
+/** Options of `loadDocs`. */
+export interface LoadDocsOptions {
+  /** Shuffle the documents in place with this generator (the first use of the RNG in the reference). */
+  rng?: Random;
+}
+
+/** The corpus shipped with the project: `data/names.txt`, next to `lib/`. */
+export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.url);
+
+/**
+ * Read the documents of a text file (default: the project's `data/names.txt`), optionally shuffled.
+ *
+ * @example
+ * ```ts
+ * import { loadDocs } from "./data.ts";
+ * import { Random } from "./random.ts";
+ * const docs = loadDocs(undefined, { rng: new Random(42) });
+ * console.assert(docs.length > 1000);
+ * ```
+ * @throws {RangeError} the file holds no document.
+ */
+export function loadDocs(path: string | URL = DEFAULT_DATA_PATH, opts: LoadDocsOptions = {}): string[] {
+  const docs = parseDocs(Deno.readTextFileSync(path));
+  opts.rng?.shuffle(docs);
+  return docs;
+}
+
+/** Options of `splitDocs`. */
+export interface SplitOptions {
+  /** Share of the documents kept for validation, in [0, 1). Default 0.1. */
+  valFraction?: number;
+}
+
+/**
+ * Split documents into a training part and a validation part (the last `valFraction` of them; no reshuffle).
+ *
+ * @example
+ * ```ts
+ * import { splitDocs } from "./data.ts";
+ * const { train, val } = splitDocs(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
+ * console.assert(train.length === 9 && val[0] === "j");
+ * ```
+ * @throws {RangeError} valFraction outside [0, 1), or too few documents to leave one for training.
+ */
+export function splitDocs(
+  docs: readonly string[],
+  opts: SplitOptions = {},
+): { train: string[]; val: string[] } {
+  const { valFraction = 0.1 } = opts;
+  if (typeof valFraction !== "number" || !(valFraction >= 0 && valFraction < 1)) {
+    throw new RangeError(`valFraction must be a number in [0, 1), got ${valFraction}`);
+  }
+  if (docs.length === 0) throw new RangeError("splitDocs: docs is empty; give at least one document");
+  const nVal = Math.floor(docs.length * valFraction);
+  return { train: docs.slice(0, docs.length - nVal), val: docs.slice(docs.length - nVal) };
+}

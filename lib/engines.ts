@@ -1,0 +1,59 @@
+/**
+ * One entry point for both engines: `createModel({ config, rng, engine })`. The scalar engine builds a
+ * `Value` graph (inspectable, slow); the fast engine computes the same numbers on `Float64Array`s.
+ *
+ * @module
+ */
+import type { Model } from "./model.ts";
+import { type CreateModelOptions, createScalarModel } from "./gpt.ts";
+
+/** The engines `createModel` knows. */
+export type EngineName = "scalar" | "fast";
+
+/** Options of `createModel`: those of `createScalarModel` plus the engine. */
+export interface CreateAnyModelOptions extends CreateModelOptions {
+  /** "scalar" (default, the `Value` engine) or "fast". */
+  engine?: EngineName;
+}
+
+type Factory = (opts: CreateModelOptions) => Model;
+const factories = new Map<string, Factory>([["scalar", createScalarModel]]);
+
+/**
+ * Make an engine available to `createModel` (the fast engine's module calls this from its factory module).
+ *
+ * @example
+ * ```ts
+ * import { registerEngine } from "./engines.ts";
+ * import { createScalarModel } from "./gpt.ts";
+ * registerEngine("scalar", createScalarModel); // already there; shown for the shape
+ * ```
+ */
+export function registerEngine(name: EngineName, factory: Factory): void {
+  factories.set(name, factory);
+}
+
+/**
+ * A GPT on the chosen engine, weights drawn from `rng` in the reference order (or copied from `stateDict`).
+ *
+ * @example
+ * ```ts
+ * import { createModel } from "./engines.ts";
+ * import { Random } from "./random.ts";
+ * const model = createModel({ config: { vocab_size: 27 }, rng: new Random(42) });
+ * console.assert(model.engine === "scalar" && model.numParams === 4192);
+ * ```
+ * @throws {RangeError} an unknown engine name.
+ */
+export function createModel(opts: CreateAnyModelOptions): Model {
+  const { engine = "scalar", ...rest } = opts;
+  const factory = factories.get(engine);
+  if (!factory) {
+    throw new RangeError(
+      `engine must be one of ${[...factories.keys()].map((k) => `"${k}"`).join(", ")}, got ${
+        JSON.stringify(engine)
+      }`,
+    );
+  }
+  return factory(rest);
+}

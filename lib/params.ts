@@ -1,0 +1,118 @@
+/**
+ * The parameters of the GPT: named matrices (the `state_dict` of microgpt.py), drawn from `gauss(0, 0.08)`
+ * in the reference order so that a seeded run reproduces the Python reference.
+ *
+ * @module
+ */
+import { type GPTConfig, gptConfig } from "./config.ts";
+import type { StateDict } from "./model.ts";
+import type { Random } from "./random.ts";
+
+/** One row of `paramTable`: a matrix name, its shape and number of scalars. */
+export interface ParamInfo {
+  name: string;
+  shape: [rows: number, cols: number];
+  count: number;
+}
+
+/** Standard deviation of the initial weights (microgpt.py's `std=0.08`). */
+export const INIT_STD = 0.08;
+
+/**
+ * The parameter matrices of a config, in the reference order: `wte`, `wpe`, `lm_head`, then per layer
+ * `attn_wq`, `attn_wk`, `attn_wv`, `attn_wo`, `mlp_fc1`, `mlp_fc2`.
+ *
+ * @example
+ * ```ts
+ * import { paramTable } from "./params.ts";
+ * import { DEFAULT_CONFIG } from "./config.ts";
+ * const t = paramTable(DEFAULT_CONFIG);
+ * console.assert(t[0].name === "wte" && t[0].shape[0] === 27 && t[0].count === 27 * 16);
+ * ```
+ */
+export function paramTable(config: Partial<GPTConfig>): ParamInfo[] {
+  const { vocab_size, n_embd, n_layer, block_size } = gptConfig(config);
+  const shapes: [string, number, number][] = [
+    ["wte", vocab_size, n_embd], // [vocab_size][n_embd]
+    ["wpe", block_size, n_embd], // [block_size][n_embd]
+    ["lm_head", vocab_size, n_embd], // [vocab_size][n_embd]
+  ];
+  for (let i = 0; i < n_layer; i++) {
+    shapes.push(
+      [`layer${i}.attn_wq`, n_embd, n_embd],
+      [`layer${i}.attn_wk`, n_embd, n_embd],
+      [`layer${i}.attn_wv`, n_embd, n_embd],
+      [`layer${i}.attn_wo`, n_embd, n_embd],
+      [`layer${i}.mlp_fc1`, 4 * n_embd, n_embd], // [4·n_embd][n_embd]
+      [`layer${i}.mlp_fc2`, n_embd, 4 * n_embd], // [n_embd][4·n_embd]
+    );
+  }
+  return shapes.map(([name, rows, cols]) => ({ name, shape: [rows, cols], count: rows * cols }));
+}
+
+/**
+ * Total number of scalar parameters (4,192 for the defaults).
+ *
+ * @example
+ * ```ts
+ * import { countParams } from "./params.ts";
+ * console.assert(countParams({}) === 4192);
+ * ```
+ */
+export function countParams(config: Partial<GPTConfig>): number {
+  return paramTable(config).reduce((sum, p) => sum + p.count, 0);
+}
+
+/**
+ * Draw a fresh state dict: every matrix row by row, every entry `rng.gauss(0, 0.08)`, in `paramTable` order.
+ *
+ * @example
+ * ```ts
+ * import { initStateDict } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * const sd = initStateDict({ vocab_size: 27 }, new Random(42));
+ * console.assert(sd.wte.length === 27 && sd["layer0.mlp_fc1"].length === 64);
+ * ```
+ */
+export function initStateDict(config: Partial<GPTConfig>, rng: Random): StateDict {
+  const sd: StateDict = {};
+  for (const { name, shape: [rows, cols] } of paramTable(config)) {
+    sd[name] = Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.gauss(0, INIT_STD)));
+  }
+  return sd;
+}
+
+/**
+ * Check that a state dict has exactly the matrices and shapes of a config.
+ *
+ * @example
+ * ```ts
+ * import { checkStateDict, initStateDict } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * checkStateDict({}, initStateDict({}, new Random(1))); // passes
+ * ```
+ * @throws {RangeError} a matrix is missing, extra, of the wrong shape or holds a non-finite number.
+ */
+export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void {
+  const table = paramTable(config);
+  const expected = new Set(table.map((p) => p.name));
+  for (const name of Object.keys(sd)) {
+    if (!expected.has(name)) {
+      throw new RangeError(`state dict: unexpected matrix "${name}"; allowed: ${[...expected].join(", ")}`);
+    }
+  }
+  for (const { name, shape: [rows, cols] } of table) {
+    const m = sd[name];
+    if (!Array.isArray(m)) throw new RangeError(`state dict: matrix "${name}" is missing`);
+    if (m.length !== rows || m.some((r) => !Array.isArray(r) || r.length !== cols)) {
+      throw new RangeError(`state dict: "${name}" must be ${rows}×${cols}`);
+    }
+    for (const row of m) {
+      for (const x of row) {
+        if (typeof x !== "number" || !Number.isFinite(x)) {
+          throw new RangeError(`state dict: "${name}" holds ${x}; every entry must be a finite number`);
+        }
+      }
+    }
+  }
+}

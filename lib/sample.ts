@@ -1,0 +1,186 @@
+/**
+ * Inference: turn logits into next-token probabilities (with a temperature) and draw names one character at
+ * a time. Shared by both engines; the float operations follow microgpt.py (`l / T` as `l · T^−1`, then its
+ * softmax), so a seeded run samples the same names as the Python reference.
+ *
+ * @module
+ */
+import { checkTemperature } from "./config.ts";
+import type { Model } from "./model.ts";
+import type { Random } from "./random.ts";
+import type { Tokenizer } from "./tokenizer.ts";
+
+/**
+ * Softmax of `logits / temperature` on plain numbers, in microgpt.py's float order.
+ *
+ * @example
+ * ```ts
+ * import { probsFromLogits } from "./sample.ts";
+ * const p = probsFromLogits([0, Math.log(3)], 1);
+ * console.assert(Math.abs(p[0] - 0.25) < 1e-15 && Math.abs(p[1] - 0.75) < 1e-15);
+ * ```
+ * @throws {RangeError} temperature ≤ 0 or not finite; logits empty.
+ */
+export function probsFromLogits(logits: readonly number[], temperature = 1): number[] {
+  const invT = Math.pow(checkTemperature(temperature), -1);
+  const n = logits.length;
+  if (n === 0) throw new RangeError("logits must not be empty");
+  const scaled = new Array<number>(n);
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    scaled[i] = logits[i] * invT;
+    if (i === 0 || scaled[i] > max) max = scaled[i];
+  }
+  const exps = new Array<number>(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    exps[i] = Math.exp(scaled[i] + -max);
+    total = i === 0 ? exps[0] : total + exps[i];
+  }
+  const inv = Math.pow(total, -1);
+  return exps.map((e) => e * inv);
+}
+
+/** Options of `sample`. */
+export interface SampleOptions {
+  tokenizer: Tokenizer;
+  /** Draws the tokens; the reference keeps using the training generator. */
+  rng: Random;
+  /** > 0; lower is more conservative. Default 0.5. */
+  temperature?: number;
+  /** How many names. Default 20. */
+  count?: number;
+}
+
+/**
+ * Generate `count` documents: start from BOS, draw each next token from the model's probabilities at
+ * `temperature`, stop at BOS or after block_size tokens.
+ *
+ * @example
+ * ```ts
+ * import { sample } from "./sample.ts";
+ * import { createScalarModel } from "./gpt.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab", "ba"]);
+ * const rng = new Random(1);
+ * const model = createScalarModel({ config: { vocab_size: tokenizer.vocab_size, block_size: 4 }, rng });
+ * const names = sample(model, { tokenizer, rng, count: 3 });
+ * console.assert(names.length === 3 && names.every((s) => /^[ab]*$/.test(s)));
+ * ```
+ * @throws {RangeError} temperature ≤ 0 or not finite, count not a whole number ≥ 0, or the tokenizer's
+ *   vocabulary does not match the model.
+ */
+export function sample(model: Model, opts: SampleOptions): string[] {
+  const { tokenizer, rng, temperature = 0.5, count = 20 } = opts;
+  checkTemperature(temperature);
+  checkVocab(model, tokenizer);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  }
+  const out: string[] = [];
+  for (let s = 0; s < count; s++) {
+    const next = model.begin();
+    let token = tokenizer.bos;
+    const ids: number[] = [];
+    for (let pos = 0; pos < model.config.block_size; pos++) {
+      token = rng.choices(probsFromLogits(next(token), temperature));
+      if (token === tokenizer.bos) break;
+      ids.push(token);
+    }
+    out.push(tokenizer.decode(ids));
+  }
+  return out;
+}
+
+/** Options of `nextTokenProbs`. */
+export interface NextTokenOptions {
+  tokenizer: Tokenizer;
+  /** The text so far (BOS is put in front). Default "". */
+  prefix?: string;
+  /** Default 1 (the model's own distribution). */
+  temperature?: number;
+}
+
+/**
+ * The model's probabilities [vocab_size] for the token after `prefix` (index `tokenizer.bos` = end of name).
+ *
+ * @example
+ * ```ts
+ * import { nextTokenProbs } from "./sample.ts";
+ * import { createScalarModel } from "./gpt.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab"]);
+ * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
+ * const p = nextTokenProbs(model, { tokenizer, prefix: "a" });
+ * console.assert(p.length === 3 && Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
+ * ```
+ * @throws {RangeError} the prefix is too long for block_size or has an unknown character.
+ */
+export function nextTokenProbs(model: Model, opts: NextTokenOptions): number[] {
+  const { tokenizer, prefix = "", temperature = 1 } = opts;
+  checkVocab(model, tokenizer);
+  const tokens = tokenizer.encode(prefix).slice(0, -1); // [BOS, ...prefix]
+  if (tokens.length > model.config.block_size) {
+    throw new RangeError(
+      `prefix ${JSON.stringify(prefix)} has ${tokens.length - 1} characters; at most block_size − 1 = ${
+        model.config.block_size - 1
+      } fit`,
+    );
+  }
+  const next = model.begin();
+  let logits: number[] = [];
+  for (const t of tokens) logits = next(t);
+  return probsFromLogits(logits, temperature);
+}
+
+/** Options of `greedy`. */
+export interface GreedyOptions {
+  tokenizer: Tokenizer;
+  /** Start of the name. Default "". */
+  prefix?: string;
+}
+
+/**
+ * The most likely continuation of `prefix`: always take the highest-probability token (the limit T → 0).
+ *
+ * @example
+ * ```ts
+ * import { greedy } from "./sample.ts";
+ * import { createScalarModel } from "./gpt.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab"]);
+ * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
+ * console.assert(greedy(model, { tokenizer }) === greedy(model, { tokenizer })); // deterministic
+ * ```
+ */
+export function greedy(model: Model, opts: GreedyOptions): string {
+  const { tokenizer, prefix = "" } = opts;
+  checkVocab(model, tokenizer);
+  const tokens = tokenizer.encode(prefix).slice(0, -1);
+  const next = model.begin();
+  let logits: number[] = [];
+  let pos = 0;
+  for (; pos < tokens.length && pos < model.config.block_size; pos++) logits = next(tokens[pos]);
+  const ids = tokens.slice(1, pos);
+  while (true) {
+    let best = 0;
+    for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+    if (best === tokenizer.bos || pos >= model.config.block_size) break;
+    ids.push(best);
+    logits = next(best);
+    pos++;
+  }
+  return tokenizer.decode(ids);
+}
+
+function checkVocab(model: Model, tokenizer: Tokenizer): void {
+  if (tokenizer.vocab_size !== model.config.vocab_size) {
+    throw new RangeError(
+      `the tokenizer has vocab_size ${tokenizer.vocab_size} but the model has ${model.config.vocab_size}; ` +
+        "use the tokenizer the model was trained with",
+    );
+  }
+}
