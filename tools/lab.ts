@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { ensureLabEnv, KERNEL_NAME, SetupError } from "./setup.ts";
+import { ensureLabEnv, isRoot, KERNEL_NAME, SetupError } from "./setup.ts";
 
 const args = [...Deno.args];
 const setupOnly = args.includes("--setup-only");
@@ -31,6 +31,7 @@ if (setupOnly) {
 // Start on notebooks/: kernels run with the notebook's folder as working directory, inside the project, so
 // deno.json (the "@lib/" import map) applies.
 const flags = args.filter((a) => a !== "--setup-only");
+if (isRoot() && !flags.includes("--allow-root")) flags.push("--allow-root"); // Jupyter refuses root otherwise
 const child = new Deno.Command(lab.jupyter, {
   args: ["lab", `--ServerApp.root_dir=${join(lab.root, "notebooks")}`, ...flags],
   env: lab.env,

@@ -146,6 +146,11 @@ function writeIfChanged(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** True when running as root (CI does): Jupyter then needs `--allow-root`. */
+export function isRoot(): boolean {
+  return Deno.build.os !== "windows" && Deno.uid() === 0;
+}
+
 /** Jupyter environment for processes started from the project (PATH, Jupyter folders inside `.venv`). */
 export function jupyterEnv(venv: string, isolated = false): Record<string, string> {
   const jdir = join(venv, "jupyter");
