@@ -1,0 +1,219 @@
+/**
+ * Causal multi-head attention of one position over the KV cache, in `microgpt.py`'s float order:
+ * `score[t'] = (Σ_j q_j·k_t'[j]) · (head_dim^0.5)^-1`, `w = softmax(score)`, `out[j] = Σ_t' w_t'·v_t'[j]`.
+ * The mask is causal by construction: position `t` only sees the `t + 1` rows already in the cache.
+ *
+ * Backward follows the scalar graph's order: the output sums hand `w_t'·dout_j` to `v_t'[j]` and collect
+ * `dw_t' = Σ_j v_t'[j]·dout_j` from the last `j` down; the dot products hand `k_t'[j]·ddot_t'` to `q_j`
+ * from the last `t'` down. `dk` and `dv` accumulate over the later positions first (the backward pass runs
+ * positions from last to first), exactly as the scalar engine's reverse topological order does.
+ *
+ * @module
+ */
+import { backwardRow, type Matrix } from "./linear.ts";
+import { softmaxBackward, softmaxForward } from "./softmax.ts";
+
+/** One layer's KV cache, the attention weights of every position (for backward) and the K/V gradients. */
+export interface AttentionCache {
+  readonly n_embd: number;
+  readonly n_head: number;
+  readonly head_dim: number;
+  readonly block_size: number;
+  /** `[block_size][n_embd]` keys; row `t` is written by the caller before `attentionForward(…, t, …)`. */
+  readonly k: Float64Array;
+  /** `[block_size][n_embd]` values. */
+  readonly v: Float64Array;
+  /** `[block_size][n_embd]` gradients of the keys / values, accumulated by `attentionBackward`. */
+  readonly dk: Float64Array;
+  readonly dv: Float64Array;
+  /** `[block_size][n_head][block_size]` exp(score − max) of each query position and head. */
+  readonly e: Float64Array;
+  /** `[block_size][n_head]` the softmax denominators. */
+  readonly total: Float64Array;
+  /** `[block_size]` scratch. */
+  readonly w: Float64Array;
+  /** Views made once: row `t` of `k`, `v`, `dk`, `dv`; and `e` of query `t`, head `h` at `[t·n_head + h]`. */
+  readonly kRows: Float64Array[];
+  readonly vRows: Float64Array[];
+  readonly dkRows: Float64Array[];
+  readonly dvRows: Float64Array[];
+  readonly eRows: Float64Array[];
+}
+
+/**
+ * Allocate a cache for one layer.
+ *
+ * @example
+ * ```ts
+ * import { createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 16, n_head: 4, block_size: 8 });
+ * console.assert(c.head_dim === 4 && c.k.length === 128);
+ * ```
+ * @throws {RangeError} `n_embd` is not divisible by `n_head`.
+ */
+export function createAttentionCache(
+  opts: { n_embd: number; n_head: number; block_size: number },
+): AttentionCache {
+  const { n_embd, n_head, block_size } = opts;
+  if (n_embd % n_head !== 0) {
+    throw new RangeError(`n_embd (${n_embd}) must be divisible by n_head (${n_head})`);
+  }
+  const rows = block_size * n_embd;
+  const [k, v, dk, dv] = [0, 1, 2, 3].map(() => new Float64Array(rows));
+  const e = new Float64Array(block_size * n_head * block_size);
+  const views = (a: Float64Array, count: number, width: number) =>
+    Array.from({ length: count }, (_, i) => a.subarray(i * width, (i + 1) * width));
+  return {
+    n_embd,
+    n_head,
+    head_dim: n_embd / n_head,
+    block_size,
+    k,
+    v,
+    dk,
+    dv,
+    e,
+    total: new Float64Array(block_size * n_head),
+    w: new Float64Array(block_size),
+    kRows: views(k, block_size, n_embd),
+    vRows: views(v, block_size, n_embd),
+    dkRows: views(dk, block_size, n_embd),
+    dvRows: views(dv, block_size, n_embd),
+    eRows: views(e, block_size * n_head, block_size),
+  };
+}
+
+/**
+ * Attention output of position `t` (its key and value already in row `t` of the cache) for query `q`,
+ * written into `out` (`[n_embd]`, heads concatenated).
+ *
+ * @example
+ * ```ts
+ * import { attentionForward, createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 2, n_head: 1, block_size: 2 });
+ * c.v.set([1, 2], 0); // one cached position: the output is its value
+ * const out = new Float64Array(2);
+ * attentionForward(c, 0, Float64Array.of(0.5, 0.5), out);
+ * console.assert(out[0] === 1 && out[1] === 2);
+ * ```
+ */
+export function attentionForward(c: AttentionCache, t: number, q: Float64Array, out: Float64Array): void {
+  const { n_embd, n_head, head_dim, k, v, eRows, total, w } = c;
+  const scale = Math.pow(Math.pow(head_dim, 0.5), -1);
+  const T = t + 1;
+  for (let h = 0; h < n_head; h++) {
+    const hs = h * head_dim;
+    const row = eRows[t * n_head + h];
+    for (let tp = 0; tp < T; tp++) {
+      const kr = tp * n_embd + hs;
+      let dot = 0;
+      for (let j = 0; j < head_dim; j++) dot += q[hs + j] * k[kr + j];
+      row[tp] = dot * scale;
+    }
+    const tot = softmaxForward(row, row, T);
+    total[t * n_head + h] = tot;
+    const r = Math.pow(tot, -1);
+    for (let tp = 0; tp < T; tp++) w[tp] = row[tp] * r;
+    for (let j = 0; j < head_dim; j++) {
+      let s = 0;
+      for (let tp = 0, vr = hs + j; tp < T; tp++, vr += n_embd) s += w[tp] * v[vr];
+      out[hs + j] = s;
+    }
+  }
+}
+
+/**
+ * Backward of `attentionForward(c, t, q, out)`: sets `dq` from `dout` and adds to `c.dk`, `c.dv` rows `0..t`.
+ *
+ * @example
+ * ```ts
+ * import { attentionBackward, attentionForward, createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 1, n_head: 1, block_size: 1 });
+ * c.k[0] = 2;
+ * c.v[0] = 3;
+ * const q = Float64Array.of(1), out = new Float64Array(1), dq = new Float64Array(1);
+ * attentionForward(c, 0, q, out);
+ * attentionBackward(c, 0, q, Float64Array.of(1), dq);
+ * console.assert(c.dv[0] === 1 && dq[0] === 0); // one position: weight 1, the score does not matter
+ * ```
+ */
+export function attentionBackward(
+  c: AttentionCache,
+  t: number,
+  q: Float64Array,
+  dout: Float64Array,
+  dq: Float64Array,
+): void {
+  const { n_embd, n_head, head_dim, k, v, dk, dv, eRows, total, w } = c;
+  const scale = Math.pow(Math.pow(head_dim, 0.5), -1);
+  const T = t + 1;
+  dq.fill(0);
+  for (let h = 0; h < n_head; h++) {
+    const hs = h * head_dim;
+    const row = eRows[t * n_head + h];
+    const tot = total[t * n_head + h];
+    const r = Math.pow(tot, -1);
+    for (let tp = 0; tp < T; tp++) {
+      const wt = row[tp] * r;
+      const vr = tp * n_embd + hs;
+      let dw = 0;
+      for (let j = head_dim - 1; j >= 0; j--) {
+        dw += v[vr + j] * dout[hs + j];
+        dv[vr + j] += wt * dout[hs + j];
+      }
+      w[tp] = dw;
+    }
+    softmaxBackward(row, tot, w, w, T); // w: d score
+    for (let tp = T - 1; tp >= 0; tp--) {
+      const ddot = scale * w[tp];
+      const kr = tp * n_embd + hs;
+      for (let j = 0; j < head_dim; j++) {
+        dq[hs + j] += k[kr + j] * ddot;
+        dk[kr + j] += q[hs + j] * ddot;
+      }
+    }
+  }
+}
+
+/** The three projections that feed attention, and where their output gradients are (set before each call). */
+export interface QKV {
+  readonly wq: Matrix;
+  readonly wk: Matrix;
+  readonly wv: Matrix;
+  readonly n_head: number;
+  /** `[n_embd]` gradients of this position's query, key and value. */
+  dq: Float64Array;
+  dk: Float64Array;
+  dv: Float64Array;
+}
+
+/**
+ * Backward of `q, k, v = wq·x, wk·x, wv·x` at one position: adds to the weights' gradients and sets `dx`.
+ * `dx` collects the rows in the order the scalar engine finishes them: heads last to first; within a head the
+ * value rows, then the key rows, then the query rows, each last to first. (At position 0 the graph interleaves
+ * key and query rows, but there the query's gradient is exactly 0 — a softmax over one score is constant — so
+ * the order cannot matter.)
+ *
+ * @example
+ * ```ts
+ * import { qkvBackward } from "./attention.ts";
+ * import { zeroMatrix } from "./linear.ts";
+ * const one = () => Float64Array.of(1);
+ * const qkv = { wq: zeroMatrix("q", 1, 1), wk: zeroMatrix("k", 1, 1), wv: zeroMatrix("v", 1, 1), n_head: 1, dq: one(), dk: one(), dv: one() };
+ * qkv.wq.w[0] = 1, qkv.wk.w[0] = 2, qkv.wv.w[0] = 3;
+ * const dx = new Float64Array(1);
+ * qkvBackward(qkv, Float64Array.of(1), dx);
+ * console.assert(dx[0] === 6 && qkv.wv.g[0] === 1);
+ * ```
+ */
+export function qkvBackward(qkv: QKV, x: Float64Array, dx: Float64Array): void {
+  const { wq, wk, wv, n_head, dq, dk, dv } = qkv;
+  const head_dim = wq.rows / n_head;
+  dx.fill(0);
+  for (let h = n_head - 1; h >= 0; h--) {
+    const hs = h * head_dim;
+    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wv, hs + j, x, dv, dx);
+    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wk, hs + j, x, dk, dx);
+    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wq, hs + j, x, dq, dx);
+  }
+}

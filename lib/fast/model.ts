@@ -1,0 +1,282 @@
+/**
+ * The fast engine: the same GPT as the scalar engine (`../gpt.ts`) on flat `Float64Array` parameters, with a
+ * hand-written backward pass per layer. It performs the scalar engine's float operations in the same order —
+ * forward and backward, including the order in which every gradient sum accumulates — so its losses and
+ * gradients are the scalar engine's, bit for bit, only ~1000× faster.
+ *
+ * @module
+ */
+import { type GPTConfig, gptConfig } from "../config.ts";
+import type { AdamStep, Model, StateDict } from "../model.ts";
+import { adamUpdate } from "../adam.ts";
+import { initStateDict } from "../params.ts";
+import type { Random } from "../random.ts";
+import { attentionBackward, attentionForward, type QKV, qkvBackward } from "./attention.ts";
+import { type Activations, createActivations, createGrads, type Grads } from "./buffers.ts";
+import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
+import { backwardRow, linearBackward, linearForward, type Matrix } from "./linear.ts";
+import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts";
+import { reluBackward, reluForward } from "./relu.ts";
+import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
+
+/** One block's weight matrices. */
+interface LayerParams {
+  readonly wo: Matrix;
+  readonly fc1: Matrix;
+  readonly fc2: Matrix;
+  /** wq, wk, wv and the gradient views their backward reads. */
+  readonly qkv: QKV;
+}
+
+/** A GPT on flat arrays; implements the same `Model` interface as the scalar engine. */
+export class FastModel implements Model {
+  readonly engine = "fast" as const;
+  readonly config: GPTConfig;
+  readonly numParams: number;
+  /** Parameters and gradients, one flat array each, with named matrix views. */
+  readonly params: FlatParams;
+  #m: Float64Array;
+  #v: Float64Array;
+  #wte: Matrix;
+  #wpe: Matrix;
+  #lm: Matrix;
+  #layers: LayerParams[];
+  #acts: Activations;
+  #grads: Grads;
+  #ce = new Float64Array(2);
+
+  /** Prefer `createFastModel`. @throws {RangeError} the state dict does not fit the config. */
+  constructor(config: GPTConfig, sd: StateDict) {
+    this.config = config;
+    this.params = flatParams(config);
+    loadFlat(this.params, config, sd);
+    this.numParams = this.params.data.length;
+    this.#m = new Float64Array(this.numParams);
+    this.#v = new Float64Array(this.numParams);
+    const mat = this.params.matrices;
+    this.#wte = mat.wte;
+    this.#wpe = mat.wpe;
+    this.#lm = mat.lm_head;
+    this.#layers = Array.from({ length: config.n_layer }, (_, l) => ({
+      wo: mat[`layer${l}.attn_wo`],
+      fc1: mat[`layer${l}.mlp_fc1`],
+      fc2: mat[`layer${l}.mlp_fc2`],
+      qkv: {
+        wq: mat[`layer${l}.attn_wq`],
+        wk: mat[`layer${l}.attn_wk`],
+        wv: mat[`layer${l}.attn_wv`],
+        n_head: config.n_head,
+        dq: new Float64Array(0),
+        dk: new Float64Array(0),
+        dv: new Float64Array(0),
+      },
+    }));
+    this.#acts = createActivations(config);
+    this.#grads = createGrads(config);
+  }
+
+  /** Forward of the token at position `t` (earlier positions already in `acts`): fills `acts.logits[t]`. */
+  #forward(acts: Activations, token: number, t: number): void {
+    const n = this.config.n_embd;
+    const x0 = acts.x0[t], wte = this.#wte.w, wpe = this.#wpe.w; // [n_embd]
+    for (let i = 0; i < n; i++) x0[i] = wte[token * n + i] + wpe[t * n + i];
+    acts.a0[t] = rmsnormForward(x0, acts.xs[0][t]);
+    const tmp = acts.tmp;
+    for (let l = 0; l < this.#layers.length; l++) {
+      const P = this.#layers[l], L = acts.layers[l], cache = L.cache;
+      const x = acts.xs[l][t], h = L.h[t], xmid = L.xmid[t], h2 = L.h2[t];
+      // 1) attention: x + wo·attention(q, K, V)
+      L.a1[t] = rmsnormForward(x, h);
+      linearForward(P.qkv.wq, h, L.q[t]);
+      linearForward(P.qkv.wk, h, cache.kRows[t]);
+      linearForward(P.qkv.wv, h, cache.vRows[t]);
+      attentionForward(cache, t, L.q[t], L.xa[t]);
+      linearForward(P.wo, L.xa[t], tmp);
+      for (let i = 0; i < n; i++) xmid[i] = tmp[i] + x[i];
+      // 2) MLP: xmid + fc2·relu(fc1·rmsnorm(xmid))
+      L.a2[t] = rmsnormForward(xmid, h2);
+      linearForward(P.fc1, h2, L.f[t]);
+      reluForward(L.f[t], L.r[t]);
+      linearForward(P.fc2, L.r[t], tmp);
+      const out = acts.xs[l + 1][t];
+      for (let i = 0; i < n; i++) out[i] = tmp[i] + xmid[i];
+    }
+    linearForward(this.#lm, acts.xs[this.#layers.length][t], acts.logits[t]);
+  }
+
+  /** Forward of one document in the training activations; returns its mean loss `(Σ l_t) · (1/n)`. */
+  #docForward(tokens: readonly number[], n: number): number {
+    const acts = this.#acts, ce = this.#ce;
+    let sum = 0;
+    for (let t = 0; t < n; t++) {
+      this.#forward(acts, tokens[t], t);
+      crossEntropyForward(acts.logits[t], tokens[t + 1], acts.e[t], ce);
+      acts.total[t] = ce[1];
+      sum += ce[0];
+    }
+    return sum * (1 / n);
+  }
+
+  /** Backward of the document last run by `#docForward`; `gdoc` is d(batch loss)/d(its loss). */
+  #docBackward(tokens: readonly number[], n: number, gdoc: number): void {
+    const acts = this.#acts, G = this.#grads, ne = this.config.n_embd, nl = this.#layers.length;
+    const { dlogits, dx, dxmid, dh, dq, dxa, dh2, dr } = G;
+    const dl = (1 / n) * gdoc; // every l_t receives d(sum)
+    for (const L of acts.layers) {
+      L.cache.dk.fill(0);
+      L.cache.dv.fill(0);
+    }
+    for (let t = n - 1; t >= 0; t--) {
+      const target = tokens[t + 1];
+      crossEntropyBackward(acts.e[t], acts.total[t], target, dl, dlogits);
+      // lm_head: the target's logit was reached first, the others in order, so they finish in reverse
+      const xl = acts.xs[nl][t], lm = this.#lm;
+      dx.fill(0);
+      for (let o = lm.rows - 1; o >= 0; o--) if (o !== target) backwardRow(lm, o, xl, dlogits, dx);
+      backwardRow(lm, target, xl, dlogits, dx);
+      for (let l = nl - 1; l >= 0; l--) {
+        const P = this.#layers[l], L = acts.layers[l];
+        // 2) MLP (dx = d output = d fc2 output = d residual)
+        linearBackward(P.fc2, L.r[t], dx, dr);
+        reluBackward(L.f[t], dr, dr);
+        linearBackward(P.fc1, L.h2[t], dr, dh2);
+        dxmid.set(dx);
+        rmsnormBackward(L.xmid[t], L.a2[t], dh2, dxmid);
+        // 1) attention
+        linearBackward(P.wo, L.xa[t], dxmid, dxa);
+        attentionBackward(L.cache, t, L.q[t], dxa, dq);
+        const qkv = P.qkv;
+        qkv.dq = dq;
+        qkv.dk = L.cache.dkRows[t];
+        qkv.dv = L.cache.dvRows[t];
+        qkvBackward(qkv, L.h[t], dh);
+        dx.set(dxmid);
+        rmsnormBackward(acts.xs[l][t], L.a1[t], dh, dx);
+      }
+      // the first rmsnorm, then x0 = wte[token] + wpe[t]
+      dxmid.fill(0);
+      rmsnormBackward(acts.x0[t], acts.a0[t], dx, dxmid);
+      const gte = this.#wte.g, gpe = this.#wpe.g, tok = tokens[t] * ne, pos = t * ne;
+      for (let i = 0; i < ne; i++) {
+        gte[tok + i] += dxmid[i];
+        gpe[pos + i] += dxmid[i];
+      }
+    }
+  }
+
+  #batchLoss(batch: readonly (readonly number[])[], grad: boolean): number {
+    checkBatch(batch, this.config);
+    const B = batch.length, losses = new Float64Array(B);
+    // The scalar engine's backward finishes the last document first: run them in that order.
+    for (let b = B - 1; b >= 0; b--) {
+      const tokens = batch[b], n = Math.min(this.config.block_size, tokens.length - 1);
+      losses[b] = this.#docForward(tokens, n);
+      if (grad) this.#docBackward(tokens, n, 1 / B);
+    }
+    let total = losses[0];
+    for (let b = 1; b < B; b++) total += losses[b];
+    return B === 1 ? total : total * (1 / B);
+  }
+
+  lossAndGrad(batch: readonly (readonly number[])[]): number {
+    return this.#batchLoss(batch, true);
+  }
+
+  loss(batch: readonly (readonly number[])[]): number {
+    return this.#batchLoss(batch, false);
+  }
+
+  step(opts: AdamStep): void {
+    const { data, grad } = this.params;
+    adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
+    grad.fill(0);
+  }
+
+  begin(): (token: number) => number[] {
+    const acts = createActivations(this.config);
+    const { vocab_size, block_size } = this.config;
+    let pos = 0;
+    return (token: number) => {
+      checkToken(token, vocab_size);
+      if (pos >= block_size) {
+        throw new RangeError(`pos must be a whole number in [0, block_size = ${block_size}), got ${pos}`);
+      }
+      this.#forward(acts, token, pos);
+      return Array.from(acts.logits[pos++]);
+    };
+  }
+
+  stateDict(): StateDict {
+    return toStateDict(this.params);
+  }
+
+  loadStateDict(sd: StateDict): void {
+    loadFlat(this.params, this.config, sd);
+    this.params.grad.fill(0);
+    this.#m.fill(0);
+    this.#v.fill(0);
+  }
+
+  /** `GPT(fast engine, 4,192 params: …)`. */
+  toString(): string {
+    const { vocab_size, n_embd, n_head, n_layer, block_size } = this.config;
+    return `GPT(fast engine, ${this.numParams.toLocaleString("en-US")} params: vocab_size=${vocab_size}, ` +
+      `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+  }
+
+  /** Jupyter shows the model as its `toString()`. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
+}
+
+function checkToken(token: unknown, vocab_size: number): void {
+  if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= vocab_size) {
+    throw new RangeError(`token must be a whole number in [0, ${vocab_size}), got ${token}`);
+  }
+}
+
+function checkBatch(batch: readonly (readonly number[])[], config: GPTConfig): void {
+  if (!Array.isArray(batch) || batch.length === 0) {
+    throw new RangeError("batch must hold at least one token sequence");
+  }
+  for (const tokens of batch) {
+    if (!Array.isArray(tokens) || tokens.length < 2) {
+      throw new RangeError(
+        `a training sequence needs at least 2 tokens ([BOS, …, BOS]), got ${(tokens as unknown[])?.length}`,
+      );
+    }
+    const n = Math.min(config.block_size, tokens.length - 1);
+    for (let i = 0; i <= n; i++) checkToken(tokens[i], config.vocab_size);
+  }
+}
+
+/** Options of `createFastModel` (the same as `createScalarModel`'s). */
+export interface CreateFastModelOptions {
+  /** The architecture (defaults filled in, validated). */
+  config?: Partial<GPTConfig>;
+  /** Draws the initial weights (`gauss(0, 0.08)` each, reference order). Needed unless `stateDict` is given. */
+  rng?: Random;
+  /** Start from these weights instead of a random init. */
+  stateDict?: StateDict;
+}
+
+/**
+ * A fast-engine GPT with weights drawn from `rng` exactly as the scalar engine draws them (or copied from
+ * `stateDict`).
+ *
+ * @example
+ * ```ts
+ * import { createFastModel } from "./model.ts";
+ * import { Random } from "../random.ts";
+ * const model = createFastModel({ config: { vocab_size: 27 }, rng: new Random(42) });
+ * console.assert(model.numParams === 4192 && model.begin()(26).length === 27);
+ * ```
+ * @throws {TypeError} neither rng nor stateDict is given.
+ */
+export function createFastModel(opts: CreateFastModelOptions): FastModel {
+  const config = gptConfig(opts.config);
+  if (opts.stateDict) return new FastModel(config, opts.stateDict);
+  if (!opts.rng) throw new TypeError("createFastModel: give { rng } (a Random) or { stateDict }");
+  return new FastModel(config, initStateDict(config, opts.rng));
+}

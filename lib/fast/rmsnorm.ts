@@ -1,0 +1,62 @@
+/**
+ * RMSNorm without weights, in `microgpt.py`'s float order:
+ * `ms = (Σ x_i·x_i) · n^-1`, `scale = (ms + 1e-5)^-0.5`, `y_i = x_i · scale`.
+ *
+ * Backward follows the scalar graph: `y_i = x_i·scale` hands `scale·dy_i` to `x_i` and `x_i·dy_i` to `scale`
+ * (last `i` first); `scale = a^-0.5` hands `-0.5·a^-1.5·dscale` to `a = ms + 1e-5`; `ms = sum·n^-1` hands
+ * `n^-1·dms` to every square `x_i·x_i`, which adds `x_i·dsq` to `x_i` twice (`x_i` is both of its operands).
+ *
+ * @module
+ */
+
+/**
+ * Normalise `x` into `y`; returns `a = mean(x²) + 1e-5` (the backward pass needs it; `scale = a^-0.5`).
+ *
+ * @example
+ * ```ts
+ * import { rmsnormForward } from "./rmsnorm.ts";
+ * const y = new Float64Array(2);
+ * const a = rmsnormForward(Float64Array.of(3, 4), y);
+ * console.assert(Math.abs(a - 12.50001) < 1e-12);
+ * console.assert(Math.abs(y[0] * y[0] + y[1] * y[1] - 2) < 1e-5);
+ * ```
+ */
+export function rmsnormForward(x: Float64Array, y: Float64Array): number {
+  const n = x.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += x[i] * x[i];
+  const a = sum * Math.pow(n, -1) + 1e-5;
+  const scale = Math.pow(a, -0.5);
+  for (let i = 0; i < n; i++) y[i] = x[i] * scale;
+  return a;
+}
+
+/**
+ * Backward of `y = rmsnorm(x)` given `a` from the forward pass: adds the gradient to `dx`, which may already
+ * hold what came through a residual connection (the scalar engine finishes that path first, so it is summed
+ * first).
+ *
+ * @example
+ * ```ts
+ * import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
+ * const x = Float64Array.of(1, 2), y = new Float64Array(2), dx = new Float64Array(2);
+ * const a = rmsnormForward(x, y);
+ * rmsnormBackward(x, a, Float64Array.of(1, 0), dx); // gradient of y[0]
+ * console.assert(dx[0] > 0 && dx[1] < 0); // y[0] grows with x[0] and shrinks as x[1] grows
+ * ```
+ */
+export function rmsnormBackward(x: Float64Array, a: number, dy: Float64Array, dx: Float64Array): void {
+  const n = x.length;
+  const scale = Math.pow(a, -0.5);
+  let dscale = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    dx[i] += scale * dy[i];
+    dscale += x[i] * dy[i];
+  }
+  const da = (-0.5 * Math.pow(a, -1.5)) * dscale;
+  const dsq = Math.pow(n, -1) * da;
+  for (let i = 0; i < n; i++) {
+    const d = x[i] * dsq;
+    dx[i] = dx[i] + d + d;
+  }
+}
