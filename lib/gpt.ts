@@ -10,7 +10,7 @@ import { adamUpdate } from "./adam.ts";
 import { linear, rmsnorm, softmax } from "./nn.ts";
 import { checkStateDict, countParams, initStateDict } from "./params.ts";
 import type { Random } from "./random.ts";
-import { Value } from "./value.ts";
+import { Value, withNodePool } from "./value.ts";
 
 /** The parameters as `Value`s, by name (`wte`, `wpe`, `lm_head`, `layer0.attn_wq`, …). */
 export type ValueStateDict = Record<string, Value[][]>;
@@ -204,13 +204,15 @@ export class ScalarModel implements Model {
   }
 
   lossAndGrad(batch: readonly (readonly number[])[]): number {
-    const loss = this.lossValue(batch);
-    loss.backward();
-    return loss.data;
+    return withNodePool(() => { // the graph is dropped after the step: recycle its nodes
+      const loss = this.lossValue(batch);
+      loss.backward();
+      return loss.data;
+    });
   }
 
   loss(batch: readonly (readonly number[])[]): number {
-    return this.lossValue(batch).data;
+    return withNodePool(() => this.lossValue(batch).data);
   }
 
   step(opts: AdamStep): void {

@@ -255,9 +255,10 @@ export class Value {
    * ```
    */
   backward(): void {
-    const topo = topoSort(this, false);
+    const topo = topoBuf;
+    const n = topoSort(this, topo, false);
     this.grad = 1;
-    for (let i = topo.length - 1; i >= 0; i--) {
+    for (let i = n - 1; i >= 0; i--) {
       const v = topo[i];
       const g = v.grad;
       if (v.many !== null) {
@@ -268,6 +269,7 @@ export class Value {
         if (v.arity === 2) v.child1!.grad += v.local1 * g;
       }
     }
+    if (pool === null) topoBuf = []; // outside a pool, let the graph be collected
   }
 
   /** `Value(data=…, grad=…)`, like micrograd's repr. */
@@ -289,33 +291,76 @@ function num(x: unknown): number {
 
 /** Make an interior node with one or two children (the hot path: no arrays allocated). */
 function node(data: number, op: string, c0: Value, l0: number, c1: Value | null, l1: number): Value {
-  const v = new Value(data);
+  let v: Value;
+  if (pool !== null) {
+    if (poolTop < pool.length) {
+      v = pool[poolTop++];
+      v.data = data;
+      v.grad = 0;
+      v.label = undefined;
+      v.many = null;
+    } else {
+      v = new Value(data);
+      pool.push(v);
+      poolTop++;
+    }
+  } else v = new Value(data);
   v.op = op;
   v.child0 = c0;
   v.local0 = l0;
-  if (c1 !== null) {
-    v.child1 = c1;
-    v.local1 = l1;
-    v.arity = 2;
-  } else v.arity = 1;
+  v.child1 = c1;
+  v.local1 = l1;
+  v.arity = c1 === null ? 1 : 2;
   return v;
 }
 
-function childAt(v: Value, i: number): Value {
-  if (v.many !== null) return v.many.children[i];
-  return i === 0 ? v.child0! : v.child1!;
+let pool: Value[] | null = null; // recycled interior nodes while `withNodePool` runs
+let poolTop = 0;
+const POOL: Value[] = [];
+
+/**
+ * Run `fn` with interior nodes taken from a pool that is recycled on every call: a training step builds
+ * and drops ~50,000 nodes, and reusing the same objects spares the garbage collector almost all its work.
+ * Only for code that keeps no node made inside `fn` after it returns (the models' `lossAndGrad` / `loss`).
+ * Leaves (`new Value(x)`) never come from the pool. Nested calls share the outer pool.
+ *
+ * @example
+ * ```ts
+ * import { Value, withNodePool } from "./value.ts";
+ * const w = new Value(3);
+ * const grad = withNodePool(() => {
+ *   w.mul(w).backward();
+ *   return w.grad;
+ * });
+ * console.assert(grad === 6);
+ * ```
+ */
+export function withNodePool<T>(fn: () => T): T {
+  if (pool !== null) return fn();
+  pool = POOL;
+  poolTop = 0;
+  try {
+    return fn();
+  } finally {
+    pool = null;
+  }
 }
+
+let topoBuf: Value[] = []; // reused by backward()
 
 /**
  * Depth-first post-order over children in order, with an explicit stack: the same order as microgpt.py's
- * recursive `build_topo`, without its recursion limit. `withLeaves = false` leaves out nodes without
- * children (they have nothing to propagate), which does not change any float operation.
+ * recursive `build_topo`, without its recursion limit. `out === topoBuf` (backward) leaves out nodes
+ * without children (they have nothing to propagate), which changes no float operation. Returns the count.
  */
-function topoSort(root: Value, withLeaves: boolean): Value[] {
+function topoSort(root: Value, out: Value[], withLeaves: boolean): number {
   const s = ++stamp;
-  const topo: Value[] = [];
+  let n = 0;
   root.mark = s;
-  if (root.arity === 0) return withLeaves ? [root] : topo;
+  if (root.arity === 0) {
+    if (withLeaves) out[n++] = root;
+    return n;
+  }
   let sp = 0;
   stackNodes[sp] = root;
   stackNext[sp++] = 0;
@@ -324,22 +369,22 @@ function topoSort(root: Value, withLeaves: boolean): Value[] {
     const i = stackNext[sp - 1];
     if (i < v.arity) {
       stackNext[sp - 1] = i + 1;
-      const c = childAt(v, i);
+      const c = v.many !== null ? v.many.children[i] : i === 0 ? v.child0! : v.child1!;
       if (c.mark !== s) {
         c.mark = s;
         if (c.arity === 0) {
-          if (withLeaves) topo.push(c);
+          if (withLeaves) out[n++] = c;
         } else {
           stackNodes[sp] = c;
           stackNext[sp++] = 0;
         }
       }
     } else {
-      topo.push(v);
-      stackNodes[--sp] = root; // drop the reference so old graphs can be collected
+      out[n++] = v;
+      sp--;
     }
   }
-  return topo;
+  return n;
 }
 
 /**
@@ -356,7 +401,9 @@ function topoSort(root: Value, withLeaves: boolean): Value[] {
  * ```
  */
 export function buildTopo(root: Value): Value[] {
-  return topoSort(root, true);
+  const out: Value[] = [];
+  topoSort(root, out, true);
+  return out;
 }
 
 /**
