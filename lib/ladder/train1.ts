@@ -1,0 +1,157 @@
+/**
+ * Rung 1 of the ladder: a small neural network (an MLP) that predicts the next token from the current one,
+ * trained by stochastic gradient descent with gradients worked out by hand (the chain rule written out, one
+ * matrix at a time). Plain numbers only: no autograd yet.
+ *
+ *   x = wte[token]            // [n_embd]        the token's embedding
+ *   h = relu(mlp_fc1 · x)     // [4·n_embd]      expand and bend
+ *   y = mlp_fc2 · h           // [n_embd]        contract
+ *   logits = lm_head · y      // [vocab_size]    one score per possible next token
+ *
+ * @module
+ */
+import type { GPTConfig } from "../config.ts";
+import type { StateDict } from "../model.ts";
+import type { Random } from "../random.ts";
+import { pickInit } from "./init.ts";
+import { predictedPositions, type Rung } from "./rung.ts";
+
+/** Options of the MLP rungs (1 and 2). */
+export interface MlpOptions {
+  /** Architecture; only vocab_size, n_embd and block_size matter here (defaults: the reference's). */
+  config?: Partial<GPTConfig>;
+  /** Draws the initial weights: the same numbers as the GPT's matrices of the same names. */
+  rng: Random;
+}
+
+/** Rung 1: the MLP with its parameters and hand-computed gradients visible. */
+export interface MlpByHand extends Rung {
+  /** The parameters: wte, mlp_fc1, mlp_fc2, lm_head (plain numbers, updated in place). */
+  readonly params: StateDict;
+  /** ∂loss/∂parameter, same shapes as `params`, accumulated by `lossAndGrad`. */
+  readonly grads: StateDict;
+}
+
+/** The matrices of the MLP rungs, in the order they are used. */
+export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
+
+function matvec(w: number[][], x: number[]): number[] {
+  return w.map((row) => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += row[i] * x[i];
+    return s;
+  });
+}
+
+/** dx[i] = Σ_o w[o][i]·dout[o], and dw[o][i] += dout[o]·x[i]: the backward of `matvec`. */
+function matvecBackward(w: number[][], dw: number[][], x: number[], dout: number[]): number[] {
+  const dx = new Array<number>(x.length).fill(0);
+  for (let o = 0; o < w.length; o++) {
+    for (let i = 0; i < x.length; i++) {
+      dw[o][i] += dout[o] * x[i];
+      dx[i] += w[o][i] * dout[o];
+    }
+  }
+  return dx;
+}
+
+function softmax(logits: number[]): number[] {
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+/**
+ * Create the MLP of rung 1 (2,912 parameters with the defaults).
+ *
+ * @example
+ * ```ts
+ * import { Random } from "../random.ts";
+ * import { createMlpByHand } from "./train1.ts";
+ * const m = createMlpByHand({ rng: new Random(42) });
+ * const before = m.loss([26, 0, 26]);
+ * for (let step = 0; step < 20; step++) {
+ *   m.lossAndGrad([26, 0, 26]);
+ *   m.update({ lr: 1, step });
+ * }
+ * console.assert(m.numParams === 2912 && m.loss([26, 0, 26]) < before);
+ * ```
+ */
+export function createMlpByHand(opts: MlpOptions): MlpByHand {
+  const { config, params } = pickInit(opts, MLP_MATRICES);
+  const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
+  const grads: StateDict = Object.fromEntries(
+    Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
+  );
+
+  const forward = (token: number) => {
+    const x = wte[token]; // [n_embd]
+    const pre = matvec(mlp_fc1, x); // [4·n_embd]
+    const h = pre.map((v) => Math.max(0, v)); // relu
+    const y = matvec(mlp_fc2, h); // [n_embd]
+    const logits = matvec(lm_head, y); // [vocab_size]
+    return { x, pre, h, y, logits };
+  };
+
+  const docLoss = (tokens: readonly number[], learn: boolean) => {
+    const n = predictedPositions(tokens, config.block_size);
+    let sum = 0;
+    for (let pos = 0; pos < n; pos++) {
+      const token = tokens[pos], target = tokens[pos + 1];
+      const a = forward(token);
+      const probs = softmax(a.logits);
+      sum += -Math.log(probs[target]);
+      if (!learn) continue;
+      // Backward, by hand. loss = (1/n) Σ −log p[target]; for softmax + cross-entropy,
+      // ∂loss_pos/∂logits = p − onehot(target), and the mean divides by n.
+      const dlogits = probs.map((p, i) => (p - (i === target ? 1 : 0)) / n);
+      const dy = matvecBackward(lm_head, grads.lm_head, a.y, dlogits);
+      const dh = matvecBackward(mlp_fc2, grads.mlp_fc2, a.h, dy);
+      const dpre = dh.map((g, i) => (a.pre[i] > 0 ? g : 0)); // relu passes gradient only where it was on
+      const dx = matvecBackward(mlp_fc1, grads.mlp_fc1, a.x, dpre);
+      for (let i = 0; i < dx.length; i++) grads.wte[token][i] += dx[i]; // the looked-up row gets dx
+    }
+    return sum / n;
+  };
+
+  const check = (token: number) => {
+    if (!Number.isInteger(token) || token < 0 || token >= config.vocab_size) {
+      throw new RangeError(`token must be a whole number in [0, ${config.vocab_size - 1}], got ${token}`);
+    }
+    return token;
+  };
+
+  return {
+    rung: 1,
+    name: "MLP, gradients by hand",
+    idea: "learned embeddings + a hidden layer, trained by SGD with hand-derived gradients",
+    numParams: Object.values(params).reduce((s, m) => s + m.length * m[0].length, 0),
+    block_size: config.block_size,
+    params,
+    grads,
+    loss: (tokens) => docLoss(tokens.map(check), false),
+    lossAndGrad: (tokens) => docLoss(tokens.map(check), true),
+    update({ lr }) {
+      // SGD: step every parameter against its gradient, then forget the gradient.
+      for (const name of MLP_MATRICES) {
+        const p = params[name], g = grads[name];
+        for (let r = 0; r < p.length; r++) {
+          for (let c = 0; c < p[r].length; c++) {
+            p[r][c] -= lr * g[r][c];
+            g[r][c] = 0;
+          }
+        }
+      }
+    },
+    begin() {
+      let pos = 0;
+      return (token) => {
+        if (pos++ >= config.block_size) {
+          throw new RangeError(`at most block_size (${config.block_size}) positions`);
+        }
+        return forward(check(token)).logits;
+      };
+    },
+  };
+}
