@@ -9,7 +9,7 @@
 import type { StateDict } from "../model.ts";
 import { linear, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
-import { Value, zeroGrad } from "../value.ts";
+import { Value, withNodePool, zeroGrad } from "../value.ts";
 import { pickInit } from "./init.ts";
 import { predictedPositions, type Rung } from "./rung.ts";
 import { MLP_MATRICES, type MlpOptions } from "./train1.ts";
@@ -73,12 +73,14 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
       Object.fromEntries(
         Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map((p) => p.grad))]),
       ),
-    loss: (tokens) => docLoss(tokens).data,
-    lossAndGrad(tokens) {
-      const loss = docLoss(tokens);
-      loss.backward(); // the whole hand-written backward of rung 1, in one call
-      return loss.data;
-    },
+    // withNodePool: the graph is dropped after each call, so its nodes are recycled (less garbage to collect)
+    loss: (tokens) => withNodePool(() => docLoss(tokens).data),
+    lossAndGrad: (tokens) =>
+      withNodePool(() => {
+        const loss = docLoss(tokens);
+        loss.backward(); // the whole hand-written backward of rung 1, in one call
+        return loss.data;
+      }),
     update({ lr }) {
       for (const p of flat) p.data -= lr * p.grad; // SGD, as in rung 1
       zeroGrad(flat);

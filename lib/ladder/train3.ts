@@ -12,7 +12,7 @@
 import type { GPTConfig } from "../config.ts";
 import { linear, rmsnorm, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
-import { Value, zeroGrad } from "../value.ts";
+import { Value, withNodePool, zeroGrad } from "../value.ts";
 import { pickInit } from "./init.ts";
 import { predictedPositions, type Rung, type UpdateOpts } from "./rung.ts";
 import type { MlpOptions } from "./train1.ts";
@@ -131,12 +131,14 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
     block_size: config.block_size,
     config,
     params,
-    loss: (tokens) => docLoss(tokens).data,
-    lossAndGrad(tokens) {
-      const loss = docLoss(tokens);
-      loss.backward();
-      return loss.data;
-    },
+    // withNodePool: the graph is dropped after each call, so its nodes are recycled (less garbage to collect)
+    loss: (tokens) => withNodePool(() => docLoss(tokens).data),
+    lossAndGrad: (tokens) =>
+      withNodePool(() => {
+        const loss = docLoss(tokens);
+        loss.backward();
+        return loss.data;
+      }),
     update: (u) => optimize(flat, u),
     begin() {
       const cache = newCache();
