@@ -6,6 +6,7 @@
  */
 import type { Model } from "./model.ts";
 import { type CreateModelOptions, createScalarModel } from "./gpt.ts";
+import { createFastModel } from "./fast/model.ts";
 
 /** The engines `createModel` knows. */
 export type EngineName = "scalar" | "fast";
@@ -17,10 +18,10 @@ export interface CreateAnyModelOptions extends CreateModelOptions {
 }
 
 type Factory = (opts: CreateModelOptions) => Model;
-const factories = new Map<string, Factory>([["scalar", createScalarModel]]);
+const factories = new Map<string, Factory>([["scalar", createScalarModel], ["fast", createFastModel]]);
 
 /**
- * Make an engine available to `createModel` (the fast engine's module calls this from its factory module).
+ * Make an engine available to `createModel` under a name (or replace one, e.g. with an instrumented variant).
  *
  * @example
  * ```ts

@@ -1,8 +1,8 @@
 /**
  * Parity with the Python original: training on the reference names with seed 42 and default
  * hyper-parameters must reproduce `../shared/reference/microgpt-reference.json` (each step's loss within
- * 1e-12, the 20 samples identical). By default the first STEPS_DEFAULT steps run; with the environment
- * variable CI (or PARITY_FULL) set, all 1000 steps and the samples.
+ * 1e-12, the 20 samples identical), on both engines. All 1000 steps run by default (about 5 s on the scalar
+ * engine); set PARITY_STEPS=50 for a quick check of the first steps only.
  */
 import assert from "node:assert/strict";
 import { createModel, parseDocs, Random, requestInterrupt, sample, Tokenizer, train } from "../lib/mod.ts";
@@ -11,7 +11,6 @@ const REF_DIR = new URL("../../shared/reference/", import.meta.url); // ../share
 const NAMES = new URL("names.txt", REF_DIR);
 const REF_JSON = new URL("microgpt-reference.json", REF_DIR);
 const TOLERANCE = 1e-12;
-const STEPS_DEFAULT = 50;
 
 interface Reference {
   num_docs: number;
@@ -39,51 +38,57 @@ if (!haveReference) {
       "(looked next to the project directory). The Python parity is NOT checked. !!!\n",
   );
 }
-const full = Deno.env.get("CI") !== undefined || Deno.env.get("PARITY_FULL") !== undefined;
-const steps = full ? 1000 : STEPS_DEFAULT;
+const steps = Number(Deno.env.get("PARITY_STEPS") ?? 1000);
 
-Deno.test({
-  name: `parity with microgpt.py: ${steps} steps within ${TOLERANCE}${steps === 1000 ? " + 20 samples" : ""}`,
-  ignore: !haveReference,
-  async fn() {
-    const ref: Reference = JSON.parse(Deno.readTextFileSync(REF_JSON));
-    const rng = new Random(ref.seed);
-    const docs = parseDocs(Deno.readTextFileSync(NAMES));
-    assert.equal(docs.length, ref.num_docs);
-    rng.shuffle(docs); // first use of the generator, as in microgpt.py
-    const tokenizer = Tokenizer.fromDocs(docs);
-    assert.equal(tokenizer.vocab_size, ref.vocab_size);
-    const model = createModel({ config: { vocab_size: tokenizer.vocab_size }, rng });
-    assert.equal(model.numParams, ref.num_params);
+for (const engine of ["scalar", "fast"] as const) {
+  Deno.test({
+    name: `parity with microgpt.py (${engine} engine): ${steps} steps within ${TOLERANCE}${
+      steps === 1000 ? " + 20 samples" : ""
+    }`,
+    ignore: !haveReference,
+    async fn() {
+      if (!(Number.isInteger(steps) && steps >= 1 && steps <= 1000)) {
+        throw new RangeError(`PARITY_STEPS must be a whole number in [1, 1000], got ${steps}`);
+      }
+      const ref: Reference = JSON.parse(Deno.readTextFileSync(REF_JSON));
+      const rng = new Random(ref.seed);
+      const docs = parseDocs(Deno.readTextFileSync(NAMES));
+      assert.equal(docs.length, ref.num_docs);
+      rng.shuffle(docs); // first use of the generator, as in microgpt.py
+      const tokenizer = Tokenizer.fromDocs(docs);
+      assert.equal(tokenizer.vocab_size, ref.vocab_size);
+      const model = createModel({ config: { vocab_size: tokenizer.vocab_size }, rng, engine });
+      assert.equal(model.numParams, ref.num_params);
 
-    // the learning-rate schedule always uses the reference's 1000 steps; a short run is interrupted early
-    const history = await train(model, {
-      docs,
-      tokenizer,
-      num_steps: ref.num_steps,
-      onStep: (info) => {
-        if (info.step === steps && steps < ref.num_steps) requestInterrupt();
-      },
-      log: () => {},
-    });
-    const losses = history.losses;
-    assert.equal(losses.length, steps);
-    for (let i = 0; i < steps; i++) {
-      const diff = Math.abs(losses[i] - ref.losses[i]);
-      assert.ok(
-        diff <= TOLERANCE,
-        `step ${i + 1}: loss ${losses[i]} vs reference ${ref.losses[i]} (|Δ| = ${diff})`,
-      );
-    }
-    if (steps === ref.num_steps) {
-      // sampling continues with the same generator, no reseed
-      const names = sample(model, {
+      // the learning-rate schedule always uses the reference's 1000 steps; a short run is interrupted early
+      const history = await train(model, {
+        docs,
         tokenizer,
-        rng,
-        temperature: ref.temperature,
-        count: ref.samples.length,
+        num_steps: ref.num_steps,
+        onStep: (info) => {
+          if (info.step === steps && steps < ref.num_steps) requestInterrupt();
+        },
+        log: () => {},
       });
-      assert.deepEqual(names, ref.samples);
-    }
-  },
-});
+      const losses = history.losses;
+      assert.equal(losses.length, steps);
+      for (let i = 0; i < steps; i++) {
+        const diff = Math.abs(losses[i] - ref.losses[i]);
+        assert.ok(
+          diff <= TOLERANCE,
+          `step ${i + 1}: loss ${losses[i]} vs reference ${ref.losses[i]} (|Δ| = ${diff})`,
+        );
+      }
+      if (steps === ref.num_steps) {
+        // sampling continues with the same generator, no reseed
+        const names = sample(model, {
+          tokenizer,
+          rng,
+          temperature: ref.temperature,
+          count: ref.samples.length,
+        });
+        assert.deepEqual(names, ref.samples);
+      }
+    },
+  });
+}
