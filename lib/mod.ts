@@ -40,6 +40,7 @@ export * from "./train.ts";
 export type { StepInfo } from "./train.ts"; // plot.ts's liveLoss accepts the same shape
 // 7. inference
 export * from "./sample.ts";
+export * from "./checkpoint.ts";
 // notebook helpers
 export * from "./plot.ts";
 export * from "./check.ts";

@@ -1,0 +1,173 @@
+/**
+ * Save and load a trained model as JSON: config, tokenizer characters and every weight. JavaScript writes
+ * each double with the shortest text that reads back to the same bits, so a round trip is exact.
+ * (Adam's moment buffers are not saved: a loaded model starts a fresh optimiser.)
+ *
+ * @module
+ */
+import { type GPTConfig, gptConfig } from "./config.ts";
+import { createModel, type EngineName } from "./engines.ts";
+import type { Model, StateDict } from "./model.ts";
+import { Tokenizer } from "./tokenizer.ts";
+
+/** The JSON form of a checkpoint. */
+export interface Checkpoint {
+  format: "microgpt-checkpoint";
+  version: 1;
+  /** The engine that saved it (informational: any engine can load it). */
+  engine: string;
+  config: GPTConfig;
+  /** The tokenizer's characters in id order (BOS = their count). */
+  chars: string[];
+  stateDict: StateDict;
+  /** Anything else worth keeping (e.g. the training steps and final loss). */
+  meta?: Record<string, unknown>;
+}
+
+/** What to put in a checkpoint. */
+export interface CheckpointInput {
+  model: Model;
+  tokenizer: Tokenizer;
+  meta?: Record<string, unknown>;
+}
+
+/** A loaded checkpoint: a ready model and its tokenizer. */
+export interface LoadedCheckpoint {
+  model: Model;
+  tokenizer: Tokenizer;
+  meta: Record<string, unknown>;
+}
+
+/** Options of `fromCheckpoint` / `loadCheckpoint`. */
+export interface LoadOptions {
+  /** The engine to load into. Default: the one that saved it. */
+  engine?: EngineName;
+}
+
+/**
+ * The checkpoint of a model and its tokenizer, as a plain object ready for `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * import { toCheckpoint } from "./checkpoint.ts";
+ * import { createModel } from "./engines.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab"]);
+ * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
+ * const ckpt = toCheckpoint({ model, tokenizer });
+ * console.assert(ckpt.chars.join("") === "ab" && ckpt.stateDict.wte.length === 3);
+ * ```
+ * @throws {RangeError} the tokenizer does not match the model, or a weight is not finite.
+ */
+export function toCheckpoint(input: CheckpointInput): Checkpoint {
+  const { model, tokenizer, meta } = input;
+  if (tokenizer.vocab_size !== model.config.vocab_size) {
+    throw new RangeError(
+      `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
+    );
+  }
+  const stateDict = model.stateDict();
+  for (const [name, m] of Object.entries(stateDict)) {
+    for (const row of m) {
+      for (const x of row) {
+        if (!Number.isFinite(x)) {
+          throw new RangeError(`cannot save: "${name}" holds ${x} (weights must be finite)`);
+        }
+      }
+    }
+  }
+  return {
+    format: "microgpt-checkpoint",
+    version: 1,
+    engine: model.engine,
+    config: { ...model.config },
+    chars: [...tokenizer.chars],
+    stateDict,
+    ...(meta ? { meta } : {}),
+  };
+}
+
+/**
+ * A model and tokenizer from a checkpoint object (or its JSON text).
+ *
+ * @example
+ * ```ts
+ * import { fromCheckpoint, toCheckpoint } from "./checkpoint.ts";
+ * import { createModel } from "./engines.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab"]);
+ * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
+ * const text = JSON.stringify(toCheckpoint({ model, tokenizer }));
+ * const loaded = fromCheckpoint(text, { engine: "fast" });
+ * console.assert(loaded.model.stateDict().wte[0][0] === model.stateDict().wte[0][0]);
+ * ```
+ * @throws {TypeError} not a microgpt checkpoint (wrong format, version or field types).
+ * @throws {RangeError} the config, characters or weights are invalid or inconsistent.
+ */
+export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}): LoadedCheckpoint {
+  const ckpt: unknown = typeof json === "string" ? JSON.parse(json) : json;
+  if (typeof ckpt !== "object" || ckpt === null) throw new TypeError("a checkpoint must be a JSON object");
+  const c = ckpt as Partial<Checkpoint>;
+  if (c.format !== "microgpt-checkpoint") {
+    throw new TypeError(
+      `not a microgpt checkpoint: format is ${JSON.stringify(c.format)}, expected "microgpt-checkpoint"`,
+    );
+  }
+  if (c.version !== 1) {
+    throw new TypeError(`checkpoint version ${JSON.stringify(c.version)} is not supported (only 1)`);
+  }
+  if (!Array.isArray(c.chars)) throw new TypeError("checkpoint: chars must be an array of characters");
+  if (typeof c.stateDict !== "object" || c.stateDict === null) {
+    throw new TypeError("checkpoint: stateDict must be an object of matrices");
+  }
+  const config = gptConfig(c.config ?? {});
+  const tokenizer = new Tokenizer(c.chars);
+  if (tokenizer.vocab_size !== config.vocab_size) {
+    throw new RangeError(
+      `checkpoint: ${c.chars.length} characters give vocab_size ${tokenizer.vocab_size}, but config.vocab_size is ${config.vocab_size}`,
+    );
+  }
+  const engine = opts.engine ?? (c.engine === "fast" ? "fast" : "scalar");
+  const model = createModel({ config, stateDict: c.stateDict, engine });
+  return { model, tokenizer, meta: c.meta ?? {} };
+}
+
+/**
+ * Write a checkpoint as JSON to `path`.
+ *
+ * @example
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { createModel } from "./engines.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * import { Random } from "./random.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab"]);
+ * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
+ * const path = Deno.makeTempFileSync({ suffix: ".json" });
+ * saveCheckpoint(path, { model, tokenizer, meta: { steps: 0 } });
+ * console.assert(loadCheckpoint(path).meta.steps === 0);
+ * Deno.removeSync(path);
+ * ```
+ */
+export function saveCheckpoint(path: string | URL, input: CheckpointInput): void {
+  Deno.writeTextFileSync(path, JSON.stringify(toCheckpoint(input)) + "\n");
+}
+
+/**
+ * Read a checkpoint written by `saveCheckpoint`.
+ *
+ * @example
+ * ```ts
+ * import { loadCheckpoint } from "./checkpoint.ts";
+ * try {
+ *   loadCheckpoint("no-such-file.json");
+ * } catch (e) {
+ *   console.assert(e instanceof Deno.errors.NotFound);
+ * }
+ * ```
+ */
+export function loadCheckpoint(path: string | URL, opts: LoadOptions = {}): LoadedCheckpoint {
+  return fromCheckpoint(Deno.readTextFileSync(path), opts);
+}
