@@ -70,8 +70,8 @@ Output:
                     step, full precision), samples, seconds; progress still goes to stderr
   -h, --help        show this help
 
-Progress (step, loss, steps/s, ETA) goes to stderr: one line redrawn in place on a terminal, a plain line
-every 10% when piped. Ctrl-C stops training cleanly; what was trained so far is still sampled (and saved).
+Progress (step, loss, steps/s, ETA) goes to stderr: one line redrawn in place on a terminal, plain lines
+(step 1, then every 10%) when piped. Ctrl-C stops training cleanly; what was trained so far is still sampled (and saved).
 Exit codes: 0 done, 1 failed while running, 2 bad flags or values, 130 interrupted.
 
 Examples:

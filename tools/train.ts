@@ -1,0 +1,301 @@
+/**
+ * `deno task train`: train a microGPT on a names file and sample from it, the terminal twin of the notebooks.
+ * Flags and their checks live in `train_args.ts`; `deno task train --help` lists them.
+ *
+ * The run follows the reference's use of the random generator: shuffle the documents, draw the initial
+ * weights, train, then sample; so `deno task train --data ../shared/reference/names.txt --json` reproduces the
+ * Python reference run.
+ *
+ * @module
+ */
+import {
+  createModel,
+  DEFAULT_DATA_PATH,
+  gptConfig,
+  loadCheckpoint,
+  loadDocs,
+  type Model,
+  Random,
+  sample,
+  saveCheckpoint,
+  Tokenizer,
+  train,
+  type TrainHistory,
+  watchInterrupt,
+} from "../lib/mod.ts";
+import { dirname } from "node:path";
+import { HELP, parseTrainArgs, type TrainArgs, UsageError } from "./train_args.ts";
+
+/** What `--json` prints. */
+export interface TrainResult {
+  config: Record<string, unknown>;
+  num_params: number;
+  vocab_size: number;
+  num_docs: number;
+  /** Loss of every step, step 1 first. */
+  losses: number[];
+  samples: string[];
+  /** Wall-clock seconds of training. */
+  seconds: number;
+  /** Set when Ctrl-C stopped training early: the last step done. */
+  stopped_at?: number;
+}
+
+/** Where progress goes (stderr), and whether it is a terminal. */
+interface ProgressOptions {
+  write: (text: string) => void;
+  tty: boolean;
+}
+
+/**
+ * Progress of a training run: one line redrawn in place on a terminal (at most 10 times a second), or a plain
+ * line after step 1 and every 10% of the run when the output is piped.
+ */
+class Progress {
+  #last = 0;
+  #recent: number[] = [];
+  constructor(private opts: ProgressOptions) {}
+
+  step(info: { step: number; num_steps: number; loss: number; seconds: number }): void {
+    this.#recent.push(info.loss);
+    if (this.#recent.length > 100) this.#recent.shift();
+    const final = info.step === info.num_steps;
+    if (this.opts.tty) {
+      const now = performance.now();
+      if (!final && now - this.#last < 100) return;
+      this.#last = now;
+      this.opts.write(`\r\x1b[2K${this.#line(info)}${final ? "\n" : ""}`);
+    } else {
+      const every = Math.max(1, Math.ceil(info.num_steps / 10));
+      if (final || info.step === 1 || info.step % every === 0) this.opts.write(this.#line(info) + "\n");
+    }
+  }
+
+  /** End an interrupted line on a terminal. */
+  end(): void {
+    if (this.opts.tty && this.#last > 0) this.opts.write("\n");
+  }
+
+  #line(
+    { step, num_steps, loss, seconds }: { step: number; num_steps: number; loss: number; seconds: number },
+  ) {
+    const rate = seconds > 0 ? step / seconds : 0;
+    const eta = rate > 0 ? (num_steps - step) / rate : 0;
+    const avg = this.#recent.reduce((a, b) => a + b, 0) / this.#recent.length;
+    const width = String(num_steps).length;
+    return `step ${String(step).padStart(width)}/${num_steps} | loss ${loss.toFixed(4)} | ` +
+      `avg ${avg.toFixed(4)} | ${rate.toFixed(1)} steps/s | ETA ${formatSeconds(eta)}`;
+  }
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** A file or directory problem with a flag's value: a usage error. */
+function fileError(flag: string, path: string, e: unknown): UsageError {
+  const reason = e instanceof Deno.errors.NotFound
+    ? "no such file"
+    : e instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : (e as Error).message;
+  return new UsageError(`${flag} ${path}: ${reason}`);
+}
+
+/** The model to train or sample, its tokenizer, the checkpoint's metadata and the (shuffled) training names. */
+interface Start {
+  model: Model;
+  tokenizer: Tokenizer;
+  meta: Record<string, unknown>;
+  docs: string[];
+}
+
+/**
+ * Load the checkpoint (--load) and the data (when training), or build a fresh model. Uses the generator as the
+ * reference does: the shuffle first, then the initial weights.
+ */
+function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
+  let loaded: Omit<Start, "docs"> | undefined;
+  if (args.load !== undefined) {
+    try {
+      loaded = loadCheckpoint(args.load, { engine: args.engine });
+    } catch (e) {
+      if (e instanceof SyntaxError) {
+        throw new UsageError(`--load ${args.load}: not a JSON file (${e.message})`);
+      }
+      if (e instanceof TypeError || e instanceof RangeError) {
+        throw new UsageError(`--load ${args.load}: ${e.message}`);
+      }
+      throw fileError("--load", args.load, e);
+    }
+  }
+  let docs: string[] = [];
+  if (args.steps > 0) {
+    try {
+      docs = loadDocs(args.data ?? DEFAULT_DATA_PATH, { rng });
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(`--data ${dataLabel}: ${e.message}`);
+      throw fileError("--data", dataLabel, e);
+    }
+  }
+  if (loaded) {
+    try {
+      for (const doc of docs) loaded.tokenizer.encode(doc);
+    } catch (e) {
+      const why = (e as Error).message;
+      throw new UsageError(`--data ${dataLabel} does not fit the checkpoint's tokenizer: ${why}`);
+    }
+    return { ...loaded, docs };
+  }
+  const tokenizer = Tokenizer.fromDocs(docs);
+  const config = gptConfig({ ...args.model, vocab_size: tokenizer.vocab_size });
+  const model = createModel({ config, rng, engine: args.engine }); // draws the initial weights
+  return { model, tokenizer, meta: {}, docs };
+}
+
+/** The human-readable report (stdout without --json). */
+function report(args: TrainArgs, r: TrainResult, history: TrainHistory | undefined): string[] {
+  const lines: string[] = [];
+  if (history) {
+    const n = r.losses.length;
+    const stopped = r.stopped_at !== undefined ? ` (stopped by Ctrl-C at step ${r.stopped_at})` : "";
+    const last = Math.min(100, n);
+    lines.push(
+      `trained ${fmt(n)} steps in ${r.seconds.toFixed(1)} s${stopped}: loss ${
+        r.losses[0].toFixed(4)
+      } at step 1, ` +
+        `mean ${history.meanLast(last).toFixed(4)} over the last ${last}`,
+    );
+  }
+  if (args.save !== undefined) lines.push(`saved ${args.save}`);
+  if (r.samples.length > 0) {
+    lines.push(`samples (temperature ${args.temperature}):`, ...r.samples.map((s) => `  ${s}`));
+  }
+  return lines;
+}
+
+/** Run with validated flags; returns the exit code (0, or 130 when Ctrl-C stopped training). */
+export async function run(
+  args: TrainArgs,
+  io: { out: (s: string) => void; err: ProgressOptions },
+): Promise<number> {
+  const rng = new Random(args.seed);
+  const dataLabel = args.data ?? "data/names.txt";
+  if (args.save !== undefined) await checkWritable(args.save);
+  const { model, tokenizer, docs, meta } = start(args, rng, dataLabel);
+  const c = model.config;
+  if (!args.json) {
+    const from = args.load ? `loaded ${args.load}: ` : "";
+    const arch = `n_embd ${c.n_embd}, n_head ${c.n_head}, n_layer ${c.n_layer}, block_size ${c.block_size}`;
+    io.out(
+      `${from}${arch}, vocab ${c.vocab_size} → ${fmt(model.numParams)} parameters (${model.engine} engine)`,
+    );
+    if (args.steps > 0) io.out(`data: ${dataLabel}, ${fmt(docs.length)} names, seed ${args.seed}`);
+  }
+
+  let history: TrainHistory | undefined;
+  if (args.steps > 0) {
+    const progress = new Progress(io.err);
+    history = await train(model, {
+      docs,
+      tokenizer,
+      num_steps: args.steps,
+      learning_rate: args.learning_rate,
+      batch_size: args.batch_size,
+      onStep: (info) => progress.step(info),
+      log: (line) => {
+        progress.end();
+        io.err.write(line + "\n");
+      },
+    });
+  }
+  if (args.save !== undefined) {
+    // What the weights have seen, carried across --load/--save (loading and saving without training keeps it).
+    const before = typeof meta.trained_steps === "number" ? meta.trained_steps : 0;
+    const seen = history
+      ? { trained_steps: before + history.losses.length, data: dataLabel, seed: args.seed }
+      : meta;
+    saveCheckpoint(args.save, { model, tokenizer, meta: seen });
+  }
+  const samples = args.samples > 0
+    ? sample(model, { tokenizer, rng, temperature: args.temperature, count: args.samples })
+    : [];
+
+  const result: TrainResult = {
+    config: {
+      ...c,
+      num_steps: args.steps,
+      learning_rate: args.learning_rate,
+      batch_size: args.batch_size,
+      seed: args.seed,
+      temperature: args.temperature,
+      samples: args.samples,
+      engine: model.engine,
+      data: args.steps > 0 ? dataLabel : null,
+      load: args.load ?? null,
+      save: args.save ?? null,
+    },
+    num_params: model.numParams,
+    vocab_size: c.vocab_size,
+    num_docs: docs.length,
+    losses: history?.losses ?? [],
+    samples,
+    seconds: history?.seconds ?? 0,
+    ...(history?.stoppedAt !== undefined ? { stopped_at: history.stoppedAt } : {}),
+  };
+  if (args.json) io.out(JSON.stringify(result));
+  else report(args, result, history).forEach((line) => io.out(line));
+  return result.stopped_at !== undefined ? 130 : 0;
+}
+
+/** Fail before training, not after, when --save cannot be written. */
+async function checkWritable(path: string): Promise<void> {
+  const dir = dirname(path);
+  const stat = (p: string) => Deno.stat(p).then((info) => info, () => undefined);
+  const [target, parent] = await Promise.all([stat(path), stat(dir)]);
+  if (target?.isDirectory) throw new UsageError(`--save ${path}: is a directory; give a file name`);
+  if (!parent) throw new UsageError(`--save ${path}: no directory ${dir}`);
+  if (!parent.isDirectory) throw new UsageError(`--save ${path}: ${dir} is not a directory`);
+}
+
+/**
+ * Ctrl-C stops training at the end of the current step (the run still samples and saves what it has);
+ * a second Ctrl-C quits at once.
+ */
+function stopOnCtrlC(): void {
+  if (!watchInterrupt({ force: true })) return; // no signals here (e.g. Windows): Ctrl-C ends the process
+  let count = 0;
+  Deno.addSignalListener("SIGINT", () => {
+    if (++count >= 2) Deno.exit(130);
+  });
+}
+
+/** The CLI: parse, run, map errors to exit codes (2 usage, 1 failure) with a one-line message. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const err = (s: string) => Deno.stderr.writeSync(new TextEncoder().encode(s));
+  try {
+    const args = parseTrainArgs(argv);
+    if (args === "help") {
+      console.log(HELP);
+      return 0;
+    }
+    stopOnCtrlC();
+    return await run(args, {
+      out: (s) => console.log(s),
+      err: { write: err, tty: Deno.stderr.isTerminal() },
+    });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`train: ${e.message} (see deno task train --help)\n`);
+      return 2;
+    }
+    err(`train: ${(e as Error)?.message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
