@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { backwardRow, type Matrix } from "./linear.ts";
+import { backwardRange, type Matrix } from "./linear.ts";
 import { softmaxBackward, softmaxForward } from "./softmax.ts";
 
 /** One layer's KV cache, the attention weights of every position (for backward) and the K/V gradients. */
@@ -212,8 +212,8 @@ export function qkvBackward(qkv: QKV, x: Float64Array, dx: Float64Array): void {
   dx.fill(0);
   for (let h = n_head - 1; h >= 0; h--) {
     const hs = h * head_dim;
-    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wv, hs + j, x, dv, dx);
-    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wk, hs + j, x, dk, dx);
-    for (let j = head_dim - 1; j >= 0; j--) backwardRow(wq, hs + j, x, dq, dx);
+    backwardRange(wv, hs + head_dim, hs, x, dv, dx);
+    backwardRange(wk, hs + head_dim, hs, x, dk, dx);
+    backwardRange(wq, hs + head_dim, hs, x, dq, dx);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { GPTConfig } from "../config.ts";
 import { type AttentionCache, createAttentionCache } from "./attention.ts";
+import { activeSet, type ActiveSet } from "./relu.ts";
 
 /** `count` views of `width` numbers over one new buffer: `[count][width]`. */
 function rows(count: number, width: number): Float64Array[] {
@@ -28,6 +29,7 @@ export interface LayerActivations {
   readonly h2: Float64Array[]; // [T][n_embd] rmsnorm(xmid)
   readonly f: Float64Array[]; // [T][4·n_embd] mlp_fc1·h2
   readonly r: Float64Array[]; // [T][4·n_embd] relu(f)
+  readonly on: ActiveSet[]; // [T] which ReLUs are on
 }
 
 /** Everything the forward pass of one sequence keeps for the backward pass. */
@@ -71,6 +73,7 @@ export function createActivations(config: GPTConfig): Activations {
       h2: rows(T, n_embd),
       f: rows(T, 4 * n_embd),
       r: rows(T, 4 * n_embd),
+      on: Array.from({ length: T }, () => activeSet(4 * n_embd)),
     })),
     logits: rows(T, vocab_size),
     e: rows(T, vocab_size),
@@ -89,6 +92,8 @@ export interface Grads {
   readonly dxa: Float64Array; // [n_embd]
   readonly dh2: Float64Array; // [n_embd]
   readonly dr: Float64Array; // [4·n_embd]
+  /** `lm_head` rows in backward order (the target's last). */
+  readonly order: Int32Array; // [vocab_size]
 }
 
 /**
@@ -113,5 +118,6 @@ export function createGrads(config: GPTConfig): Grads {
     dxa: v(),
     dh2: v(),
     dr: new Float64Array(4 * n_embd),
+    order: new Int32Array(vocab_size),
   };
 }

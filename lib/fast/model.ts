@@ -14,7 +14,14 @@ import type { Random } from "../random.ts";
 import { attentionBackward, attentionForward, type QKV, qkvBackward } from "./attention.ts";
 import { type Activations, createActivations, createGrads, type Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
-import { backwardRow, linearBackward, linearForward, type Matrix } from "./linear.ts";
+import {
+  backwardRows,
+  linearBackward,
+  linearBackwardActive,
+  linearForward,
+  linearForwardActive,
+  type Matrix,
+} from "./linear.ts";
 import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts";
 import { reluBackward, reluForward } from "./relu.ts";
 import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
@@ -96,8 +103,8 @@ export class FastModel implements Model {
       // 2) MLP: xmid + fc2·relu(fc1·rmsnorm(xmid))
       L.a2[t] = rmsnormForward(xmid, h2);
       linearForward(P.fc1, h2, L.f[t]);
-      reluForward(L.f[t], L.r[t]);
-      linearForward(P.fc2, L.r[t], tmp);
+      reluForward(L.f[t], L.r[t], L.on[t]);
+      linearForwardActive(P.fc2, L.r[t], L.on[t], tmp);
       const out = acts.xs[l + 1][t];
       for (let i = 0; i < n; i++) out[i] = tmp[i] + xmid[i];
     }
@@ -120,7 +127,7 @@ export class FastModel implements Model {
   /** Backward of the document last run by `#docForward`; `gdoc` is d(batch loss)/d(its loss). */
   #docBackward(tokens: readonly number[], n: number, gdoc: number): void {
     const acts = this.#acts, G = this.#grads, ne = this.config.n_embd, nl = this.#layers.length;
-    const { dlogits, dx, dxmid, dh, dq, dxa, dh2, dr } = G;
+    const { dlogits, dx, dxmid, dh, dq, dxa, dh2, dr, order } = G;
     const dl = (1 / n) * gdoc; // every l_t receives d(sum)
     for (const L of acts.layers) {
       L.cache.dk.fill(0);
@@ -130,14 +137,15 @@ export class FastModel implements Model {
       const target = tokens[t + 1];
       crossEntropyBackward(acts.e[t], acts.total[t], target, dl, dlogits);
       // lm_head: the target's logit was reached first, the others in order, so they finish in reverse
-      const xl = acts.xs[nl][t], lm = this.#lm;
+      let k = 0;
+      for (let o = this.#lm.rows - 1; o >= 0; o--) if (o !== target) order[k++] = o;
+      order[k++] = target;
       dx.fill(0);
-      for (let o = lm.rows - 1; o >= 0; o--) if (o !== target) backwardRow(lm, o, xl, dlogits, dx);
-      backwardRow(lm, target, xl, dlogits, dx);
+      backwardRows(this.#lm, order, k, acts.xs[nl][t], dlogits, dx);
       for (let l = nl - 1; l >= 0; l--) {
         const P = this.#layers[l], L = acts.layers[l];
         // 2) MLP (dx = d output = d fc2 output = d residual)
-        linearBackward(P.fc2, L.r[t], dx, dr);
+        linearBackwardActive(P.fc2, L.r[t], L.on[t], dx, dr);
         reluBackward(L.f[t], dr, dr);
         linearBackward(P.fc1, L.h2[t], dr, dh2);
         dxmid.set(dx);

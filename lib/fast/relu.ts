@@ -1,23 +1,51 @@
 /**
  * ReLU: `max(0, x)` forward; backward passes the gradient where the input was positive and nothing elsewhere
- * (the scalar engine's local gradient is `x > 0 ? 1 : 0`).
+ * (the scalar engine's local gradient is `x > 0 ? 1 : 0`). The forward pass also lists the units that are on,
+ * so the next layer can skip the zeros (adding `w·0` changes no sum).
  *
  * @module
  */
 
+/** The indices `idx[0..n)` of the units that are on, ascending. */
+export interface ActiveSet {
+  readonly idx: Int32Array;
+  n: number;
+}
+
 /**
- * `out[i] = max(0, x[i])`.
+ * An empty set for up to `size` units.
  *
  * @example
  * ```ts
- * import { reluForward } from "./relu.ts";
- * const out = new Float64Array(2);
- * reluForward(Float64Array.of(-1, 2), out);
- * console.assert(out[0] === 0 && out[1] === 2);
+ * import { activeSet } from "./relu.ts";
+ * console.assert(activeSet(4).idx.length === 4 && activeSet(4).n === 0);
  * ```
  */
-export function reluForward(x: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+export function activeSet(size: number): ActiveSet {
+  return { idx: new Int32Array(size), n: 0 };
+}
+
+/**
+ * `out[i] = max(0, x[i])`; records in `on` which units are positive.
+ *
+ * @example
+ * ```ts
+ * import { activeSet, reluForward } from "./relu.ts";
+ * const out = new Float64Array(3), on = activeSet(3);
+ * reluForward(Float64Array.of(-1, 2, 3), out, on);
+ * console.assert(out[0] === 0 && out[1] === 2 && on.n === 2 && on.idx[0] === 1);
+ * ```
+ */
+export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): void {
+  const idx = on.idx;
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] > 0) {
+      out[i] = x[i];
+      idx[n++] = i;
+    } else out[i] = 0;
+  }
+  on.n = n;
 }
 
 /**
