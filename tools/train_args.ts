@@ -14,7 +14,19 @@ import {
   trainConfig,
 } from "../lib/config.ts";
 
-/** A mistake on the command line: `train` prints its message on one line and exits with code 2. */
+/**
+ * A mistake on the command line: `train` prints its message on one line and exits with code 2.
+ *
+ * @example
+ * ```ts
+ * import { parseTrainArgs, UsageError } from "./train_args.ts";
+ * try {
+ *   parseTrainArgs(["--lr", "0"]);
+ * } catch (e) {
+ *   console.assert(e instanceof UsageError && e.message === "--lr must be > 0, got 0");
+ * }
+ * ```
+ */
 export class UsageError extends Error {
   override name = "UsageError";
 }
@@ -41,6 +53,7 @@ export interface TrainArgs {
 /** The defaults of the flags (the reference run). */
 export const DEFAULTS = Object.freeze({ seed: 42, temperature: 0.5, samples: 20, engine: "scalar" as const });
 
+/** The text of `deno task train --help`. */
 export const HELP = `Usage: deno task train [flags]
 
 Train a microGPT on a names file, then sample names from it: the terminal twin of the notebooks.
