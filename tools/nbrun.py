@@ -183,6 +183,8 @@ async def run_one(job: dict, opts) -> dict:
     if isinstance(client, DrainingClient):
         client.drain_quiet = opts.drain_quiet
     cells_run = 0
+    current = -1
+    last_done = -1  # index of the last cell that finished (self-checks after it were never run)
     expectations_checked = 0
     try:
         async with client.async_setup_kernel():
@@ -196,6 +198,7 @@ async def run_one(job: dict, opts) -> dict:
                         break
                     if cell.cell_type != "code":
                         continue
+                    current = index
                     where = f"cell {index + 1}" + (f" (run {rep + 1} of {repeat})" if repeat > 1 else "")
                     try:
                         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
@@ -218,6 +221,7 @@ async def run_one(job: dict, opts) -> dict:
                         problems.append(f"{where}: {text}")
                         raise
                     cells_run += 1
+                    last_done = index
                     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
                     if errors and mode != "wrong":
                         problems.append(f"{where}: error output: {error_text(errors[0])}")
@@ -232,13 +236,16 @@ async def run_one(job: dict, opts) -> dict:
     except (CellExecutionError, CellTimeoutError):
         pass
     except DeadKernelError:
-        problems.append(f"the kernel died (after {cells_run} cells)")
+        problems.append(
+            f"cell {current + 1}: the kernel died while running it (out of memory? see the kernel's messages above)"
+        )
     except Exception as e:  # kernel failed to start, etc.
         problems.append(f"{type(e).__name__}: {e}")
 
     for index, ex in sorted(checks.items()):
-        if problems and index >= len(nb.cells):
-            break
+        if index > last_done:
+            problems.append(f"cell {index + 1}: self-check of exercise {ex!r} did not run")
+            continue
         text = cell_text(nb.cells[index])
         has_pass, has_fail = PASS_MARK in text, FAIL_MARK in text
         if mode == "solution" and not (has_pass and not has_fail):
