@@ -7,7 +7,7 @@
  */
 import type { GPTConfig } from "../config.ts";
 import { type AttentionCache, createAttentionCache } from "./attention.ts";
-import { activeSet, type ActiveSet } from "./relu.ts";
+import { type ActiveSet, activeSet } from "./relu.ts";
 
 /** `count` views of `width` numbers over one new buffer: `[count][width]`. */
 function rows(count: number, width: number): Float64Array[] {

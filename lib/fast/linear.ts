@@ -93,7 +93,13 @@ export function linearForward(m: Matrix, x: Float64Array, out: Float64Array): vo
  * console.assert(m.g[1] === 20 && dx[0] === 30 && dx[1] === 40);
  * ```
  */
-export function backwardRow(m: Matrix, o: number, x: Float64Array, dout: Float64Array, dx: Float64Array): void {
+export function backwardRow(
+  m: Matrix,
+  o: number,
+  x: Float64Array,
+  dout: Float64Array,
+  dx: Float64Array,
+): void {
   const d = dout[o];
   if (d === 0) return;
   const w = m.w, g = m.g, cols = m.cols, row = o * cols;
