@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { fromCheckpoint, loadCheckpoint, saveCheckpoint, toCheckpoint } from "./checkpoint.ts";
+import { createModel } from "./engines.ts";
+import { Random } from "./random.ts";
+import { Tokenizer } from "./tokenizer.ts";
+import { train } from "./train.ts";
+
+async function trainedModel(engine: "scalar" | "fast") {
+  const docs = ["emma", "olivia", "ava", "mia"];
+  const tokenizer = Tokenizer.fromDocs(docs);
+  const model = createModel({
+    config: { vocab_size: tokenizer.vocab_size, n_embd: 8, n_head: 2, block_size: 8 },
+    rng: new Random(11),
+    engine,
+  });
+  await train(model, { docs, tokenizer, num_steps: 5 });
+  return { model, tokenizer };
+}
+
+Deno.test("a checkpoint round trip through a JSON file is exact, into either engine", async () => {
+  const { model, tokenizer } = await trainedModel("scalar");
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  try {
+    saveCheckpoint(path, { model, tokenizer, meta: { steps: 5 } });
+    for (const engine of ["scalar", "fast"] as const) {
+      const loaded = loadCheckpoint(path, { engine });
+      assert.equal(loaded.model.engine, engine);
+      assert.deepEqual(loaded.model.stateDict(), model.stateDict()); // every double, bit for bit
+      assert.deepEqual(loaded.model.config, model.config);
+      assert.deepEqual(loaded.tokenizer.chars, tokenizer.chars);
+      assert.deepEqual(loaded.meta, { steps: 5 });
+      const seq = tokenizer.encode("emma");
+      assert.ok(Math.abs(loaded.model.loss([seq]) - model.loss([seq])) < 1e-12);
+    }
+    assert.equal(loadCheckpoint(path).model.engine, "scalar", "default: the engine that saved it");
+  } finally {
+    Deno.removeSync(path);
+  }
+});
+
+Deno.test("toCheckpoint is plain JSON data; fromCheckpoint takes the object or its text", async () => {
+  const { model, tokenizer } = await trainedModel("fast");
+  const ckpt = toCheckpoint({ model, tokenizer });
+  assert.equal(ckpt.format, "microgpt-checkpoint");
+  assert.equal(ckpt.engine, "fast");
+  assert.deepEqual(JSON.parse(JSON.stringify(ckpt)), ckpt);
+  assert.deepEqual(
+    fromCheckpoint(ckpt).model.stateDict(),
+    fromCheckpoint(JSON.stringify(ckpt)).model.stateDict(),
+  );
+});
+
+Deno.test("broken checkpoints are rejected with a message saying what is wrong", async () => {
+  const { model, tokenizer } = await trainedModel("fast");
+  const good = toCheckpoint({ model, tokenizer });
+  assert.throws(() => fromCheckpoint({ ...good, format: "x" } as never), /not a microgpt checkpoint/);
+  assert.throws(() => fromCheckpoint({ ...good, version: 2 } as never), /version 2 is not supported/);
+  assert.throws(() => fromCheckpoint("[1]"), TypeError);
+  assert.throws(
+    () => fromCheckpoint({ ...good, chars: good.chars.slice(1) }),
+    /give vocab_size 7, but config.vocab_size is 8/,
+  );
+  assert.throws(
+    () => fromCheckpoint({ ...good, config: { ...good.config, n_head: 3 } }),
+    /divisible by n_head/,
+  );
+  const sd = structuredClone(good.stateDict);
+  sd.wte.pop();
+  assert.throws(() => fromCheckpoint({ ...good, stateDict: sd }), /"wte" must be 8×8/);
+  assert.throws(
+    () => toCheckpoint({ model, tokenizer: Tokenizer.fromDocs(["ab"]) }),
+    /must equal the model's vocab_size/,
+  );
+  const sdNaN = model.stateDict();
+  sdNaN.wpe[0][0] = NaN;
+  const broken = { ...model, stateDict: () => sdNaN, engine: model.engine, config: model.config };
+  assert.throws(() => toCheckpoint({ model: broken, tokenizer }), /"wpe" holds NaN/);
+});
