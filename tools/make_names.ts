@@ -235,7 +235,9 @@ async function databasePath(
     const hash = await sha256(db);
     if (hash !== SOURCE.sha256) throw new Error(`${SOURCE.entry}: sha256 ${hash}, expected ${SOURCE.sha256}`);
     await Deno.mkdir(cacheDir, { recursive: true });
-    await Deno.writeFile(dbPath, db);
+    const partial = new URL(`${SOURCE.entry}.${Deno.pid}.partial`, cacheDir);
+    await Deno.writeFile(partial, db);
+    await Deno.rename(partial, dbPath); // atomic: a concurrent run never reads half a file
     return dbPath;
   } finally {
     await Deno.remove(tmp, { recursive: true });
