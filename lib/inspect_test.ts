@@ -4,6 +4,7 @@ import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
 import { Random } from "./random.ts";
 import { createScalarModel } from "./gpt.ts";
+import { createModel } from "./engines.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 // A 5-letter alphabet "abcde" + BOS (id 5).
@@ -189,6 +190,17 @@ Deno.test("with scaling and mask on, the logits equal the scalar engine's own fo
   scalar.loadStateDict(sd);
   const trace = inspectAttention(scalar, { tokenizer: tok, text: "olivia" });
   const next = scalar.begin();
+  trace.tokens.forEach((t, pos) => {
+    const logits = next(t);
+    logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
+  });
+});
+
+Deno.test("works on the fast engine too: same logits as its begin() forward", () => {
+  const tok = Tokenizer.fromDocs(["abcdefghijklmnopqrstuvwxyz"]);
+  const fast = createModel({ config: { vocab_size: tok.vocab_size }, rng: new Random(7), engine: "fast" });
+  const trace = inspectAttention(fast, { tokenizer: tok, text: "sophia" });
+  const next = fast.begin();
   trace.tokens.forEach((t, pos) => {
     const logits = next(t);
     logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
