@@ -166,7 +166,20 @@ export function docLoss(tokens: readonly number[], config: GPTConfig, sd: ValueS
   return sum!.mul(1 / n);
 }
 
-/** The scalar engine's model: the `Model` interface plus the `Value` graph for lessons. */
+/**
+ * The scalar engine's model: the `Model` interface plus the `Value` graph for lessons (`sd`, `params`,
+ * `lossValue`).
+ *
+ * @example
+ * ```ts
+ * import { createScalarModel } from "./gpt.ts";
+ * import { Random } from "./random.ts";
+ * const model = createScalarModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
+ * const loss = model.lossValue([[2, 0, 1, 2]]); // a Value: inspect it, or call loss.backward()
+ * loss.backward();
+ * console.assert(model.sd.wte[2].some((p) => p.grad !== 0));
+ * ```
+ */
 export class ScalarModel implements Model {
   readonly engine = "scalar" as const;
   readonly config: GPTConfig;

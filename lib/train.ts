@@ -41,7 +41,17 @@ export interface TrainOptions extends Partial<TrainConfig> {
   log?: (line: string) => void;
 }
 
-/** The record of a training run. Shows itself in Jupyter as a one-line summary. */
+/**
+ * The record of a training run. Shows itself in Jupyter as a one-line summary.
+ *
+ * @example
+ * ```ts
+ * import { TrainHistory } from "./train.ts";
+ * const h = new TrainHistory(1000, "scalar");
+ * h.losses.push(3.37, 3.42);
+ * console.assert(String(h).startsWith("trained 2/1000 steps"));
+ * ```
+ */
 export class TrainHistory {
   /** Training loss of every completed step (index i = step i + 1). */
   losses: number[] = [];

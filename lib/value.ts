@@ -294,11 +294,9 @@ function node(data: number, op: string, c0: Value, l0: number, c1: Value | null,
   let v: Value;
   if (pool !== null) {
     if (poolTop < pool.length) {
-      v = pool[poolTop++];
+      v = pool[poolTop++]; // made by node() too: label and many are still unset
       v.data = data;
       v.grad = 0;
-      v.label = undefined;
-      v.many = null;
     } else {
       v = new Value(data);
       pool.push(v);
