@@ -44,7 +44,7 @@ for (const engine of ["scalar", "fast"] as const) {
   Deno.test({
     name: `parity with microgpt.py (${engine} engine): ${steps} steps within ${TOLERANCE}${
       steps === 1000 ? " + 20 samples" : ""
-    }`,
+    }${haveReference ? "" : " — SKIPPED: ../shared/reference is missing"}`,
     ignore: !haveReference,
     async fn() {
       if (!(Number.isInteger(steps) && steps >= 1 && steps <= 1000)) {
