@@ -45,3 +45,4 @@ export * from "./checkpoint.ts";
 export * from "./plot.ts";
 export * from "./check.ts";
 export * from "./inspect.ts";
+export * from "./quick.ts";
