@@ -1,6 +1,6 @@
 /**
  * The Adam update on plain arrays, shared by both engines. The float operations follow microgpt.py
- * operator by operator, so a run reproduces the Python reference bit for bit.
+ * operator by operator, so a run reproduces the Python reference.
  *
  * @module
  */

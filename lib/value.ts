@@ -5,7 +5,8 @@
  * `child.grad += localGrad * node.grad`.
  *
  * The float operations and their order are exactly those of `microgpt.py` (division is `a * b ** -1`,
- * subtraction is `a + (-1 * b)`), so a run reproduces the Python reference bit for bit.
+ * subtraction is `a + (-1 * b)`), so a run reproduces the Python reference to ~1e-15 (only `Math.exp/log/pow`
+ * may differ from C's libm, in the last bit).
  *
  * For speed (tens of millions of nodes per training run) a node keeps up to two children in fixed fields;
  * `children` and `localGrads` are views built on demand. A number operand is folded into the node as a
