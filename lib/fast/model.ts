@@ -8,7 +8,7 @@
  */
 import { type GPTConfig, gptConfig } from "../config.ts";
 import type { AdamStep, Model, StateDict } from "../model.ts";
-import { adamUpdate } from "../adam.ts";
+import { adamStep } from "./adam.ts";
 import { initStateDict } from "../params.ts";
 import type { Random } from "../random.ts";
 import { attentionBackward, attentionForward, type QKV, qkvBackward } from "./attention.ts";
@@ -195,9 +195,7 @@ export class FastModel implements Model {
   }
 
   step(opts: AdamStep): void {
-    const { data, grad } = this.params;
-    adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
-    grad.fill(0);
+    adamStep({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
   }
 
   begin(): (token: number) => number[] {
