@@ -67,3 +67,12 @@ Deno.test("sampleRung: reproducible for a seed, stops at BOS, never longer than 
   assert(new Set(a).size > 3, "a uniform table gives varied names");
   assert.throws(() => sampleRung(m, { tokenizer, rng: new Random(1), temperature: 0 }), RangeError);
 });
+
+Deno.test("a rung shows one line in Jupyter and as a string, not its parameters", () => {
+  const m = createBigramModel({ vocab_size: 3 });
+  assert.equal(String(m), "train0 · bigram counts: 9 parameters — " + m.idea);
+  const bundle = (m as unknown as Record<symbol, () => Record<string, string>>)
+    [Symbol.for("Jupyter.display")]();
+  assert.equal(bundle["text/plain"], String(m));
+  assert(!Object.keys(m).includes("toString"));
+});

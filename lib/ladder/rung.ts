@@ -49,3 +49,25 @@ export function predictedPositions(tokens: readonly number[], block_size: number
   }
   return Math.min(block_size, tokens.length - 1);
 }
+
+/**
+ * Give a rung a one-line `toString()` and a Jupyter display (non-enumerable), so a rung left as a cell's last
+ * expression shows "train3 · + attention (1 head): 4,192 parameters — …" instead of thousands of numbers.
+ *
+ * @example
+ * ```ts
+ * import { withDisplay } from "./rung.ts";
+ * const r = withDisplay({ rung: 0, name: "demo", idea: "an idea", numParams: 1234 });
+ * console.assert(String(r) === "train0 · demo: 1,234 parameters — an idea");
+ * ```
+ */
+export function withDisplay<R extends Pick<Rung, "rung" | "name" | "idea" | "numParams">>(rung: R): R {
+  const text = () =>
+    `train${rung.rung} · ${rung.name}: ${rung.numParams.toLocaleString("en-US")} parameters — ${rung.idea}`;
+  Object.defineProperty(rung, "toString", { value: text, enumerable: false });
+  Object.defineProperty(rung, Symbol.for("Jupyter.display"), {
+    value: () => ({ "text/plain": text() }),
+    enumerable: false,
+  });
+  return rung;
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { predictedPositions, type Rung } from "./rung.ts";
+import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 
 /** Options of {@link createBigramModel}. */
 export interface BigramOptions {
@@ -67,7 +67,7 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     return sum / n;
   };
 
-  return {
+  return withDisplay({
     rung: 0,
     name: "bigram counts",
     idea: "count which token follows which; normalise each row into probabilities",
@@ -99,5 +99,5 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
         return counts[row].map((_, b) => Math.log(prob(row, b))); // logits = log-probabilities
       };
     },
-  };
+  });
 }

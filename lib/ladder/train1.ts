@@ -14,7 +14,7 @@ import type { GPTConfig } from "../config.ts";
 import type { StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
 import { pickInit } from "./init.ts";
-import { predictedPositions, type Rung } from "./rung.ts";
+import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 
 /** Options of the MLP rungs (1 and 2). */
 export interface MlpOptions {
@@ -122,7 +122,7 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
     return token;
   };
 
-  return {
+  return withDisplay({
     rung: 1,
     name: "MLP, gradients by hand",
     idea: "learned embeddings + a hidden layer, trained by SGD with hand-derived gradients",
@@ -153,5 +153,5 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
         return forward(check(token)).logits;
       };
     },
-  };
+  });
 }

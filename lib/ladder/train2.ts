@@ -11,7 +11,7 @@ import { linear, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
 import { Value, withNodePool, zeroGrad } from "../value.ts";
 import { pickInit } from "./init.ts";
-import { predictedPositions, type Rung } from "./rung.ts";
+import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 import { MLP_MATRICES, type MlpOptions } from "./train1.ts";
 
 /** Rung 2: the MLP on autograd `Value`s. */
@@ -62,7 +62,7 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
     return losses.reduce((a, b) => a.add(b)).mul(1 / n);
   };
 
-  return {
+  return withDisplay({
     rung: 2,
     name: "MLP, autograd",
     idea: "the same MLP, but Value.backward() computes the gradients",
@@ -94,5 +94,5 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
         return forward(token).map((v) => v.data);
       };
     },
-  };
+  });
 }

@@ -14,7 +14,7 @@ import { linear, rmsnorm, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
 import { Value, withNodePool, zeroGrad } from "../value.ts";
 import { pickInit } from "./init.ts";
-import { predictedPositions, type Rung, type UpdateOpts } from "./rung.ts";
+import { predictedPositions, type Rung, type UpdateOpts, withDisplay } from "./rung.ts";
 import type { MlpOptions } from "./train1.ts";
 
 /** An attention function: the current query against every cached key and value of this layer. */
@@ -123,7 +123,7 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
     return losses.reduce((a, b) => a.add(b)).mul(1 / n);
   };
 
-  return {
+  return withDisplay({
     rung: spec.rung,
     name: spec.name,
     idea: spec.idea,
@@ -150,7 +150,7 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
         return forward(token, pos++, cache).map((v) => v.data);
       };
     },
-  };
+  });
 }
 
 /**
