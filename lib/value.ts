@@ -316,6 +316,7 @@ function node(data: number, op: string, c0: Value, l0: number, c1: Value | null,
 let pool: Value[] | null = null; // recycled interior nodes while `withNodePool` runs
 let poolTop = 0;
 const POOL: Value[] = [];
+const POOL_KEEP = 200_000; // a reference step needs up to ~130,000 nodes (16 positions)
 
 /**
  * Run `fn` with interior nodes taken from a pool that is recycled on every call: a training step builds
@@ -342,6 +343,7 @@ export function withNodePool<T>(fn: () => T): T {
     return fn();
   } finally {
     pool = null;
+    if (POOL.length > POOL_KEEP) POOL.length = POOL_KEEP; // keep ~35 MB at most between calls
   }
 }
 
