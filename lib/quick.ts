@@ -9,7 +9,7 @@
 import type { GPTConfig, TrainConfig } from "./config.ts";
 import { loadDocs, splitDocs } from "./data.ts";
 import { createModel, type EngineName } from "./engines.ts";
-import type { Model } from "./model.ts";
+import type { Model, StateDict } from "./model.ts";
 import { Random } from "./random.ts";
 import { Tokenizer } from "./tokenizer.ts";
 import { type StepInfo, train, type TrainHistory } from "./train.ts";
@@ -44,6 +44,8 @@ export interface QuickModel {
   train: string[];
   /** The held-out names (the last part of `docs`). */
   val: string[];
+  /** The weights before training (to restart from the same draw, e.g. with another optimiser). */
+  initial: StateDict;
   /** Losses and timing of the run. */
   history: TrainHistory;
 }
@@ -73,6 +75,7 @@ export async function quickModel(opts: QuickModelOptions = {}): Promise<QuickMod
   const tokenizer = Tokenizer.fromDocs(docs);
   const split = splitDocs(docs, { valFraction });
   const model = createModel({ config: { vocab_size: tokenizer.vocab_size, ...config }, rng, engine }); // then the weights
+  const initial = model.stateDict();
   const history = await train(model, { ...trainOpts, docs: split.train, tokenizer, onStep });
-  return { model, tokenizer, rng, docs, train: split.train, val: split.val, history };
+  return { model, tokenizer, rng, docs, train: split.train, val: split.val, initial, history };
 }

@@ -40,6 +40,7 @@ Deno.test("quickModel = shuffle, split, draw, train, in the reference order (che
     const tokenizer = Tokenizer.fromDocs(docs);
     const trainDocs = docs.slice(0, 18); // 10% of 20 held out
     const model = createModel({ config: { ...SMALL, vocab_size: tokenizer.vocab_size }, rng, engine });
+    assert.deepEqual(quick.initial, model.stateDict());
     const history = await train(model, { docs: trainDocs, tokenizer, num_steps: 15 });
 
     assert.deepEqual(quick.docs, docs);
