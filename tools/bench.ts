@@ -188,12 +188,22 @@ const HELP = `deno task bench [options]
   --big-steps N         steps on the bigger model (default 1000; 0 skips it)
   --compare-python PATH also time \`python3 PATH\` (the Python original; ~5 min) as the baseline
   --torch-python PY     also run bench/torch_peer.py with this Python (needs torch; see bench/README.md)
+  --torch-steps N       steps of the PyTorch peer (default 100)
   --data PATH           names file (default ../shared/reference/names.txt, else data/names.txt)
   --no-cli              skip timing the whole \`deno task train --engine fast\` process
   --json                print the measurements as JSON instead of the table
 `;
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * Run the benchmark with command-line `argv`; returns the exit code (2 for a bad flag).
+ *
+ * @example
+ * ```ts
+ * import { main } from "./bench.ts";
+ * console.assert(await main(["--steps", "x"]) === 2);
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -204,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
         "big-steps": { type: "string", default: "1000" },
         "compare-python": { type: "string" },
         "torch-python": { type: "string" },
+        "torch-steps": { type: "string", default: "100" },
         data: { type: "string" },
         "no-cli": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -226,8 +237,9 @@ async function main(argv: string[]): Promise<number> {
     }
     return n;
   };
-  let steps: number, scalarSteps: number, bigSteps: number;
+  let steps: number, scalarSteps: number, bigSteps: number, torchSteps: number;
   try {
+    torchSteps = count("torch-steps", values["torch-steps"], 1);
     steps = count("steps", values.steps, 1);
     scalarSteps = count("scalar-steps", values["scalar-steps"] ?? values.steps, 0);
     bigSteps = count("big-steps", values["big-steps"], 0);
@@ -312,7 +324,7 @@ async function main(argv: string[]): Promise<number> {
       "--data",
       data,
       "--steps",
-      String(bigSteps || 100),
+      String(torchSteps),
     ]);
     const t = JSON.parse(stdout.trim().split("\n").pop()!);
     rows.push({
