@@ -34,7 +34,15 @@ export interface LoadDocsOptions {
   rng?: Random;
 }
 
-/** The corpus shipped with the project: `data/names.txt`, next to `lib/`. */
+/**
+ * The corpus shipped with the project: `data/names.txt`, next to `lib/`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DATA_PATH } from "./data.ts";
+ * console.assert(DEFAULT_DATA_PATH.href.endsWith("/data/names.txt"));
+ * ```
+ */
 export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.url);
 
 /**

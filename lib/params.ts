@@ -15,7 +15,15 @@ export interface ParamInfo {
   count: number;
 }
 
-/** Standard deviation of the initial weights (microgpt.py's `std=0.08`). */
+/**
+ * Standard deviation of the initial weights (microgpt.py's `std=0.08`).
+ *
+ * @example
+ * ```ts
+ * import { INIT_STD } from "./params.ts";
+ * console.assert(INIT_STD === 0.08);
+ * ```
+ */
 export const INIT_STD = 0.08;
 
 /**
