@@ -28,8 +28,11 @@ export interface AttentionCache {
   readonly dv: Float64Array;
   /** `[block_size][n_head][block_size]` exp(score − max) of each query position and head. */
   readonly e: Float64Array;
-  /** `[block_size][n_head]` the softmax denominators. */
+  /** `[block_size][n_head]` the softmax denominators and their `Math.pow(total, -1)`. */
   readonly total: Float64Array;
+  readonly rtotal: Float64Array;
+  /** `Math.pow(Math.pow(head_dim, 0.5), -1)`: the scores' scale. */
+  readonly scale: number;
   /** `[block_size]` scratch. */
   readonly w: Float64Array;
   /** Views made once: row `t` of `k`, `v`, `dk`, `dv`; and `e` of query `t`, head `h` at `[t·n_head + h]`. */
@@ -74,6 +77,8 @@ export function createAttentionCache(
     dv,
     e,
     total: new Float64Array(block_size * n_head),
+    rtotal: new Float64Array(block_size * n_head),
+    scale: Math.pow(Math.pow(n_embd / n_head, 0.5), -1),
     w: new Float64Array(block_size),
     kRows: views(k, block_size, n_embd),
     vRows: views(v, block_size, n_embd),
@@ -98,8 +103,7 @@ export function createAttentionCache(
  * ```
  */
 export function attentionForward(c: AttentionCache, t: number, q: Float64Array, out: Float64Array): void {
-  const { n_embd, n_head, head_dim, k, v, eRows, total, w } = c;
-  const scale = Math.pow(Math.pow(head_dim, 0.5), -1);
+  const { n_embd, n_head, head_dim, k, v, eRows, total, rtotal, w, scale } = c;
   const T = t + 1;
   for (let h = 0; h < n_head; h++) {
     const hs = h * head_dim;
@@ -111,8 +115,9 @@ export function attentionForward(c: AttentionCache, t: number, q: Float64Array, 
       row[tp] = dot * scale;
     }
     const tot = softmaxForward(row, row, T);
-    total[t * n_head + h] = tot;
     const r = Math.pow(tot, -1);
+    total[t * n_head + h] = tot;
+    rtotal[t * n_head + h] = r;
     for (let tp = 0; tp < T; tp++) w[tp] = row[tp] * r;
     for (let j = 0; j < head_dim; j++) {
       let s = 0;
@@ -144,15 +149,13 @@ export function attentionBackward(
   dout: Float64Array,
   dq: Float64Array,
 ): void {
-  const { n_embd, n_head, head_dim, k, v, dk, dv, eRows, total, w } = c;
-  const scale = Math.pow(Math.pow(head_dim, 0.5), -1);
+  const { n_embd, n_head, head_dim, k, v, dk, dv, eRows, total, rtotal, w, scale } = c;
   const T = t + 1;
   dq.fill(0);
   for (let h = 0; h < n_head; h++) {
     const hs = h * head_dim;
     const row = eRows[t * n_head + h];
-    const tot = total[t * n_head + h];
-    const r = Math.pow(tot, -1);
+    const tot = total[t * n_head + h], r = rtotal[t * n_head + h];
     for (let tp = 0; tp < T; tp++) {
       const wt = row[tp] * r;
       const vr = tp * n_embd + hs;
@@ -163,7 +166,7 @@ export function attentionBackward(
       }
       w[tp] = dw;
     }
-    softmaxBackward(row, tot, w, w, T); // w: d score
+    softmaxBackward(row, tot, w, w, T, r); // w: d score
     for (let tp = T - 1; tp >= 0; tp--) {
       const ddot = scale * w[tp];
       const kr = tp * n_embd + hs;

@@ -9,6 +9,17 @@
  * @module
  */
 
+let cachedN = 0, cachedInvN = 0; // Math.pow(n, -1) of the last width seen (one width per model)
+
+/** `Math.pow(n, -1)`, remembered for the last `n`. */
+function invN(n: number): number {
+  if (n !== cachedN) {
+    cachedN = n;
+    cachedInvN = Math.pow(n, -1);
+  }
+  return cachedInvN;
+}
+
 /**
  * Normalise `x` into `y`; returns `a = mean(x²) + 1e-5` (the backward pass needs it; `scale = a^-0.5`).
  *
@@ -25,7 +36,7 @@ export function rmsnormForward(x: Float64Array, y: Float64Array): number {
   const n = x.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += x[i] * x[i];
-  const a = sum * Math.pow(n, -1) + 1e-5;
+  const a = sum * invN(n) + 1e-5;
   const scale = Math.pow(a, -0.5);
   for (let i = 0; i < n; i++) y[i] = x[i] * scale;
   return a;
@@ -54,7 +65,7 @@ export function rmsnormBackward(x: Float64Array, a: number, dy: Float64Array, dx
     dscale += x[i] * dy[i];
   }
   const da = (-0.5 * Math.pow(a, -1.5)) * dscale;
-  const dsq = Math.pow(n, -1) * da;
+  const dsq = invN(n) * da;
   for (let i = 0; i < n; i++) {
     const d = x[i] * dsq;
     dx[i] = dx[i] + d + d;

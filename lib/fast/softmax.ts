@@ -37,7 +37,7 @@ export function softmaxForward(x: Float64Array, e: Float64Array, n: number): num
 
 /**
  * Backward of `p = softmax(x)` from `e` and `total` of the forward pass: `dx_i` (overwritten) from `dp_i`.
- * `dx` may be `dp` itself.
+ * `dx` may be `dp` itself; `r = Math.pow(total, -1)` may be passed in if the caller kept it.
  *
  * @example
  * ```ts
@@ -54,8 +54,8 @@ export function softmaxBackward(
   dp: Float64Array,
   dx: Float64Array,
   n: number,
+  r: number = Math.pow(total, -1),
 ): void {
-  const r = Math.pow(total, -1);
   const k = -1 * Math.pow(total, -2);
   let dtotal = 0;
   for (let i = n - 1; i >= 0; i--) dtotal += k * (e[i] * dp[i]);
