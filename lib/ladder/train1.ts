@@ -43,8 +43,19 @@ function matvec(w: number[][], x: number[]): number[] {
   });
 }
 
-/** dx[i] = Σ_o w[o][i]·dout[o], and dw[o][i] += dout[o]·x[i]: the backward of `matvec`. */
-function matvecBackward(w: number[][], dw: number[][], x: number[], dout: number[]): number[] {
+/**
+ * The backward of `out = w · x` by hand: every weight w[o][i] gets dout[o]·x[i] added to its gradient, and the
+ * gradient passed on to x is dx[i] = Σ_o w[o][i]·dout[o] (multiplying by the transpose of w).
+ *
+ * @example
+ * ```ts
+ * import { matvecBackward } from "./train1.ts";
+ * const dw = [[0, 0]];
+ * const dx = matvecBackward([[2, 3]], dw, [5, 7], [1]); // out = 2·5 + 3·7
+ * console.assert(dw[0][0] === 5 && dw[0][1] === 7 && dx[0] === 2 && dx[1] === 3);
+ * ```
+ */
+export function matvecBackward(w: number[][], dw: number[][], x: number[], dout: number[]): number[] {
   const dx = new Array<number>(x.length).fill(0);
   for (let o = 0; o < w.length; o++) {
     for (let i = 0; i < x.length; i++) {
@@ -60,6 +71,82 @@ function softmax(logits: number[]): number[] {
   const exps = logits.map((l) => Math.exp(l - max));
   const total = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / total);
+}
+
+/** One position's numbers on the way forward, kept for the backward pass. */
+export interface MlpActivations {
+  /** The token's row of wte [n_embd]. */
+  x: number[];
+  /** mlp_fc1 · x, before relu [4·n_embd]. */
+  pre: number[];
+  /** relu(pre) [4·n_embd]. */
+  h: number[];
+  /** mlp_fc2 · h [n_embd]. */
+  y: number[];
+  /** lm_head · y [vocab_size]. */
+  logits: number[];
+  /** softmax(logits) [vocab_size]. */
+  probs: number[];
+}
+
+/**
+ * Rung 1's forward pass for one token, on plain numbers.
+ *
+ * @example
+ * ```ts
+ * import { pickInit } from "./init.ts";
+ * import { mlpForward } from "./train1.ts";
+ * import { Random } from "../random.ts";
+ * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
+ * const a = mlpForward(params, 26);
+ * console.assert(a.h.length === 64 && Math.abs(a.probs.reduce((s, p) => s + p) - 1) < 1e-12);
+ * ```
+ */
+export function mlpForward(params: StateDict, token: number): MlpActivations {
+  const x = params.wte[token]; // [n_embd]
+  const pre = matvec(params.mlp_fc1, x); // [4·n_embd]
+  const h = pre.map((v) => Math.max(0, v)); // relu
+  const y = matvec(params.mlp_fc2, h); // [n_embd]
+  const logits = matvec(params.lm_head, y); // [vocab_size]
+  return { x, pre, h, y, logits, probs: softmax(logits) };
+}
+
+/** What {@link mlpBackward} needs for one position. */
+export interface MlpBackwardOptions {
+  params: StateDict;
+  /** Accumulates ∂loss/∂parameter (same shapes as params). */
+  grads: StateDict;
+  /** From {@link mlpForward}. */
+  acts: MlpActivations;
+  token: number;
+  target: number;
+  /** Positions in the document (the loss is their mean). */
+  n: number;
+}
+
+/**
+ * Rung 1's backward pass for one position, by hand: the chain rule from the loss back to every matrix.
+ *
+ * @example
+ * ```ts
+ * import { pickInit } from "./init.ts";
+ * import { mlpBackward, mlpForward } from "./train1.ts";
+ * import { Random } from "../random.ts";
+ * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
+ * const grads = Object.fromEntries(Object.entries(params).map(([k, m]) => [k, m.map((r) => r.map(() => 0))]));
+ * mlpBackward({ params, grads, acts: mlpForward(params, 26), token: 26, target: 0, n: 1 });
+ * console.assert(grads.lm_head[0].some((g) => g !== 0));
+ * ```
+ */
+export function mlpBackward(opts: MlpBackwardOptions): void {
+  const { params, grads, acts, token, target, n } = opts;
+  // softmax + cross-entropy: ∂loss/∂logits = p − onehot(target); the loss is a mean over n positions.
+  const dlogits = acts.probs.map((p, i) => (p - (i === target ? 1 : 0)) / n);
+  const dy = matvecBackward(params.lm_head, grads.lm_head, acts.y, dlogits);
+  const dh = matvecBackward(params.mlp_fc2, grads.mlp_fc2, acts.h, dy);
+  const dpre = dh.map((g, i) => (acts.pre[i] > 0 ? g : 0)); // relu lets gradient through only where it was on
+  const dx = matvecBackward(params.mlp_fc1, grads.mlp_fc1, acts.x, dpre);
+  for (let i = 0; i < dx.length; i++) grads.wte[token][i] += dx[i]; // the looked-up row of wte receives dx
 }
 
 /**
@@ -80,37 +167,18 @@ function softmax(logits: number[]): number[] {
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {
   const { config, params } = pickInit(opts, MLP_MATRICES);
-  const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
   const grads: StateDict = Object.fromEntries(
     Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
   );
-
-  const forward = (token: number) => {
-    const x = wte[token]; // [n_embd]
-    const pre = matvec(mlp_fc1, x); // [4·n_embd]
-    const h = pre.map((v) => Math.max(0, v)); // relu
-    const y = matvec(mlp_fc2, h); // [n_embd]
-    const logits = matvec(lm_head, y); // [vocab_size]
-    return { x, pre, h, y, logits };
-  };
 
   const docLoss = (tokens: readonly number[], learn: boolean) => {
     const n = predictedPositions(tokens, config.block_size);
     let sum = 0;
     for (let pos = 0; pos < n; pos++) {
       const token = tokens[pos], target = tokens[pos + 1];
-      const a = forward(token);
-      const probs = softmax(a.logits);
-      sum += -Math.log(probs[target]);
-      if (!learn) continue;
-      // Backward, by hand. loss = (1/n) Σ −log p[target]; for softmax + cross-entropy,
-      // ∂loss_pos/∂logits = p − onehot(target), and the mean divides by n.
-      const dlogits = probs.map((p, i) => (p - (i === target ? 1 : 0)) / n);
-      const dy = matvecBackward(lm_head, grads.lm_head, a.y, dlogits);
-      const dh = matvecBackward(mlp_fc2, grads.mlp_fc2, a.h, dy);
-      const dpre = dh.map((g, i) => (a.pre[i] > 0 ? g : 0)); // relu passes gradient only where it was on
-      const dx = matvecBackward(mlp_fc1, grads.mlp_fc1, a.x, dpre);
-      for (let i = 0; i < dx.length; i++) grads.wte[token][i] += dx[i]; // the looked-up row gets dx
+      const acts = mlpForward(params, token);
+      sum += -Math.log(acts.probs[target]);
+      if (learn) mlpBackward({ params, grads, acts, token, target, n });
     }
     return sum / n;
   };
@@ -150,7 +218,7 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
         if (pos++ >= config.block_size) {
           throw new RangeError(`at most block_size (${config.block_size}) positions`);
         }
-        return forward(check(token)).logits;
+        return mlpForward(params, check(token)).logits;
       };
     },
   });
