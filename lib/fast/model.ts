@@ -51,6 +51,10 @@ export class FastModel implements Model {
   #acts: Activations;
   #grads: Grads;
   #ce = new Float64Array(2);
+  #docLosses = new Float64Array(8);
+  #inference: Activations | undefined;
+  #sequences = 0;
+  #owner = 0;
 
   /** Prefer `createFastModel`. @throws {RangeError} the state dict does not fit the config. */
   constructor(config: GPTConfig, sd: StateDict) {
@@ -174,7 +178,9 @@ export class FastModel implements Model {
 
   #batchLoss(batch: readonly (readonly number[])[], grad: boolean): number {
     checkBatch(batch, this.config);
-    const B = batch.length, losses = new Float64Array(B);
+    const B = batch.length;
+    if (this.#docLosses.length < B) this.#docLosses = new Float64Array(B);
+    const losses = this.#docLosses;
     // The scalar engine's backward finishes the last document first: run them in that order.
     for (let b = B - 1; b >= 0; b--) {
       const tokens = batch[b], n = Math.min(this.config.block_size, tokens.length - 1);
@@ -198,17 +204,30 @@ export class FastModel implements Model {
     adamStep({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
   }
 
+  /**
+   * Sequences share one set of inference buffers. A sequence that finds them used by a newer one since its
+   * last call first replays its own earlier tokens (the forward pass is deterministic, so the result is the
+   * same as with buffers of its own); sampling one name after another never needs that.
+   */
   begin(): (token: number) => number[] {
-    const acts = createActivations(this.config);
+    const acts = this.#inference ??= createActivations(this.config);
     const { vocab_size, block_size } = this.config;
-    let pos = 0;
+    const id = ++this.#sequences;
+    this.#owner = id;
+    const tokens: number[] = [];
     return (token: number) => {
       checkToken(token, vocab_size);
+      const pos = tokens.length;
       if (pos >= block_size) {
         throw new RangeError(`pos must be a whole number in [0, block_size = ${block_size}), got ${pos}`);
       }
+      if (this.#owner !== id) {
+        this.#owner = id;
+        for (let p = 0; p < pos; p++) this.#forward(acts, tokens[p], p);
+      }
+      tokens.push(token);
       this.#forward(acts, token, pos);
-      return Array.from(acts.logits[pos++]);
+      return Array.from(acts.logits[pos]);
     };
   }
 

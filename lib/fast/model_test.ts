@@ -158,3 +158,17 @@ Deno.test("validation: bad batches, tokens, state dicts and options fail with a 
   // tokens past block_size + 1 are never looked at (the document is cut)
   assert.equal(m.loss([[4, 1, 2, 3, 99]]), m.loss([[4, 1, 2, 3, 0]]));
 });
+
+Deno.test("interleaved sequences from begin() give the logits each would give alone", () => {
+  const config = gptConfig({ vocab_size: 6, n_embd: 8, n_head: 2, n_layer: 2, block_size: 5 });
+  const scalar = createScalarModel({ config, rng: new Random(4) });
+  const fast = createFastModel({ config, stateDict: scalar.stateDict() });
+  const a = fast.begin(), b = fast.begin(), sa = scalar.begin(), sb = scalar.begin();
+  assert.deepEqual(a(5), sa(5));
+  assert.deepEqual(b(5), sb(5));
+  assert.deepEqual(b(1), sb(1));
+  assert.deepEqual(a(2), sa(2)); // a's cache was overwritten by b: it is rebuilt
+  fast.lossAndGrad([[5, 1, 2, 3, 5]]); // training uses its own buffers
+  assert.deepEqual(a(3), sa(3));
+  assert.deepEqual(b(4), sb(4));
+});
