@@ -46,3 +46,5 @@ export * from "./plot.ts";
 export * from "./check.ts";
 export * from "./inspect.ts";
 export * from "./quick.ts";
+// the train0…train5 ladder of notebook 02
+export * from "./ladder/mod.ts";
