@@ -255,6 +255,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  const loadBefore = Deno.loadavg()[0];
   const rows: Row[] = [];
   const base: { python?: number; scalar?: number } = {};
   const progress = (s: string) => values.json || console.error(`… ${s}`);
@@ -344,7 +345,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(
     `microGPT benchmark — deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs, ` +
-      `load average ${load1.toFixed(2)} (1 min), data ${data}`,
+      `load average ${loadBefore.toFixed(2)} → ${load1.toFixed(2)} (1 min, start → end), data ${data}`,
   );
   console.log(formatTable(rows, base));
   console.log(
