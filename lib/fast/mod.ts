@@ -1,6 +1,6 @@
 /**
  * The fast engine: the GPT of `../gpt.ts` on flat `Float64Array`s with a hand-written backward pass per layer.
- * Same `Model` interface, same numbers (losses and gradients bit for bit), about a thousand times faster.
+ * Same `Model` interface, same numbers (losses and gradients bit for bit), tens of times faster.
  * Usually reached through `createModel({ engine: "fast", … })` from `../engines.ts`.
  *
  * @example
