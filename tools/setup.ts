@@ -246,6 +246,24 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
     ) + "\n",
   );
 
+  // Server config for the venv only (sys.prefix/etc/jupyter): the Deno kernel is the only and default kernel
+  // (JupyterLab pulls in ipykernel, whose Python kernel is no use here), no extension manager or update check.
+  // (A file in jupyter_server_config.d/ would be read for extension switches only, so it is the main file.)
+  const serverConfigDir = join(venv, "etc", "jupyter");
+  mkdirSync(serverConfigDir, { recursive: true });
+  writeIfChanged(
+    join(serverConfigDir, "jupyter_server_config.json"),
+    JSON.stringify(
+      {
+        KernelSpecManager: { allowed_kernelspecs: [KERNEL_NAME] },
+        MultiKernelManager: { default_kernel_name: KERNEL_NAME },
+        LabApp: { extension_manager: "readonly", check_for_updates_class: "jupyterlab.NeverCheckForUpdate" },
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+
   const env = jupyterEnv(venv, options.isolated);
   for (const key of ["JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"]) {
     mkdirSync(env[key], { recursive: true });
