@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { extractModule, locate } from "./nbcheck.ts";
+import { commitProblems, planFor, RACE_REPEAT, solutionsFor } from "./notebooks.ts";
+import { KERNEL_DISPLAY_NAME, kernelSpec } from "./setup.ts";
+import { parseCountsLine, parseDenoTest } from "./test.ts";
+
+Deno.test("kernelSpec: absolute deno path, connection file placeholder, NO_COLOR, signal interrupts", () => {
+  const spec = kernelSpec("/opt/deno/bin/deno");
+  assert.deepEqual(spec.argv, ["/opt/deno/bin/deno", "jupyter", "--kernel", "--conn", "{connection_file}"]);
+  assert.equal(spec.display_name, "TypeScript (Deno) — microGPT");
+  assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);
+  assert.equal(spec.language, "typescript");
+  assert.deepEqual(spec.env, { NO_COLOR: "1" });
+  assert.equal("interrupt_mode" in spec, false); // default = signal; "message" would be ignored by the kernel
+});
+
+Deno.test("extractModule: code cells only, in order, exercise cells substituted, line map back to cells", () => {
+  const nb = {
+    cells: [
+      { cell_type: "markdown", source: "# Title\n" },
+      { cell_type: "code", source: ["const a = 1;\n", "const b = a + 1;"] },
+      { cell_type: "markdown", source: "text" },
+      { cell_type: "code", source: "function f() {\n  return 0;\n}\n", metadata: { exercise: "f" } },
+      { cell_type: "code", source: "console.log(f());" },
+    ],
+  };
+  const plain = extractModule(nb);
+  const lines = plain.source.split("\n");
+  assert.deepEqual(plain.spans.map((s) => s.cell), [2, 4, 5]);
+  assert.equal(lines[plain.spans[0].start - 1], "const a = 1;");
+  assert.equal(lines[plain.spans[0].start], "const b = a + 1;");
+  assert.equal(lines[plain.spans[1].start], "  return 0;");
+  assert.ok(plain.source.includes("export {};"), "a module, so notebooks do not share one global scope");
+  assert.equal(locate(plain.spans, plain.spans[1].start + 1), "cell 4, line 2");
+  assert.equal(locate(plain.spans, plain.spans[2].start), "cell 5, line 1");
+  assert.equal(locate(plain.spans, 1), "generated line 1");
+
+  const solved = extractModule(nb, { f: "function f() {\n  return 42;\n}" });
+  assert.ok(solved.source.includes("return 42;") && !solved.source.includes("return 0;"));
+});
+
+Deno.test("commitProblems: outputs, execution counts and a foreign kernelspec are reported", () => {
+  const clean = {
+    metadata: { kernelspec: { name: "microgpt-deno" } },
+    cells: [{ cell_type: "code", source: "1", outputs: [], execution_count: null }, {
+      cell_type: "markdown",
+      source: "x",
+    }],
+  };
+  assert.deepEqual(commitProblems(clean), []);
+  const dirty = {
+    metadata: { kernelspec: { name: "deno" } },
+    cells: [
+      { cell_type: "markdown", source: "x" },
+      { cell_type: "code", source: "1", outputs: [], execution_count: 4 },
+      { cell_type: "code", source: "2", outputs: [{ output_type: "stream" }], execution_count: null },
+    ],
+  };
+  const problems = commitProblems(dirty);
+  assert.equal(problems.length, 2);
+  assert.match(problems[0], /"deno"/);
+  assert.match(problems[1], /cell\(s\) 2, 3/);
+});
+
+Deno.test("planFor: plain run for every notebook, solution and wrong runs when answers exist, race test", () => {
+  const fixture = "tests/fixtures/exercise.ipynb";
+  assert.equal(solutionsFor(fixture), "tests/fixtures/exercise.solutions.json");
+  assert.equal(solutionsFor("tests/fixtures/smoke.ipynb"), undefined);
+  const plan = planFor([fixture, "tests/fixtures/smoke.ipynb"], { race: true });
+  assert.deepEqual(plan.map((j) => `${j.notebook}:${j.mode}`), [
+    `${fixture}:plain`,
+    `${fixture}:solution`,
+    `${fixture}:wrong`,
+    "tests/fixtures/smoke.ipynb:plain",
+    "tests/fixtures/many_outputs.ipynb:plain",
+  ]);
+  assert.equal(plan.at(-1)?.repeat, RACE_REPEAT);
+  assert.equal(RACE_REPEAT, 20);
+});
+
+Deno.test("parseCountsLine: the last summary line wins; skipped is optional; other text is ignored", () => {
+  assert.deepEqual(parseCountsLine("nbrun: 2 passed, 0 failed\n...\n5 passed, 1 failed\n"), {
+    passed: 5,
+    failed: 1,
+    skipped: 0,
+  });
+  assert.deepEqual(parseCountsLine("9 passed, 0 failed, 2 skipped"), { passed: 9, failed: 0, skipped: 2 });
+  assert.equal(parseCountsLine("it passed, nothing failed"), undefined);
+});
+
+Deno.test("parseDenoTest: deno test closing lines with steps and ignored tests", () => {
+  assert.deepEqual(parseDenoTest("ok | 271 passed | 0 failed (56s)"), { passed: 271, failed: 0, ignored: 0 });
+  assert.deepEqual(parseDenoTest("FAILED | 12 passed (4 steps) | 3 failed (1 step) | 2 ignored (3s)"), {
+    passed: 12,
+    failed: 3,
+    ignored: 2,
+  });
+  assert.equal(parseDenoTest("error: Type checking failed."), undefined);
+});
