@@ -46,5 +46,6 @@ export * from "./plot.ts";
 export * from "./check.ts";
 export * from "./inspect.ts";
 export * from "./quick.ts";
+export * from "./loc.ts";
 // the train0…train5 ladder of notebook 02
 export * from "./ladder/mod.ts";

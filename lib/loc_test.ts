@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { countLibLines, countLines, listLibFiles } from "./loc.ts";
+
+Deno.test("countLines: code, comment and blank lines, counted by hand", () => {
+  const src = [
+    "/**", // comment
+    " * A doc comment.", // comment
+    " */", // comment
+    "export function f(a: number): number {", // code
+    "", // blank
+    "  // a line comment", // comment
+    "  return a * 2; // trailing comment: still code", // code
+    "   ", // blank
+    "}", // code
+  ].join("\n") + "\n";
+  assert.deepEqual(countLines(src), { lines: 9, code: 3, comment: 4, blank: 2 });
+});
+
+Deno.test("countLines: comment markers inside strings, templates and regexes are code", () => {
+  const src = [
+    'const url = "https://example.org/*not a comment*/";',
+    "const q = 'it\\'s // fine';",
+    "const t = `a ${`nested ${1 + 2} // x`} /* y */`;",
+    "const r = /\\/\\/|\\/\\*/g;",
+    "const c = /[/]/.test(url);",
+    "const d = (4 / 2) / 1; // division, then a comment",
+  ].join("\n");
+  // no final newline: the last line still counts
+  assert.deepEqual(countLines(src), { lines: 6, code: 6, comment: 0, blank: 0 });
+});
+
+Deno.test("countLines: a regex after return, and a multi-line template literal", () => {
+  const src = [
+    "function g(s: string) {",
+    "  return /\\/\\*/.test(s);",
+    "}",
+    "const long = `first",
+    "",
+    "/* still inside the string */`;",
+    "/* a real",
+    "",
+    "   block comment */",
+  ].join("\n") + "\n";
+  // the empty line inside the template is part of a statement (code); the one inside the comment is blank
+  assert.deepEqual(countLines(src), { lines: 9, code: 6, comment: 2, blank: 1 });
+});
+
+Deno.test("countLines: empty source and CRLF line ends", () => {
+  assert.deepEqual(countLines(""), { lines: 0, code: 0, comment: 0, blank: 0 });
+  assert.deepEqual(countLines("a;\r\n// b\r\n\r\n"), { lines: 3, code: 1, comment: 1, blank: 1 });
+});
+
+Deno.test("countLines: a non-string is a TypeError", () => {
+  assert.throws(() => countLines(42 as unknown as string), TypeError);
+});
+
+Deno.test("countLibLines: reads lib files; the parts add up to the file's line count", () => {
+  const counts = countLibLines(["nn.ts", "fast/model.ts"]);
+  assert.deepEqual(counts.map((c) => c.file), ["nn.ts", "fast/model.ts"]);
+  for (const c of counts) {
+    const text = Deno.readTextFileSync(new URL(c.file, import.meta.url));
+    const lines = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
+    assert.equal(c.lines, lines);
+    assert.equal(c.code + c.comment + c.blank, c.lines);
+    assert.ok(c.code > 0 && c.comment > 0, `${c.file} has code and JSDoc`);
+  }
+});
+
+Deno.test("countLibLines: bad paths are RangeErrors naming the file", () => {
+  assert.throws(() => countLibLines(["../deno.json"]), /file must be a \.ts path inside lib/);
+  assert.throws(() => countLibLines(["/etc/passwd.ts"]), RangeError);
+  assert.throws(() => countLibLines(["no_such_file.ts"]), /"no_such_file\.ts" does not exist in lib/);
+});
+
+Deno.test("listLibFiles: .ts files without tests, sorted, relative to lib/", () => {
+  const top = listLibFiles();
+  assert.ok(top.includes("value.ts") && top.includes("loc.ts"));
+  assert.ok(!top.some((f) => f.endsWith("_test.ts") || f.includes("/")));
+  assert.deepEqual(top, [...top].sort());
+  const fast = listLibFiles("fast");
+  assert.ok(fast.length > 0 && fast.every((f) => f.startsWith("fast/")));
+  assert.throws(() => listLibFiles(".."), RangeError);
+});
