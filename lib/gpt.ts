@@ -225,7 +225,17 @@ export class ScalarModel implements Model {
   }
 
   loss(batch: readonly (readonly number[])[]): number {
-    return withNodePool(() => this.lossValue(batch).data);
+    if (!Array.isArray(batch) || batch.length === 0) {
+      throw new RangeError("batch must hold at least one token sequence");
+    }
+    // One document's graph at a time (a whole batch's graph at once makes the garbage collector's work grow
+    // with the square of the batch); the float operations are those of `lossValue(batch).data`.
+    let total = 0;
+    for (let b = 0; b < batch.length; b++) {
+      const l = withNodePool(() => docLoss(batch[b], this.config, this.sd).data);
+      total = b === 0 ? l : total + l;
+    }
+    return batch.length === 1 ? total : total * (1 / batch.length);
   }
 
   step(opts: AdamStep): void {

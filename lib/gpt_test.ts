@@ -135,3 +135,14 @@ Deno.test("a model shows its engine and size", () => {
     "GPT(scalar engine, 4,192 params: vocab_size=27, n_embd=16, n_head=4, n_layer=1, block_size=16)",
   );
 });
+
+Deno.test("ScalarModel.loss of a batch, one document's graph at a time, equals the batch graph's value", () => {
+  const tok = Tokenizer.fromDocs(["emma", "olivia", "ava", "isabella", "sophia"]);
+  const model = createScalarModel({ config: { vocab_size: tok.vocab_size }, rng: new Random(3) });
+  const batch = ["emma", "olivia", "ava", "isabella", "sophia"].map((d) => tok.encode(d));
+  for (const n of [1, 2, 5]) {
+    const b = batch.slice(0, n);
+    assert.equal(model.loss(b), model.lossValue(b).data); // bit for bit: same float operations
+  }
+  assert.notEqual(model.loss(batch.slice(0, 2)), model.loss(batch.slice(0, 1)));
+});
