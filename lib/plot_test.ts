@@ -15,6 +15,7 @@ import {
   table,
 } from "./plot.ts";
 import type { MimeBundle } from "./plot.ts";
+import { lineSvg, niceTicks } from "./plot/svg_line.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
 
@@ -305,19 +306,22 @@ Deno.test("liveLoss: one display, then in-place updates throttled to the interva
   const id = calls[0].options.display_id;
   assert(typeof id === "string" && id.length > 0);
   for (const c of calls.slice(1)) assert.deepEqual(c.options, { raw: true, display_id: id, update: true });
+  // while training: an SVG (JupyterLab's Plotly renderer would not redraw on update); at the end: Plotly
+  const progress = calls[calls.length - 2].bundle;
+  assert.ok(String(progress["image/svg+xml"]).startsWith("<svg"));
+  assert.equal(progress[PLOTLY_MIME], undefined);
+  assert.match(progress["text/plain"], /^loss: step \d+ of 1000: loss /);
   const last = calls.at(-1)!.bundle;
+  assert.equal(last["image/svg+xml"], undefined);
   // deno-lint-ignore no-explicit-any
   const fig = last[PLOTLY_MIME] as any;
   assert.deepEqual(fig.data[0].y.length, 1000);
   assert.deepEqual(fig.data[0].x[999], 1000);
   assert.deepEqual(fig.layout.xaxis.range, [0, 1000]);
   assert.deepEqual(fig.layout.shapes[0].y0, Math.log(27));
-  assert.match(
-    last["text/plain"],
-    /step 1000 of 1000: loss 2\.3, smoothed 2\.30\d* — done|step 1000 of 1000: loss 2\.3/,
-  );
+  assert.match(last["text/plain"], /^loss: step 1000 of 1000: loss 2\.3, smoothed 2\.3\d* — done$/);
   const before = calls.length;
-  live.done();
+  assert.equal(live.done(), undefined, "done() returns nothing (a trailing live.done() shows no copy)");
   assert.deepEqual(calls.length, before, "done() after the final step sends nothing new");
   assert.deepEqual(live.displays, calls.length);
 });
@@ -328,7 +332,8 @@ Deno.test("liveLoss: smoothing is a bias-corrected moving average; NaN leaves a 
   live.onStep({ step: 1, loss: 4 });
   live.onStep({ step: 2, loss: 2 });
   live.onStep({ step: 3, loss: NaN });
-  const fig = live.done();
+  live.done();
+  const fig = live.figure();
   const [raw, avg] = fig.data as { y: (number | null)[] }[];
   assert.deepEqual(raw.y, [4, 2, null]);
   // ema: 0.5·0 + 0.5·4 = 2, weight 0.5 → 4; then 0.5·2 + 0.5·2 = 2, weight 0.75 → 2.6667
@@ -344,7 +349,8 @@ Deno.test("liveLoss: outside Jupyter nothing is displayed, but the figure is ava
   live.onStep({ step: 1, loss: 3 });
   live.onStep({ step: 2, loss: 2.5 });
   assert.deepEqual(live.displays, 0);
-  assert.match(String(live.done()), /step 2 of 2: loss 2\.5/);
+  live.done();
+  assert.match(String(live.figure()), /step 2 of 2: loss 2\.5, smoothed/);
   assertThrowsNaming(() => liveLoss({ smooth: 1 }), RangeError, "smooth");
 });
 
@@ -363,4 +369,23 @@ Deno.test("liveLoss: overhead under 5% of a simulated 1 ms/step training (real c
   const total = performance.now() - t0;
   assert(serialised > 0);
   assert(inPlot / total < 0.05, `liveLoss took ${(100 * inPlot / total).toFixed(2)}% of the loop`);
+});
+
+Deno.test("lineSvg: axes with round ticks, gaps for null, flat and one-point curves do not hang", () => {
+  assert.deepEqual(niceTicks(0, 1000, 5), [0, 200, 400, 600, 800, 1000]);
+  assert.deepEqual(niceTicks(2.05, 3.3), [2.25, 2.5, 2.75, 3, 3.25]);
+  assert.ok(niceTicks(2.9987499999999994, 2.99875).length <= 21, "a 4e-16 wide range must terminate");
+  const svg = lineSvg({
+    title: "a <b> & c",
+    series: [{ name: "loss", x: [1, 2, 3, 4], y: [3, null, 2.5, 2.4], color: "#000", width: 1 }],
+    hlines: [{ y: 3.3, name: "ln 27" }],
+    xRange: [0, 10],
+  });
+  assert.ok(svg.startsWith("<svg") && svg.endsWith("</svg>"));
+  assert.ok(svg.includes("a &lt;b&gt; &amp; c"), "title escaped");
+  const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#000"/)![1];
+  assert.equal((d.match(/M/g) ?? []).length, 2, "the null splits the curve in two pieces");
+  assert.ok(svg.includes("ln 27") && svg.includes('stroke-dasharray="6 4"'));
+  const flat = lineSvg({ title: "one", series: [{ name: "l", x: [1], y: [3], color: "#000", width: 1 }] });
+  assert.ok(flat.includes('<path d="M'));
 });

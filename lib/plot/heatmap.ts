@@ -14,6 +14,9 @@ import {
 } from "./validate.ts";
 import { escapeText } from "./lines.ts";
 
+/** Low values white, high values dark blue (Plotly's "Blues" runs the other way). */
+export const WHITE_TO_BLUE: [number, string][] = [[0, "#ffffff"], [0.5, "#6baed6"], [1, "#08306b"]];
+
 /** Options of `heatmap()`. */
 export interface HeatmapOptions {
   title?: string;
@@ -29,8 +32,8 @@ export interface HeatmapOptions {
   yTitle?: string;
   zmin?: number;
   zmax?: number;
-  /** A Plotly colour-scale name (default "Blues"). */
-  colorscale?: string;
+  /** A Plotly colour-scale name or `[[0, colour], …, [1, colour]]` (default: white → dark blue). */
+  colorscale?: string | [number, string][];
   /** Write each value in its cell (default: when there are at most 100 cells). */
   showValues?: boolean;
   layout?: Layout;
@@ -97,7 +100,7 @@ export function heatmap(opts: HeatmapOptions): Figure {
     y: ys.values,
     text: hover,
     hovertemplate: "%{text}<extra></extra>",
-    colorscale: opts.colorscale ?? "Blues",
+    colorscale: opts.colorscale ?? WHITE_TO_BLUE,
     xgap: 1,
     ygap: 1,
   };

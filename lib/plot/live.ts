@@ -2,12 +2,17 @@
  * A live loss curve for a training cell: shown once, then updated in place (same display id) at most every
  * ~250 ms, so the plot costs a tiny fraction of training time. Raw loss and an exponential moving average.
  *
+ * While training runs the curve is an SVG image (JupyterLab's Plotly renderer does not redraw a figure on
+ * in-place updates; the SVG renderer does). When the run ends (`done()`, or the last step) the same display
+ * becomes an interactive Plotly figure.
+ *
  * @module
  */
-import { DISPLAY, kernelShow, type ShowFn } from "./display.ts";
+import { DISPLAY, kernelShow, type MimeBundle, type ShowFn } from "./display.ts";
 import { Figure, titledLayout, type Trace } from "./figure.ts";
 import { type HLine, hlineLayout } from "./lines.ts";
 import { finiteNumber, fmt, optionalString } from "./validate.ts";
+import { lineSvg, LIVE_COLORS } from "./svg_line.ts";
 
 /** What `train` passes to `onStep` (only `step` and `loss` are used here). */
 export interface StepInfo {
@@ -40,9 +45,9 @@ export interface LiveLossOptions {
 export interface LiveLoss {
   /** Record one step; redraws if at least `intervalMs` passed since the last redraw (or at the last step). */
   onStep: (info: StepInfo) => void;
-  /** Final redraw; returns the finished figure (also useful outside Jupyter). */
-  done: () => Figure;
-  /** The current figure. */
+  /** Final redraw as an interactive Plotly figure. Returns nothing, so a trailing `live.done()` shows no copy. */
+  done: () => void;
+  /** The curve so far as a Plotly figure (also useful outside Jupyter). */
   figure: () => Figure;
   /** How many bundles were sent to the display so far. */
   readonly displays: number;
@@ -50,6 +55,8 @@ export interface LiveLoss {
 
 /** Most points drawn per curve; longer runs are thinned so each update stays small. */
 const MAX_POINTS = 2000;
+/** Most points per curve in the in-progress SVG (about one per pixel of its width). */
+const SVG_POINTS = 700;
 
 /**
  * Create a live loss plot for a training cell.
@@ -59,7 +66,8 @@ const MAX_POINTS = 2000;
  * import { liveLoss } from "./live.ts";
  * const live = liveLoss({ title: "training loss", num_steps: 3, baseline: Math.log(27) });
  * for (let step = 1; step <= 3; step++) live.onStep({ step, loss: 3.3 - 0.1 * step });
- * console.log(live.done().toString());
+ * live.done();
+ * console.log(live.figure().toString()); // training loss: step 3 of 3: loss 3, smoothed 3.092
  * ```
  */
 export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
@@ -91,11 +99,35 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   let displays = 0;
   let sentSteps = -1, sentFinal = false;
 
+  const status = (final: boolean): string => {
+    if (steps.length === 0) return "waiting for the first step";
+    const lastLoss = raw.findLast((v) => v !== null);
+    const n = steps.at(-1)!;
+    return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss ?? NaN)}, ` +
+      `smoothed ${fmt(avg.at(-1) ?? NaN)}` +
+      (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") + (final ? " — done" : "");
+  };
+
+  /** While training: a light SVG image of the curve. */
+  const svgBundle = (): MimeBundle => {
+    const pick = <T>(a: T[]) => thin(a, SVG_POINTS);
+    const x = pick(steps);
+    const svg = lineSvg({
+      title: `${title} — ${status(false)}`,
+      series: [
+        { name: "loss", x, y: pick(raw), color: LIVE_COLORS.raw, width: 1, opacity: 0.35 },
+        { name: "smoothed", x, y: pick(avg), color: LIVE_COLORS.smoothed, width: 2.5 },
+      ],
+      xRange: numSteps ? [0, numSteps] : undefined,
+      hlines: baseline,
+      xTitle: "step",
+      yTitle: "loss",
+    });
+    return { "image/svg+xml": svg, "text/plain": `${title}: ${status(false)}` };
+  };
+
   const build = (final: boolean): Figure => {
-    const stride = Math.max(1, Math.ceil(steps.length / MAX_POINTS));
-    const pick = <T>(
-      a: T[],
-    ) => (stride === 1 ? a.slice() : a.filter((_, i) => i % stride === 0 || i === a.length - 1));
+    const pick = <T>(a: T[]) => thin(a, MAX_POINTS);
     const data: Trace[] = [
       {
         type: "scatter",
@@ -115,26 +147,17 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
         line: { width: 2.5 },
       },
     ];
-    const lastLoss = raw.findLast((v) => v !== null);
-    const lastAvg = avg.at(-1);
-    const n = steps.at(-1) ?? 0;
-    const status = steps.length === 0
-      ? "waiting for the first step"
-      : `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss ?? NaN)}, smoothed ${
-        fmt(lastAvg ?? NaN)
-      }` +
-        (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") + (final ? " — done" : "");
-    const layout = titledLayout({ title: `${title} — ${status}`, xTitle: "step", yTitle: "loss" }, {
+    const layout = titledLayout({ title: `${title} — ${status(final)}`, xTitle: "step", yTitle: "loss" }, {
       hovermode: "x unified",
       ...(numSteps ? { xaxis: { range: [0, numSteps] } } : {}),
       ...hlineLayout(baseline),
     });
-    return new Figure({ data, layout, summary: `${title}: ${status}` });
+    return new Figure({ data, layout, summary: `${title}: ${status(final)}` });
   };
 
   const send = (final: boolean) => {
     if (show === undefined) return;
-    const bundle = build(final)[DISPLAY]();
+    const bundle = final ? build(true)[DISPLAY]() : svgBundle();
     sentSteps = steps.length;
     sentFinal = final;
     const options = shown
@@ -177,11 +200,16 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     onStep,
     done: () => {
       if (!(sentFinal && sentSteps === steps.length)) send(true);
-      return build(true);
     },
     figure: () => build(false),
     get displays() {
       return displays;
     },
   };
+}
+
+/** Every k-th element (and the last) so that at most about `max` remain; a copy. */
+function thin<T>(a: readonly T[], max: number): T[] {
+  const stride = Math.max(1, Math.ceil(a.length / max));
+  return stride === 1 ? a.slice() : a.filter((_, i) => i % stride === 0 || i === a.length - 1);
 }
