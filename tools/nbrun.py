@@ -11,7 +11,7 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
   solutions each prints a "✓" and no "✗"; with the wrong answers a "✗" and no "✓". Cells after the last
   self-check are not run in these modes.
 * Per-cell expectations for platform fixtures: metadata.nbrun.expect = {"stdout_lines": n, "display_data": n,
-  "execute_result": n}; --repeat N runs all cells N times in one kernel and checks them every time.
+  "execute_result": n, "mime:<type>": n (outputs carrying that MIME type)}; --repeat N runs all cells N times in one kernel and checks them every time.
 
 Usage:
   python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
@@ -103,6 +103,8 @@ def count_outputs(cell) -> dict:
             counts["stdout_lines" if out.get("name") == "stdout" else "stderr_lines"] += lines
         elif kind in counts:
             counts[kind] += 1
+        for mime in out.get("data", {}) if kind in ("display_data", "execute_result") else ():
+            counts[f"mime:{mime}"] = counts.get(f"mime:{mime}", 0) + 1
     return counts
 
 
@@ -231,7 +233,7 @@ async def run_one(job: dict, opts) -> dict:
                         got = count_outputs(cell)
                         for key, want in expect.items():
                             expectations_checked += 1
-                            if got.get(key) != want:
+                            if got.get(key, 0) != want:
                                 problems.append(f"{where}: expected {want} {key}, got {got.get(key)}")
     except (CellExecutionError, CellTimeoutError):
         pass
