@@ -234,7 +234,7 @@ async def run_one(job: dict, opts) -> dict:
                         for key, want in expect.items():
                             expectations_checked += 1
                             if got.get(key, 0) != want:
-                                problems.append(f"{where}: expected {want} {key}, got {got.get(key)}")
+                                problems.append(f"{where}: expected {want} {key}, got {got.get(key, 0)}")
     except (CellExecutionError, CellTimeoutError):
         pass
     except DeadKernelError:
