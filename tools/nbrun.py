@@ -11,7 +11,10 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
   solutions each prints a "✓" and no "✗"; with the wrong answers a "✗" and no "✓". Cells after the last
   self-check are not run in these modes.
 * Per-cell expectations for platform fixtures: metadata.nbrun.expect = {"stdout_lines": n, "display_data": n,
-  "execute_result": n, "mime:<type>": n (outputs carrying that MIME type)}; --repeat N runs all cells N times in one kernel and checks them every time.
+  "execute_result": n, "mime:<type>": n (outputs carrying that MIME type), "stdout_contains": "text"};
+  metadata.nbrun.interrupt_after = seconds sends the kernel an Interrupt (SIGINT, as JupyterLab's button does)
+  while the cell runs; metadata.nbrun.interrupt_before = true sends one while the kernel is idle, before the
+  cell, and fails if the kernel died.; --repeat N runs all cells N times in one kernel and checks them every time.
 
 Usage:
   python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
@@ -202,6 +205,21 @@ async def run_one(job: dict, opts) -> dict:
                         continue
                     current = index
                     where = f"cell {index + 1}" + (f" (run {rep + 1} of {repeat})" if repeat > 1 else "")
+                    nbmeta = cell.get("metadata", {}).get("nbrun", {})
+                    if nbmeta.get("interrupt_before"):
+                        await ensure_async(client.km.interrupt_kernel())
+                        await asyncio.sleep(1.0)
+                        if not await ensure_async(client.km.is_alive()):
+                            problems.append(f"{where}: the kernel died on an Interrupt while idle")
+                            raise DeadKernelError("died on idle interrupt")
+                    interrupter = None
+                    if nbmeta.get("interrupt_after") is not None:
+
+                        async def interrupt_later(delay=float(nbmeta["interrupt_after"])):
+                            await asyncio.sleep(delay)
+                            await ensure_async(client.km.interrupt_kernel())
+
+                        interrupter = asyncio.ensure_future(interrupt_later())
                     try:
                         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                     except CellTimeoutError:
@@ -222,6 +240,9 @@ async def run_one(job: dict, opts) -> dict:
                                 )
                         problems.append(f"{where}: {text}")
                         raise
+                    finally:
+                        if interrupter is not None:
+                            interrupter.cancel()
                     cells_run += 1
                     last_done = index
                     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -233,14 +254,19 @@ async def run_one(job: dict, opts) -> dict:
                         got = count_outputs(cell)
                         for key, want in expect.items():
                             expectations_checked += 1
+                            if key == "stdout_contains":
+                                if want not in cell_text(cell):
+                                    problems.append(f"{where}: output lacks {want!r}: {cell_text(cell)[-300:]!r}")
+                                continue
                             if got.get(key, 0) != want:
                                 problems.append(f"{where}: expected {want} {key}, got {got.get(key, 0)}")
     except (CellExecutionError, CellTimeoutError):
         pass
     except DeadKernelError:
-        problems.append(
-            f"cell {current + 1}: the kernel died while running it (out of memory? see the kernel's messages above)"
-        )
+        if not any("died" in p for p in problems):
+            problems.append(
+                f"cell {current + 1}: the kernel died while running it (out of memory? see the kernel's messages above)"
+            )
     except Exception as e:  # kernel failed to start, etc.
         problems.append(f"{type(e).__name__}: {e}")
 
