@@ -123,6 +123,22 @@ async function timeFreshProcess(opts: BenchOptions): Promise<Timing & { process:
   return { ...JSON.parse(stdout.trim().split("\n").pop()!), process: seconds };
 }
 
+/** Run `measure` `n` times; the run with the median seconds, every run, and a note with the best time. */
+async function medianOf<T extends { seconds: number }>(
+  runs: { n: number; what: string; progress: (s: string) => unknown },
+  measure: () => Promise<T>,
+): Promise<{ median: T; all: T[]; note: string }> {
+  const { n, what, progress } = runs;
+  const all: T[] = [];
+  for (let i = 0; i < n; i++) {
+    progress(`${what}${n > 1 ? ` (${i + 1}/${n})` : ""}`);
+    all.push(await measure());
+  }
+  const sorted = [...all].sort((a, b) => a.seconds - b.seconds);
+  const note = n > 1 ? `median of ${n} runs; best ${fmt(sorted[0].seconds)} s` : "";
+  return { median: sorted[n >> 1], all, note };
+}
+
 /** Rows of the table. */
 interface Row {
   name: string;
@@ -190,6 +206,7 @@ const HELP = `deno task bench [options]
   --torch-python PY     also run bench/torch_peer.py with this Python (needs torch; see bench/README.md)
   --torch-steps N       steps of the PyTorch peer (default 100)
   --data PATH           names file (default ../shared/reference/names.txt, else data/names.txt)
+  --repeat N            runs of each short measurement (fresh process, warm, CLI); the median is shown (default 3)
   --no-cli              skip timing the whole \`deno task train --engine fast\` process
   --json                print the measurements as JSON instead of the table
 `;
@@ -217,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
         "torch-steps": { type: "string", default: "100" },
         data: { type: "string" },
         "no-cli": { type: "boolean", default: false },
+        repeat: { type: "string", default: "3" },
         json: { type: "boolean", default: false },
         child: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -237,8 +255,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return n;
   };
-  let steps: number, scalarSteps: number, bigSteps: number, torchSteps: number;
+  let steps: number, scalarSteps: number, bigSteps: number, torchSteps: number, repeat: number;
   try {
+    repeat = count("repeat", values.repeat, 1);
     torchSteps = count("torch-steps", values["torch-steps"], 1);
     steps = count("steps", values.steps, 1);
     scalarSteps = count("scalar-steps", values["scalar-steps"] ?? values.steps, 0);
@@ -266,11 +285,16 @@ export async function main(argv: string[]): Promise<number> {
     base.python = seconds;
     rows.push({ name: "Python original (whole process)", steps: 1000, seconds, note: "baseline" });
   }
-  progress("fast engine, fresh process");
-  const fresh = await timeFreshProcess({ data, steps });
-  progress("fast engine, warm");
+  // short runs: repeat and keep the median (a busy machine makes single runs noisy); the note gives the best
+  const fresh = await medianOf(
+    { n: repeat, what: "fast engine, fresh process", progress },
+    () => timeFreshProcess({ data, steps }),
+  );
   await timeTraining({ engine: "fast", data, steps }); // compile
-  const warm = await timeTraining({ engine: "fast", data, steps });
+  const warm = await medianOf(
+    { n: repeat, what: "fast engine, warm", progress },
+    () => timeTraining({ engine: "fast", data, steps }),
+  );
   let scalar: Timing | undefined;
   if (scalarSteps > 0) {
     progress(`scalar engine, ${scalarSteps} steps`);
@@ -282,22 +306,32 @@ export async function main(argv: string[]): Promise<number> {
       note: `baseline${scalarSteps !== 1000 ? "; vs-ratios scale it to 1000 steps" : ""}`,
     });
   }
-  rows.push({ name: "fast engine, fresh process (training loop)", ...fresh });
+  rows.push({ name: "fast engine, fresh process (training loop)", ...fresh.median, note: fresh.note });
+  const byProcess = [...fresh.all].sort((a, b) => a.process - b.process);
   rows.push({
     name: "fast engine, fresh process (whole process)",
-    ...fresh,
-    seconds: fresh.process,
+    ...fresh.median,
+    seconds: byProcess[byProcess.length >> 1].process,
     cpu: undefined,
+    note: `${fresh.all.length} runs; best ${fmt(byProcess[0].process)} s`,
   });
-  rows.push({ name: "fast engine, warm (training loop)", ...warm });
+  rows.push({ name: "fast engine, warm (training loop)", ...warm.median, note: warm.note });
   if (!values["no-cli"] && exists(new URL("tools/train.ts", ROOT))) {
-    progress("deno task train --engine fast");
-    const cli = await timeCommand(
-      Deno.execPath(),
-      ["task", "-q", "train", "--engine", "fast", "--data", data, "--steps", String(steps), "--json"],
-      ROOT,
-    );
-    rows.push({ name: "deno task train --engine fast (whole process)", steps, seconds: cli.seconds });
+    const cli = await medianOf({ n: repeat, what: "deno task train --engine fast", progress }, async () => ({
+      steps,
+      tokens: 0,
+      ...await timeCommand(
+        Deno.execPath(),
+        ["task", "-q", "train", "--engine", "fast", "--data", data, "--steps", String(steps), "--json"],
+        ROOT,
+      ),
+    }));
+    rows.push({
+      name: "deno task train --engine fast (whole process)",
+      steps,
+      seconds: cli.median.seconds,
+      note: cli.note,
+    });
   }
   if (bigSteps > 0) {
     progress(`fast engine, bigger model, ${bigSteps} steps`);
