@@ -317,7 +317,7 @@ Deno.test("liveLoss: one display, then in-place updates throttled to the interva
   const fig = last[PLOTLY_MIME] as any;
   assert.deepEqual(fig.data[0].y.length, 1000);
   assert.deepEqual(fig.data[0].x[999], 1000);
-  assert.deepEqual(fig.layout.xaxis.range, [0, 1000]);
+  assert.equal(fig.layout.xaxis.range, undefined, "the finished curve fills the width");
   assert.deepEqual(fig.layout.shapes[0].y0, Math.log(27));
   assert.match(last["text/plain"], /^loss: step 1000 of 1000: loss 2\.3, smoothed 2\.3\d* — done$/);
   const before = calls.length;
@@ -351,6 +351,22 @@ Deno.test("liveLoss: outside Jupyter nothing is displayed, but the figure is ava
   assert.deepEqual(live.displays, 0);
   live.done();
   assert.match(String(live.figure()), /step 2 of 2: loss 2\.5, smoothed/);
+  const stopped = liveLoss({ num_steps: 1000, show: () => {} });
+  stopped.onStep({ step: 1, loss: 3 });
+  stopped.onStep({ step: 2, loss: 2.9 });
+  // deno-lint-ignore no-explicit-any
+  assert.deepEqual(
+    (stopped.figure().layout as any).xaxis.range,
+    [0, 1000],
+    "a running curve grows into the axis",
+  );
+  let final = "";
+  liveLoss({ num_steps: 1000, show: (b) => void (final = b["text/plain"]) }).done();
+  assert.match(final, /waiting for the first step/);
+  const interrupted = liveLoss({ num_steps: 1000, show: (b) => void (final = b["text/plain"]) });
+  interrupted.onStep({ step: 1, loss: 3 });
+  interrupted.done();
+  assert.match(final, /step 1 of 1000: loss 3, smoothed 3 — stopped$/, "an interrupted run says so");
   assertThrowsNaming(() => liveLoss({ smooth: 1 }), RangeError, "smooth");
 });
 

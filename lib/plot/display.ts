@@ -71,7 +71,8 @@ export async function toBundle(x: unknown): Promise<MimeBundle> {
 /**
  * Show a value from anywhere inside a cell (not only as its last expression). Inside Jupyter the value's
  * MIME bundle is sent to the front-end; outside, its `text/plain` is printed with `console.log`.
- * Promises (such as `graph(...)`) are awaited first.
+ * Promises (such as `graph(...)`) are awaited first. Write `await display(x)`: an un-awaited call as a cell's
+ * last expression would also show the pending Promise.
  *
  * @example
  * ```ts

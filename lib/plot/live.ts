@@ -105,7 +105,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     const n = steps.at(-1)!;
     return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss ?? NaN)}, ` +
       `smoothed ${fmt(avg.at(-1) ?? NaN)}` +
-      (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") + (final ? " — done" : "");
+      (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") +
+      (final ? (numSteps !== undefined && n < numSteps ? " — stopped" : " — done") : "");
   };
 
   /** While training: a light SVG image of the curve. */
@@ -149,7 +150,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     ];
     const layout = titledLayout({ title: `${title} — ${status(final)}`, xTitle: "step", yTitle: "loss" }, {
       hovermode: "x unified",
-      ...(numSteps ? { xaxis: { range: [0, numSteps] } } : {}),
+      // while running the curve grows into [0, num_steps]; a finished or stopped run fills the width
+      ...(numSteps && !final ? { xaxis: { range: [0, numSteps] } } : {}),
       ...hlineLayout(baseline),
     });
     return new Figure({ data, layout, summary: `${title}: ${status(final)}` });

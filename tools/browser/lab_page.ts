@@ -1,0 +1,219 @@
+/**
+ * Driving JupyterLab in a real browser (Playwright `Page`): open a notebook, make sure the project's Deno
+ * kernel runs it, run all cells through the Run menu, interrupt through the toolbar, and read back what each
+ * cell shows. Reads use the app object JupyterLab exposes with `--LabApp.expose_app_in_browser=True`
+ * (`window.jupyterapp`); callbacks given to `page.evaluate` run in the browser, so each is self-contained.
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-explicit-any -- page.evaluate callbacks run in the browser on JupyterLab's objects
+import type { Page } from "playwright-core";
+
+/** What one cell holds after a run, read from the notebook model (and the prompt from the page). */
+export interface CellInfo {
+  index: number;
+  type: string;
+  source: string;
+  executionCount: number | null;
+  /** `[*]:` while queued or running. */
+  prompt: string;
+  outputs: { output_type: string; text: string; mimes: string[]; ename?: string; evalue?: string }[];
+}
+
+/** Kernel facts of the current notebook. */
+export interface KernelInfo {
+  name: string;
+  displayName: string;
+  status: string;
+  connection: string;
+  id: string;
+}
+
+/** Poll `fn` until it returns a truthy value or `timeoutMs` passes (then throw `what`). */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      if (e instanceof KernelDied) throw e;
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ""}`,
+  );
+}
+
+/** Open a notebook (path relative to the server root) in the running JupyterLab and wait for its kernel. */
+export async function openNotebook(page: Page, path: string, kernelDisplayName: string): Promise<KernelInfo> {
+  await waitFor("the JupyterLab app to be restored", () =>
+    page.evaluate(async () => {
+      const app = (globalThis as any).jupyterapp;
+      if (!app?.restored) return false;
+      await app.restored;
+      return app.commands.hasCommand("docmanager:open");
+    }), 90_000);
+  await page.evaluate(async (p) => {
+    await (globalThis as any).jupyterapp.commands.execute("docmanager:open", {
+      path: p,
+      factory: "Notebook",
+    });
+    return true; // not the widget: it cannot cross into this process
+  }, path);
+  await waitFor(
+    `notebook ${path} to be the current widget`,
+    () => page.evaluate((p) => (globalThis as any).jupyterapp.shell.currentWidget?.context?.path === p, path),
+    30_000,
+  );
+  // If JupyterLab asks which kernel to use, pick ours (it should not ask: the notebook names it).
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const info = await kernelInfo(page);
+    if (info && info.status === "idle" && info.connection === "connected") {
+      await watchKernelStatus(page);
+      return info;
+    }
+    const dialog = page.locator(".jp-Dialog");
+    if (await dialog.count() > 0) {
+      const select = dialog.locator("select");
+      if (await select.count() > 0) {
+        const options = await select.locator("option").allTextContents();
+        const ours = options.find((o) => o.includes(kernelDisplayName));
+        if (ours === undefined) {
+          throw new Error(`kernel dialog lacks "${kernelDisplayName}": ${options.join(" | ")}`);
+        }
+        await select.selectOption({ label: ours });
+      }
+      await dialog.locator(".jp-mod-accept").first().click();
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`kernel of ${path} did not become idle: ${JSON.stringify(await kernelInfo(page))}`);
+}
+
+/** Name, status and id of the current notebook's kernel (null before it exists). */
+export function kernelInfo(page: Page): Promise<KernelInfo | null> {
+  return page.evaluate(() => {
+    const ctx = (globalThis as any).jupyterapp.shell.currentWidget?.sessionContext;
+    const k = ctx?.session?.kernel;
+    if (!k) return null;
+    return {
+      name: k.name,
+      displayName: ctx.kernelDisplayName,
+      status: k.status,
+      connection: k.connectionStatus,
+      id: k.id,
+    };
+  });
+}
+
+/** Click a top menu (e.g. "Run"), then its item with exactly this label (e.g. "Run All Cells"). */
+export async function menu(page: Page, title: string, item: string): Promise<void> {
+  await page.locator(".lm-MenuBar-item", { hasText: new RegExp(`^${title}$`) }).first().click();
+  const label = page.locator(".lm-Menu-itemLabel", {
+    hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+  });
+  await page.locator(".lm-Menu-item", { has: label }).first().click();
+}
+
+/** Press the notebook toolbar's Interrupt button (falls back to the Kernel menu). */
+export async function interruptFromToolbar(page: Page): Promise<string> {
+  const button = page.locator(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="interrupt"] :is(jp-button, button)',
+  );
+  if (await button.count() > 0) {
+    await button.first().click();
+    return "toolbar";
+  }
+  await menu(page, "Kernel", "Interrupt Kernel");
+  return "Kernel menu";
+}
+
+/** Every cell of the current notebook: source, execution count, prompt and outputs (text joined). */
+export function cells(page: Page): Promise<CellInfo[]> {
+  return page.evaluate(() => {
+    const panel = (globalThis as any).jupyterapp.shell.currentWidget;
+    const widgets = panel.content.widgets;
+    return widgets.map((w: any, index: number) => {
+      const m = w.model;
+      const prompt = w.node.querySelector(".jp-InputPrompt")?.textContent?.trim() ?? "";
+      const outputs = m.type === "code" ? (m.outputs.toJSON() as any[]) : [];
+      return {
+        index,
+        type: m.type,
+        source: m.sharedModel.getSource(),
+        executionCount: m.type === "code" ? m.executionCount : null,
+        prompt,
+        outputs: outputs.map((o) => ({
+          output_type: o.output_type,
+          text: o.output_type === "stream"
+            ? [o.text].flat().join("")
+            : o.output_type === "error"
+            ? `${o.ename}: ${o.evalue}`
+            : [o.data?.["text/plain"] ?? ""].flat().join(""),
+          mimes: o.data ? Object.keys(o.data) : [],
+          ename: o.ename,
+          evalue: o.evalue,
+        })),
+      };
+    });
+  });
+}
+
+/** Wait until no cell shows `[*]` and the kernel is idle, twice in a row `settleMs` apart. */
+export async function waitUntilDone(page: Page, timeoutMs: number, settleMs = 1000): Promise<void> {
+  const busy = async () => {
+    const died = await kernelDeaths(page);
+    if (died.length > 0) {
+      throw new KernelDied(`the kernel died and was restarted (status: ${died.join(", ")})`);
+    }
+    const k = await kernelInfo(page);
+    const c = await cells(page);
+    return k?.status !== "idle" || c.some((x) => x.prompt.includes("*"));
+  };
+  await waitFor(
+    "all cells to finish",
+    async () => {
+      if (await busy()) return false;
+      await page.waitForTimeout(settleMs);
+      return !(await busy());
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+/** Raised as soon as the current notebook's kernel dies (out of memory, killed by a signal). */
+export class KernelDied extends Error {}
+
+/** Record every status change of the current notebook's kernel in the page (so a quick restart is not missed). */
+async function watchKernelStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as any;
+    const panel = g.jupyterapp.shell.currentWidget;
+    const path = panel.context.path;
+    g.__kernelStatus ??= {};
+    if (g.__kernelStatus[path]) return;
+    g.__kernelStatus[path] = [];
+    panel.sessionContext.statusChanged.connect((_: unknown, s: string) => g.__kernelStatus[path].push(s));
+  });
+}
+
+/** Statuses of the current notebook's kernel that mean it died ("autorestarting", "restarting", "dead"). */
+export function kernelDeaths(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const g = globalThis as any;
+    const path = g.jupyterapp.shell.currentWidget?.context?.path;
+    const seen: string[] = g.__kernelStatus?.[path] ?? [];
+    return seen.filter((s) => s === "autorestarting" || s === "restarting" || s === "dead");
+  });
+}

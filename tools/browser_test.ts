@@ -1,0 +1,396 @@
+/**
+ * Browser end-to-end test: JupyterLab on 127.0.0.1 (random port and token), driven by Debian's `chromium`
+ * through npm `playwright-core`. It
+ *
+ * 1. opens the first lesson notebook (`notebooks/01-*.ipynb`, else the smoke fixture), checks that the
+ *    "TypeScript (Deno) — microGPT" kernel runs it, runs all cells from the Run menu, asserts that Plotly figures
+ *    rendered (`.js-plotly-plot .main-svg`) and that no cell has an error output;
+ * 2. opens a generated notebook: drags a figure's slider (interactive without the kernel), checks that 20
+ *    `console.log` lines and 20 displays all land in their cells (the kernel sends many after `idle`), starts a
+ *    long training run, presses the toolbar's Interrupt, and checks that the run stopped cleanly and that the next
+ *    cell runs with the kernel's state intact;
+ * 3. saves screenshots to `artifacts/` (git-ignored) and always stops the server.
+ *
+ * No chromium on PATH → SKIPPED (loudly), unless `REQUIRE_BROWSER=1` (CI), then FAILED.
+ * Exit status: 0 passed, 1 failed, 3 skipped. The last line of output is `browser test: PASSED|FAILED|SKIPPED — …`.
+ *
+ * Usage: `deno run -A tools/browser_test.ts [--notebook notebooks/01-x.ipynb] [--headed]`
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { startJupyterLab } from "./jupyter.ts";
+import type { JupyterServer } from "./jupyter.ts";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ROOT } from "./setup.ts";
+import {
+  type CellInfo,
+  cells,
+  interruptFromToolbar,
+  kernelInfo,
+  menu,
+  openNotebook,
+  waitFor,
+  waitUntilDone,
+} from "./browser/lab_page.ts";
+import { CELL, e2eNotebook, MARK } from "./browser/e2e_notebook.ts";
+
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** Chromium flags for a quiet, sandbox-free headless run in a container. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Outcome of one browser test run. */
+export interface BrowserTestResult {
+  status: "passed" | "failed" | "skipped";
+  /** One line: why it failed or was skipped, or what passed. */
+  message: string;
+  /** Every check made, in order, with ✓ or ✗. */
+  checks: string[];
+  /** Screenshot paths relative to the project root. */
+  screenshots: string[];
+  seconds: number;
+}
+
+/** Options of {@link browserTest}. */
+export interface BrowserTestOptions {
+  /** Lesson notebook to run, relative to the project root (default: notebooks/01-*.ipynb, else the smoke fixture). */
+  notebook?: string;
+  /** Fail instead of skipping when chromium is missing (default: env REQUIRE_BROWSER=1). */
+  requireBrowser?: boolean;
+  /** Show the browser window (needs a display). */
+  headed?: boolean;
+  /** Where progress lines go (default: console.log). */
+  log?: (line: string) => void;
+}
+
+/** The first of `chromium`, `chromium-browser` on PATH (or env CHROMIUM_PATH), or undefined. */
+export function findChromium(): string | undefined {
+  const explicit = Deno.env.get("CHROMIUM_PATH");
+  if (explicit) return existsSync(explicit) ? explicit : undefined;
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
+    for (const name of ["chromium", "chromium-browser"]) {
+      const p = join(dir, name);
+      if (dir && existsSync(p)) return p;
+    }
+  }
+  return undefined;
+}
+
+/** The default notebook: the first lesson notebook, else the platform's smoke fixture. */
+export function defaultNotebook(): string {
+  const dir = join(ROOT, "notebooks");
+  const first = existsSync(dir)
+    ? readdirSync(dir).filter((f) => /^01-.*\.ipynb$/.test(f)).sort()[0]
+    : undefined;
+  return first ? `notebooks/${first}` : "tests/fixtures/smoke.ipynb";
+}
+
+/** Run the whole browser test. Never throws: problems become a "failed" result. */
+export async function browserTest(opts: BrowserTestOptions = {}): Promise<BrowserTestResult> {
+  const started = performance.now();
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const checks: string[] = [];
+  const screenshots: string[] = [];
+  const result = (status: BrowserTestResult["status"], message: string): BrowserTestResult => ({
+    status,
+    message,
+    checks,
+    screenshots,
+    seconds: (performance.now() - started) / 1000,
+  });
+  const require = opts.requireBrowser ?? Deno.env.get("REQUIRE_BROWSER") === "1";
+  const executablePath = findChromium();
+  if (executablePath === undefined) {
+    const why = "chromium not found on PATH (Debian: apt-get install chromium)";
+    return require ? result("failed", `${why}, and REQUIRE_BROWSER=1`) : result("skipped", why);
+  }
+  const notebook = opts.notebook ?? defaultNotebook();
+  const artifacts = join(ROOT, "artifacts");
+  const work = join(artifacts, "browser");
+  // A fresh workspace (no tabs restored from an earlier run) and our own settings: no autosave (running the
+  // lesson notebook must not write outputs into the committed file), and every cell rendered (JupyterLab
+  // otherwise renders only the cells near the viewport, and a figure further down would not be in the page).
+  rmSync(join(work, "workspaces"), { recursive: true, force: true });
+  mkdirSync(join(work, "workspaces"), { recursive: true });
+  const settings = {
+    "docmanager-extension/plugin": { autosave: false },
+    "notebook-extension/tracker": { windowingMode: "none" },
+  };
+  for (const [plugin, value] of Object.entries(settings)) {
+    const [dir, file] = plugin.split("/");
+    mkdirSync(join(work, "settings", "@jupyterlab", dir), { recursive: true });
+    writeFileSync(
+      join(work, "settings", "@jupyterlab", dir, `${file}.jupyterlab-settings`),
+      JSON.stringify(value),
+    );
+  }
+  const e2ePath = join(work, "e2e.ipynb");
+  writeFileSync(e2ePath, e2eNotebook());
+  const notebookBytes = readFileSync(join(ROOT, notebook));
+
+  const failures: string[] = [];
+  /** Record a check; a failed one is reported at the end (the run goes on), unless `fatal`. */
+  const check = (ok: boolean, what: string, detail = "", fatal = false) => {
+    const line = `${ok ? "✓" : "✗"} ${what}${detail ? ` — ${detail}` : ""}`;
+    checks.push(line);
+    log(`  ${line}`);
+    if (!ok) failures.push(line);
+    if (!ok && fatal) throw new CheckFailed(line);
+  };
+
+  let server: JupyterServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    log(`browser test: starting JupyterLab (chromium: ${executablePath}, notebook: ${notebook})`);
+    server = await startJupyterLab({
+      root: ".",
+      args: [
+        "--LabApp.expose_app_in_browser=True",
+        `--LabApp.user_settings_dir=${join(work, "settings")}`,
+        `--LabApp.workspaces_dir=${join(work, "workspaces")}`,
+      ],
+    });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: !opts.headed });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(server.labUrl, { waitUntil: "domcontentloaded" });
+
+    // 1 — the lesson notebook
+    const kernel = await openNotebook(page, notebook, KERNEL_DISPLAY_NAME);
+    check(
+      kernel.name === KERNEL_NAME && kernel.displayName === KERNEL_DISPLAY_NAME,
+      `kernel "${KERNEL_DISPLAY_NAME}" picked for ${notebook}`,
+      `${kernel.name} / ${kernel.displayName}`,
+      true,
+    );
+    const t0 = performance.now();
+    await menu(page, "Run", "Run All Cells");
+    await waitUntilDone(page, 180_000);
+    const runSeconds = (performance.now() - t0) / 1000;
+    const lesson = await cells(page);
+    const code = lesson.filter((c) => c.type === "code");
+    check(
+      code.every((c) => c.executionCount !== null),
+      `all ${code.length} code cells ran (Run ▸ Run All Cells)`,
+      `${runSeconds.toFixed(1)} s`,
+    );
+    check(errorsOf(lesson).length === 0, "no error output", errorsOf(lesson).join("; "));
+    const plots = await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").count();
+    const layers = await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot .main-svg")
+      .count();
+    const expected = lesson.flatMap((c) => c.outputs).filter((o) => o.mimes.includes(PLOTLY_MIME)).length;
+    check(
+      layers > 0 && plots >= expected,
+      "every Plotly figure rendered (.js-plotly-plot .main-svg)",
+      `${plots} of ${expected} figures drawn`,
+    );
+    await shot(
+      page,
+      page.locator(".js-plotly-plot").first(),
+      join(artifacts, "browser-lesson-figure.png"),
+      screenshots,
+    );
+    await shot(page, undefined, join(artifacts, "browser-lesson.png"), screenshots);
+
+    // 2 — the generated notebook
+    const e2eRel = relative(ROOT, e2ePath);
+    await openNotebook(page, e2eRel, KERNEL_DISPLAY_NAME);
+    const before = await kernelInfo(page);
+    await menu(page, "Run", "Run All Cells");
+    // The training cell shows its live loss plot; let it train a moment, then interrupt from the toolbar.
+    await waitFor("the live loss plot of the training cell", async () => {
+      const c = await cells(page!);
+      const train = c[CELL.train];
+      return train.outputs.some((o) => o.mimes.includes("image/svg+xml")) && train.prompt.includes("*");
+    }, 120_000);
+    // The live plot must redraw in place while training runs (same output, new picture).
+    const liveImage = () =>
+      page!.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.train)
+        .locator(".jp-RenderedSVG img, .jp-RenderedSVG svg").first();
+    const picture = async () => {
+      const el = liveImage();
+      return (await el.getAttribute("src")) ?? (await el.innerHTML());
+    };
+    const first = await waitFor("the live loss SVG", picture, 60_000);
+    const firstText = (await cells(page))[CELL.train].outputs.map((o) => o.text).join(" ");
+    await page.waitForTimeout(1500);
+    const second = await picture();
+    const secondText = (await cells(page))[CELL.train].outputs.map((o) => o.text).join(" ");
+    check(
+      first !== second && firstText !== secondText,
+      "live loss plot redraws in place during training",
+      `${lastLine(firstText)} → ${lastLine(secondText)}`,
+    );
+    const how = await interruptFromToolbar(page);
+    await waitUntilDone(page, 60_000);
+    const e2e = await cells(page);
+    check(errorsOf(e2e).length === 0, "generated notebook: no error output", errorsOf(e2e).join("; "));
+    const logs = textOf(e2e[CELL.logs]);
+    const missingLogs = range(20).filter((i) => !logs.includes(MARK.logLine(i)));
+    check(
+      missingLogs.length === 0,
+      "20 console.log lines all landed in their cell",
+      missingLogs.length ? `missing ${missingLogs}${whereElse(e2e, missingLogs.map(MARK.logLine))}` : "",
+    );
+    const displays = e2e[CELL.displays].outputs.filter((o) => o.output_type === "display_data").map((o) =>
+      o.text
+    );
+    const missingDisplays = range(20).filter((i) => !displays.includes(MARK.displayLine(i)));
+    check(
+      missingDisplays.length === 0,
+      "20 displays all landed in their cell",
+      missingDisplays.length
+        ? `missing ${missingDisplays}${whereElse(e2e, missingDisplays.map(MARK.displayLine))}`
+        : "",
+    );
+    const stopped = textOf(e2e[CELL.train]);
+    check(
+      stopped.includes(MARK.stopped),
+      `training cell stopped cleanly on Interrupt (${how})`,
+      lastLine(stopped),
+    );
+    const trainPlots = await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.train)
+      .locator(".js-plotly-plot .main-svg").count();
+    check(trainPlots > 0, "after the run, live.done() swaps in the interactive Plotly figure");
+    const after = await kernelInfo(page);
+    check(after?.id === before?.id && after?.status === "idle", "same kernel, idle after the interrupt");
+    check(
+      textOf(e2e[CELL.after]).includes(MARK.alive),
+      "the next cell ran and printed",
+      lastLine(textOf(e2e[CELL.after])),
+    );
+    // Run that cell once more by hand: the kernel takes new work after an interrupt.
+    const count = e2e[CELL.after].executionCount ?? 0;
+    await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.after).click();
+    await menu(page, "Run", "Run Selected Cell");
+    await waitFor("the re-run of the cell after the interrupt", async () => {
+      const c = (await cells(page!))[CELL.after];
+      return (c.executionCount ?? 0) > count && textOf(c).includes(MARK.alive);
+    }, 30_000);
+    check(true, "re-running that cell works", `execution count ${count} → ${count + 1}+`);
+    // The slider: drag to the last step; Plotly swaps the data in the browser, no kernel involved.
+    const moved = await dragSliderToEnd(page);
+    check(
+      moved.join(",") === "3,6,9",
+      "slider switches the figure's data without the kernel",
+      `y = ${moved}`,
+    );
+    const trainCell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.train);
+    await shot(
+      page,
+      trainCell.locator(".jp-OutputArea"),
+      join(artifacts, "browser-live-loss.png"),
+      screenshots,
+    );
+    await shot(page, undefined, join(artifacts, "browser-e2e.png"), screenshots);
+    check(pageErrors.length === 0, "no uncaught errors in the page", pageErrors.slice(0, 3).join("; "));
+    if (failures.length > 0) return result("failed", failures.join("\n"));
+    return result(
+      "passed",
+      `${checks.length} checks passed; lesson notebook ran in ${runSeconds.toFixed(1)} s`,
+    );
+  } catch (e) {
+    if (page) {
+      await shot(page, undefined, join(artifacts, "browser-failure.png"), screenshots).catch(() => {});
+    }
+    const message = [
+      ...failures.filter((f) => !(e instanceof CheckFailed && f === e.message)),
+      e instanceof CheckFailed ? e.message : `${e instanceof Error ? e.stack ?? e.message : e}`,
+    ].join("\n");
+    if (!(e instanceof CheckFailed) && server) {
+      log(`--- JupyterLab log (tail) ---\n${server.logs().split("\n").slice(-40).join("\n")}`);
+    }
+    return result("failed", message);
+  } finally {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    // Belt and braces: the lesson notebook on disk must be exactly as before.
+    if (!readFileSync(join(ROOT, notebook)).equals(notebookBytes)) {
+      writeFileSync(join(ROOT, notebook), notebookBytes);
+    }
+  }
+}
+
+class CheckFailed extends Error {}
+
+function errorsOf(cs: CellInfo[]): string[] {
+  return cs.flatMap((c) =>
+    c.outputs.filter((o) => o.output_type === "error").map((o) => `cell ${c.index}: ${o.ename}: ${o.evalue}`)
+  );
+}
+
+/** Where outputs that missed their cell went instead (for the failure message). */
+function whereElse(cs: CellInfo[], texts: string[]): string {
+  const found = cs.filter((c) => texts.some((t) => textOf(c).includes(t))).map((c) => c.index);
+  return found.length ? `; found in cell(s) ${found.join(", ")} instead` : "; not in any cell";
+}
+
+function textOf(c: CellInfo): string {
+  return c.outputs.map((o) => o.text).join("\n");
+}
+
+function lastLine(s: string): string {
+  return s.trim().split("\n").at(-1) ?? "";
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+async function shot(page: Page, el: ReturnType<Page["locator"]> | undefined, path: string, list: string[]) {
+  if (el) {
+    await el.scrollIntoViewIfNeeded();
+    await el.screenshot({ path });
+  } else await page.screenshot({ path });
+  list.push(relative(ROOT, path));
+}
+
+/** Drag the first slider of the current notebook to its right end; returns the first trace's y afterwards. */
+async function dragSliderToEnd(page: Page): Promise<number[]> {
+  const plot = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").first();
+  await plot.scrollIntoViewIfNeeded();
+  const rail = plot.locator(".slider-rail-touch-rect").first();
+  const box = await rail.boundingBox();
+  if (!box) throw new Error("slider rail not visible");
+  await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  await page.waitForTimeout(500);
+  // deno-lint-ignore no-explicit-any
+  return await plot.evaluate((el: any) => Array.from(el.data[0].y as number[]));
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { notebook: { type: "string" }, headed: { type: "boolean", default: false } },
+  });
+  const r = await browserTest({ notebook: values.notebook, headed: values.headed });
+  if (r.status === "skipped") {
+    console.log("!".repeat(78));
+    console.log(`!! browser test SKIPPED: ${r.message}`);
+    console.log("!! (set REQUIRE_BROWSER=1 to make this a failure, as CI does)");
+    console.log("!".repeat(78));
+  }
+  if (r.screenshots.length) console.log(`screenshots: ${r.screenshots.join(", ")}`);
+  console.log(
+    `browser test: ${r.status.toUpperCase()} — ${r.message.split("\n")[0]} (${r.seconds.toFixed(1)} s)`,
+  );
+  if (r.status === "failed" && r.message.includes("\n")) console.error(r.message);
+  const passed = r.checks.filter((c) => c.startsWith("✓")).length;
+  const failed = r.status === "failed" ? Math.max(1, r.checks.filter((c) => c.startsWith("✗")).length) : 0;
+  console.log(`${passed} passed, ${failed} failed${r.status === "skipped" ? ", 1 skipped" : ""}`);
+  Deno.exit(r.status === "passed" ? 0 : r.status === "skipped" ? 3 : 1);
+}
