@@ -21,10 +21,11 @@ export interface AdamBuffers {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamUpdate } from "./adam.ts";
  * const buf = { data: [1], grad: [0.5], m: [0], v: [0] };
  * adamUpdate(buf, { lr: 0.01, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8 });
- * console.assert(Math.abs(buf.data[0] - 0.99) < 1e-9); // the first step moves by ≈ lr
+ * assert(Math.abs(buf.data[0] - 0.99) < 1e-9); // the first step moves by ≈ lr
  * ```
  * @throws {RangeError} the arrays differ in length.
  */
@@ -56,8 +57,9 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRate } from "./adam.ts";
- * console.assert(learningRate(0.01, 0, 1000) === 0.01);
+ * assert(learningRate(0.01, 0, 1000) === 0.01);
  * ```
  */
 export function learningRate(lr: number, t: number, num_steps: number): number {

@@ -49,6 +49,7 @@ export interface LoadOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toCheckpoint } from "./checkpoint.ts";
  * import { createModel } from "./engines.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -56,7 +57,7 @@ export interface LoadOptions {
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const ckpt = toCheckpoint({ model, tokenizer });
- * console.assert(ckpt.chars.join("") === "ab" && ckpt.stateDict.wte.length === 3);
+ * assert(ckpt.chars.join("") === "ab" && ckpt.stateDict.wte.length === 3);
  * ```
  * @throws {RangeError} the tokenizer does not match the model, or a weight is not finite.
  */
@@ -93,6 +94,7 @@ export function toCheckpoint(input: CheckpointInput): Checkpoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromCheckpoint, toCheckpoint } from "./checkpoint.ts";
  * import { createModel } from "./engines.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -101,7 +103,7 @@ export function toCheckpoint(input: CheckpointInput): Checkpoint {
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const text = JSON.stringify(toCheckpoint({ model, tokenizer }));
  * const loaded = fromCheckpoint(text, { engine: "fast" });
- * console.assert(loaded.model.stateDict().wte[0][0] === model.stateDict().wte[0][0]);
+ * assert(loaded.model.stateDict().wte[0][0] === model.stateDict().wte[0][0]);
  * ```
  * @throws {TypeError} not a microgpt checkpoint (wrong format, version or field types).
  * @throws {RangeError} the config, characters or weights are invalid or inconsistent.
@@ -139,6 +141,7 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
  * import { createModel } from "./engines.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -147,7 +150,7 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const path = Deno.makeTempFileSync({ suffix: ".json" });
  * saveCheckpoint(path, { model, tokenizer, meta: { steps: 0 } });
- * console.assert(loadCheckpoint(path).meta.steps === 0);
+ * assert(loadCheckpoint(path).meta.steps === 0);
  * Deno.removeSync(path);
  * ```
  */
@@ -160,11 +163,12 @@ export function saveCheckpoint(path: string | URL, input: CheckpointInput): void
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadCheckpoint } from "./checkpoint.ts";
  * try {
  *   loadCheckpoint("no-such-file.json");
  * } catch (e) {
- *   console.assert(e instanceof Deno.errors.NotFound);
+ *   assert(e instanceof Deno.errors.NotFound);
  * }
  * ```
  */

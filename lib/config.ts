@@ -78,9 +78,10 @@ function finiteNumber(name: string, value: unknown): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gptConfig } from "./config.ts";
  * const config = gptConfig({ n_embd: 32 });
- * console.assert(config.n_head === 4 && config.n_embd === 32);
+ * assert(config.n_head === 4 && config.n_embd === 32);
  * ```
  * @throws {RangeError} a size is not a whole number ≥ 1, or `n_embd % n_head !== 0`.
  * @throws {TypeError} a size is not a number.
@@ -108,8 +109,9 @@ export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { trainConfig } from "./config.ts";
- * console.assert(trainConfig({ num_steps: 50 }).learning_rate === 0.01);
+ * assert(trainConfig({ num_steps: 50 }).learning_rate === 0.01);
  * ```
  * @throws {RangeError} a value is out of range (steps < 1, lr ≤ 0, β outside [0, 1), …).
  */
@@ -135,8 +137,9 @@ export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkTemperature } from "./config.ts";
- * console.assert(checkTemperature(0.5) === 0.5);
+ * assert(checkTemperature(0.5) === 0.5);
  * ```
  * @throws {RangeError} temperature ≤ 0 or not finite.
  */

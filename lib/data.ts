@@ -11,8 +11,9 @@ import type { Random } from "./random.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDocs } from "./data.ts";
- * console.assert(parseDocs("emma\n  olivia \n\nava\n").join(",") === "emma,olivia,ava");
+ * assert(parseDocs("emma\n  olivia \n\nava\n").join(",") === "emma,olivia,ava");
  * ```
  * @throws {TypeError} text is not a string.
  * @throws {RangeError} the text holds no document.
@@ -39,8 +40,9 @@ export interface LoadDocsOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_DATA_PATH } from "./data.ts";
- * console.assert(DEFAULT_DATA_PATH.href.endsWith("/data/names.txt"));
+ * assert(DEFAULT_DATA_PATH.href.endsWith("/data/names.txt"));
  * ```
  */
 export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.url);
@@ -50,10 +52,11 @@ export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.u
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadDocs } from "./data.ts";
  * import { Random } from "./random.ts";
  * const docs = loadDocs(undefined, { rng: new Random(42) });
- * console.assert(docs.length > 1000);
+ * assert(docs.length > 1000);
  * ```
  * @throws {RangeError} the file holds no document.
  */
@@ -74,9 +77,10 @@ export interface SplitOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitDocs } from "./data.ts";
  * const { train, val } = splitDocs(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
- * console.assert(train.length === 9 && val[0] === "j");
+ * assert(train.length === 9 && val[0] === "j");
  * ```
  * @throws {RangeError} valFraction outside [0, 1), or too few documents to leave one for training.
  */

@@ -39,10 +39,11 @@ export function registerEngine(name: EngineName, factory: Factory): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createModel } from "./engines.ts";
  * import { Random } from "./random.ts";
  * const model = createModel({ config: { vocab_size: 27 }, rng: new Random(42) });
- * console.assert(model.engine === "scalar" && model.numParams === 4192);
+ * assert(model.engine === "scalar" && model.numParams === 4192);
  * ```
  * @throws {RangeError} an unknown engine name.
  */

@@ -27,10 +27,11 @@ export interface KVCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKVCache } from "./gpt.ts";
  * import { DEFAULT_CONFIG } from "./config.ts";
  * const kv = createKVCache(DEFAULT_CONFIG);
- * console.assert(kv.keys.length === 1 && kv.keys[0].length === 0);
+ * assert(kv.keys.length === 1 && kv.keys[0].length === 0);
  * ```
  */
 export function createKVCache(config: Partial<GPTConfig>): KVCache {
@@ -48,13 +49,14 @@ export function createKVCache(config: Partial<GPTConfig>): KVCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKVCache, gpt, toValues } from "./gpt.ts";
  * import { initStateDict } from "./params.ts";
  * import { Random } from "./random.ts";
  * const sd = toValues(initStateDict({}, new Random(42)));
  * const kv = createKVCache({});
  * const logits = gpt(26, 0, kv, sd); // BOS at position 0
- * console.assert(logits.length === 27 && kv.keys[0].length === 1);
+ * assert(logits.length === 27 && kv.keys[0].length === 1);
  * ```
  * @throws {RangeError} token or pos out of range.
  */
@@ -116,9 +118,10 @@ export function gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toValues } from "./gpt.ts";
  * const sd = toValues({ wte: [[0.5]] });
- * console.assert(sd.wte[0][0].data === 0.5 && sd.wte[0][0].label === "wte[0][0]");
+ * assert(sd.wte[0][0].data === 0.5 && sd.wte[0][0].label === "wte[0][0]");
  * ```
  */
 export function toValues(sd: StateDict): ValueStateDict {
@@ -135,13 +138,14 @@ export function toValues(sd: StateDict): ValueStateDict {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { docLoss, toValues } from "./gpt.ts";
  * import { initStateDict } from "./params.ts";
  * import { Random } from "./random.ts";
  * import { gptConfig } from "./config.ts";
  * const config = gptConfig({});
  * const loss = docLoss([26, 0, 26], config, toValues(initStateDict(config, new Random(42))));
- * console.assert(Math.abs(loss.data - Math.log(27)) < 0.5); // near uniform at init
+ * assert(Math.abs(loss.data - Math.log(27)) < 0.5); // near uniform at init
  * ```
  * @throws {RangeError} fewer than 2 tokens, or a token out of range.
  */
@@ -172,12 +176,13 @@ export function docLoss(tokens: readonly number[], config: GPTConfig, sd: ValueS
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createScalarModel } from "./gpt.ts";
  * import { Random } from "./random.ts";
  * const model = createScalarModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const loss = model.lossValue([[2, 0, 1, 2]]); // a Value: inspect it, or call loss.backward()
  * loss.backward();
- * console.assert(model.sd.wte[2].some((p) => p.grad !== 0));
+ * assert(model.sd.wte[2].some((p) => p.grad !== 0));
  * ```
  */
 export class ScalarModel implements Model {
@@ -307,12 +312,13 @@ export interface CreateModelOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createScalarModel } from "./gpt.ts";
  * import { Random } from "./random.ts";
  * const model = createScalarModel({ config: { vocab_size: 27 }, rng: new Random(42) });
- * console.assert(model.numParams === 4192);
+ * assert(model.numParams === 4192);
  * const logits = model.begin()(26);
- * console.assert(logits.length === 27);
+ * assert(logits.length === 27);
  * ```
  * @throws {TypeError} neither rng nor stateDict is given.
  */

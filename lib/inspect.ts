@@ -108,6 +108,7 @@ function matrix(sd: StateDict, name: string, rows: number, cols: number): number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inspectAttention } from "./inspect.ts";
  * import { gptConfig } from "./config.ts";
  * const config = gptConfig({ vocab_size: 3, n_embd: 4, n_head: 2, block_size: 8 });
@@ -120,8 +121,8 @@ function matrix(sd: StateDict, name: string, rows: number, cols: number): number
  * };
  * const tokenizer = { bos: 2, chars: ["a", "b"], encode: (d: string) => [2, ...[...d].map((c) => c === "a" ? 0 : 1), 2] };
  * const trace = inspectAttention({ config, stateDict: () => sd }, { tokenizer, text: "ab" });
- * console.assert(trace.labels.join(" ") === "BOS a b");
- * console.assert(trace.layers[0][1].weights[0][0] === 1); // BOS can only look at itself
+ * assert(trace.labels.join(" ") === "BOS a b");
+ * assert(trace.layers[0][1].weights[0][0] === 1); // BOS can only look at itself
  * ```
  * @throws {TypeError} `text` is not a string.
  * @throws {RangeError} the text has a character the tokenizer does not know (from `encode`), or the state dict

@@ -15,8 +15,9 @@ let listening = false;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inJupyter } from "./interrupt.ts";
- * console.assert(typeof inJupyter() === "boolean");
+ * assert(typeof inJupyter() === "boolean");
  * ```
  */
 export function inJupyter(): boolean {
@@ -39,8 +40,9 @@ export interface WatchOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { watchInterrupt } from "./interrupt.ts";
- * console.assert(watchInterrupt() === false); // not in Jupyter: Ctrl-C keeps its usual meaning
+ * assert(watchInterrupt() === false); // not in Jupyter: Ctrl-C keeps its usual meaning
  * ```
  */
 export function watchInterrupt(opts: WatchOptions = {}): boolean {
@@ -62,11 +64,12 @@ export function watchInterrupt(opts: WatchOptions = {}): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clearInterrupt, interrupted, requestInterrupt } from "./interrupt.ts";
  * requestInterrupt();
- * console.assert(interrupted());
+ * assert(interrupted());
  * clearInterrupt();
- * console.assert(!interrupted());
+ * assert(!interrupted());
  * ```
  */
 export function interrupted(): boolean {
@@ -78,9 +81,10 @@ export function interrupted(): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clearInterrupt, interrupted } from "./interrupt.ts";
  * clearInterrupt();
- * console.assert(!interrupted());
+ * assert(!interrupted());
  * ```
  */
 export function clearInterrupt(): void {
@@ -93,9 +97,10 @@ export function clearInterrupt(): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clearInterrupt, interrupted, requestInterrupt } from "./interrupt.ts";
  * requestInterrupt();
- * console.assert(interrupted());
+ * assert(interrupted());
  * clearInterrupt();
  * ```
  */

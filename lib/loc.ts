@@ -45,9 +45,10 @@ const REGEX_AFTER_WORD = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countLines } from "./loc.ts";
  * const c = countLines('/** doc *\/\nconst url = "https://x"; // note\n\nlet a = 1 / 2;\n');
- * console.assert(c.lines === 4 && c.code === 2 && c.comment === 1 && c.blank === 1);
+ * assert(c.lines === 4 && c.code === 2 && c.comment === 1 && c.blank === 1);
  * ```
  * @throws {TypeError} `source` is not a string.
  */
@@ -169,9 +170,10 @@ function checkLibPath(file: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { listLibFiles } from "./loc.ts";
  * const files = listLibFiles("fast");
- * console.assert(files.includes("fast/model.ts") && !files.some((f) => f.endsWith("_test.ts")));
+ * assert(files.includes("fast/model.ts") && !files.some((f) => f.endsWith("_test.ts")));
  * ```
  * @throws {RangeError} `folder` is not a folder name inside lib/ (letters, digits, `_`, `/`).
  */
@@ -196,9 +198,10 @@ export function listLibFiles(folder = ""): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countLibLines } from "./loc.ts";
  * const [value] = countLibLines(["value.ts"]);
- * console.assert(value.file === "value.ts" && value.code > 0 && value.code < value.lines);
+ * assert(value.file === "value.ts" && value.code > 0 && value.code < value.lines);
  * ```
  * @throws {RangeError} a path that is not a .ts file inside lib/, or a file that does not exist.
  */

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createModel, Random, sample, Tokenizer, train } from "./mod.ts";
  * const rng = new Random(42);
  * const docs = ["emma", "olivia", "ava", "isabella"];
@@ -11,7 +12,7 @@
  * const tokenizer = Tokenizer.fromDocs(docs);
  * const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, n_head: 2 }, rng });
  * await train(model, { docs, tokenizer, num_steps: 3 });
- * console.assert(sample(model, { tokenizer, rng, count: 2 }).length === 2);
+ * assert(sample(model, { tokenizer, rng, count: 2 }).length === 2);
  * ```
  *
  * @module

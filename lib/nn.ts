@@ -14,11 +14,12 @@ import type { Value } from "./value.ts";
  * @returns n_out values
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linear } from "./nn.ts";
  * import { Value } from "./value.ts";
  * const x = [new Value(1), new Value(2)];
  * const w = [[new Value(3), new Value(4)]];
- * console.assert(linear(x, w)[0].data === 11);
+ * assert(linear(x, w)[0].data === 11);
  * ```
  * @throws {RangeError} a row of w does not have the length of x.
  */
@@ -43,10 +44,11 @@ export function linear(x: readonly Value[], w: readonly (readonly Value[])[]): V
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmax } from "./nn.ts";
  * import { Value } from "./value.ts";
  * const p = softmax([new Value(1), new Value(1)]);
- * console.assert(p[0].data === 0.5 && p[1].data === 0.5);
+ * assert(p[0].data === 0.5 && p[1].data === 0.5);
  * ```
  * @throws {RangeError} logits is empty.
  */
@@ -65,10 +67,11 @@ export function softmax(logits: readonly Value[]): Value[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rmsnorm } from "./nn.ts";
  * import { Value } from "./value.ts";
  * const y = rmsnorm([new Value(3), new Value(-3)]);
- * console.assert(Math.abs(y[0].data - 1) < 1e-5 && Math.abs(y[1].data + 1) < 1e-5);
+ * assert(Math.abs(y[0].data - 1) < 1e-5 && Math.abs(y[1].data + 1) < 1e-5);
  * ```
  * @throws {RangeError} x is empty.
  */

@@ -20,8 +20,9 @@ export interface ParamInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { INIT_STD } from "./params.ts";
- * console.assert(INIT_STD === 0.08);
+ * assert(INIT_STD === 0.08);
  * ```
  */
 export const INIT_STD = 0.08;
@@ -32,10 +33,11 @@ export const INIT_STD = 0.08;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { paramTable } from "./params.ts";
  * import { DEFAULT_CONFIG } from "./config.ts";
  * const t = paramTable(DEFAULT_CONFIG);
- * console.assert(t[0].name === "wte" && t[0].shape[0] === 27 && t[0].count === 27 * 16);
+ * assert(t[0].name === "wte" && t[0].shape[0] === 27 && t[0].count === 27 * 16);
  * ```
  */
 export function paramTable(config: Partial<GPTConfig>): ParamInfo[] {
@@ -63,8 +65,9 @@ export function paramTable(config: Partial<GPTConfig>): ParamInfo[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countParams } from "./params.ts";
- * console.assert(countParams({}) === 4192);
+ * assert(countParams({}) === 4192);
  * ```
  */
 export function countParams(config: Partial<GPTConfig>): number {
@@ -76,10 +79,11 @@ export function countParams(config: Partial<GPTConfig>): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initStateDict } from "./params.ts";
  * import { Random } from "./random.ts";
  * const sd = initStateDict({ vocab_size: 27 }, new Random(42));
- * console.assert(sd.wte.length === 27 && sd["layer0.mlp_fc1"].length === 64);
+ * assert(sd.wte.length === 27 && sd["layer0.mlp_fc1"].length === 64);
  * ```
  */
 export function initStateDict(config: Partial<GPTConfig>, rng: Random): StateDict {

@@ -55,11 +55,12 @@ export interface QuickModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quickModel } from "./quick.ts";
  * const docs = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper", "evelyn", "abigail"];
  * const { model, history, train, val } = await quickModel({ docs, num_steps: 20, config: { n_embd: 8, n_head: 2 } });
- * console.assert(history.losses.length === 20 && train.length === 9 && val.length === 1);
- * console.assert(model.engine === "fast");
+ * assert(history.losses.length === 20 && train.length === 9 && val.length === 1);
+ * assert(model.engine === "fast");
  * ```
  * @throws {RangeError} a bad seed, valFraction, engine, config or training option (from the functions it calls).
  */

@@ -20,9 +20,10 @@ const TWO_PI = 2 * Math.PI;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "./random.ts";
  * const rng = new Random(42);
- * console.assert(rng.random() === 0.6394267984578837); // Python: random.Random(42).random()
+ * assert(rng.random() === 0.6394267984578837); // Python: random.Random(42).random()
  * const xs = [0, 1, 2, 3, 4];
  * rng.shuffle(xs); // in place, like random.shuffle
  * ```
@@ -121,9 +122,10 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const x = new Random(0).random();
-   * console.assert(x === 0.8444218515250481);
+   * assert(x === 0.8444218515250481);
    * ```
    */
   random(): number {
@@ -137,9 +139,10 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const r = new Random(1).getrandbits(8);
-   * console.assert(r >= 0 && r < 256);
+   * assert(r >= 0 && r < 256);
    * ```
    * @throws {RangeError} k is not a whole number in [0, 53].
    */
@@ -159,9 +162,10 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const r = new Random(3).randbelow(10);
-   * console.assert(r >= 0 && r < 10);
+   * assert(r >= 0 && r < 10);
    * ```
    * @throws {RangeError} n is not a whole number in [1, 2^53).
    */
@@ -180,10 +184,11 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const xs = Array.from({ length: 20 }, (_, i) => i);
    * new Random(42).shuffle(xs);
-   * console.assert(xs[0] === 19 && xs[1] === 5); // Python: [19, 5, 14, 4, ...]
+   * assert(xs[0] === 19 && xs[1] === 5); // Python: [19, 5, 14, 4, ...]
    * ```
    */
   shuffle<T>(a: T[]): void {
@@ -201,9 +206,10 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const w = new Random(42).gauss(0, 0.08);
-   * console.assert(w === -0.011527226366234268);
+   * assert(w === -0.011527226366234268);
    * ```
    */
   gauss(mu = 0, sigma = 1): number {
@@ -224,9 +230,10 @@ export class Random {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Random } from "./random.ts";
    * const i = new Random(42).choices([0.1, 0.2, 0.3, 0.4]);
-   * console.assert(i === 3);
+   * assert(i === 3);
    * ```
    * @throws {RangeError} no weights, or their total is not a finite number > 0.
    */

@@ -15,9 +15,10 @@ import type { Tokenizer } from "./tokenizer.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { probsFromLogits } from "./sample.ts";
  * const p = probsFromLogits([0, Math.log(3)], 1);
- * console.assert(Math.abs(p[0] - 0.25) < 1e-15 && Math.abs(p[1] - 0.75) < 1e-15);
+ * assert(Math.abs(p[0] - 0.25) < 1e-15 && Math.abs(p[1] - 0.75) < 1e-15);
  * ```
  * @throws {RangeError} temperature ≤ 0 or not finite; logits empty.
  */
@@ -58,6 +59,7 @@ export interface SampleOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sample } from "./sample.ts";
  * import { createScalarModel } from "./gpt.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -66,7 +68,7 @@ export interface SampleOptions {
  * const rng = new Random(1);
  * const model = createScalarModel({ config: { vocab_size: tokenizer.vocab_size, block_size: 4 }, rng });
  * const names = sample(model, { tokenizer, rng, count: 3 });
- * console.assert(names.length === 3 && names.every((s) => /^[ab]*$/.test(s)));
+ * assert(names.length === 3 && names.every((s) => /^[ab]*$/.test(s)));
  * ```
  * @throws {RangeError} temperature ≤ 0 or not finite, count not a whole number ≥ 0, or the tokenizer's
  *   vocabulary does not match the model.
@@ -107,6 +109,7 @@ export interface NextTokenOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nextTokenProbs } from "./sample.ts";
  * import { createScalarModel } from "./gpt.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -114,7 +117,7 @@ export interface NextTokenOptions {
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
  * const p = nextTokenProbs(model, { tokenizer, prefix: "a" });
- * console.assert(p.length === 3 && Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
+ * assert(p.length === 3 && Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
  * ```
  * @throws {RangeError} the prefix is too long for block_size or has an unknown character.
  */
@@ -147,13 +150,14 @@ export interface GreedyOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { greedy } from "./sample.ts";
  * import { createScalarModel } from "./gpt.ts";
  * import { Tokenizer } from "./tokenizer.ts";
  * import { Random } from "./random.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
- * console.assert(greedy(model, { tokenizer }) === greedy(model, { tokenizer })); // deterministic
+ * assert(greedy(model, { tokenizer }) === greedy(model, { tokenizer })); // deterministic
  * ```
  */
 export function greedy(model: Model, opts: GreedyOptions): string {

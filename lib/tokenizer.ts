@@ -10,11 +10,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Tokenizer } from "./tokenizer.ts";
  * const tok = Tokenizer.fromDocs(["emma", "ava"]);
- * console.assert(tok.vocab_size === 5); // a, e, m, v + BOS
- * console.assert(tok.encode("ma").join(",") === "4,2,0,4");
- * console.assert(tok.decode(tok.encode("emma")) === "emma");
+ * assert(tok.vocab_size === 5); // a, e, m, v + BOS
+ * assert(tok.encode("ma").join(",") === "4,2,0,4");
+ * assert(tok.decode(tok.encode("emma")) === "emma");
  * ```
  */
 export class Tokenizer {
@@ -52,8 +53,9 @@ export class Tokenizer {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Tokenizer } from "./tokenizer.ts";
-   * console.assert(Tokenizer.fromDocs(["ba", "c"]).chars.join("") === "abc");
+   * assert(Tokenizer.fromDocs(["ba", "c"]).chars.join("") === "abc");
    * ```
    * @throws {RangeError} no documents.
    */
@@ -72,9 +74,10 @@ export class Tokenizer {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Tokenizer } from "./tokenizer.ts";
    * const tok = Tokenizer.fromDocs(["ab"]);
-   * console.assert(tok.encode("ba").join(",") === "2,1,0,2");
+   * assert(tok.encode("ba").join(",") === "2,1,0,2");
    * ```
    * @throws {RangeError} the document has a character the tokenizer does not know.
    */
@@ -100,8 +103,9 @@ export class Tokenizer {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Tokenizer } from "./tokenizer.ts";
-   * console.assert(Tokenizer.fromDocs(["ab"]).decode([2, 1, 0, 2]) === "ba");
+   * assert(Tokenizer.fromDocs(["ab"]).decode([2, 1, 0, 2]) === "ba");
    * ```
    * @throws {RangeError} an id is not a token of this tokenizer.
    */

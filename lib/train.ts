@@ -46,10 +46,11 @@ export interface TrainOptions extends Partial<TrainConfig> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TrainHistory } from "./train.ts";
  * const h = new TrainHistory(1000, "scalar");
  * h.losses.push(3.37, 3.42);
- * console.assert(String(h).startsWith("trained 2/1000 steps"));
+ * assert(String(h).startsWith("trained 2/1000 steps"));
  * ```
  */
 export class TrainHistory {
@@ -106,6 +107,7 @@ const YIELD_MS = 50;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { train } from "./train.ts";
  * import { createModel } from "./engines.ts";
  * import { Tokenizer } from "./tokenizer.ts";
@@ -114,7 +116,7 @@ const YIELD_MS = 50;
  * const tokenizer = Tokenizer.fromDocs(docs);
  * const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, n_head: 2 }, rng: new Random(42) });
  * const history = await train(model, { docs, tokenizer, num_steps: 5 });
- * console.assert(history.losses.length === 5);
+ * assert(history.losses.length === 5);
  * ```
  * @throws {RangeError} bad hyper-parameters, no documents, a document with an unknown character, or a
  *   tokenizer that does not match the model.
@@ -185,11 +187,12 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanLoss } from "./train.ts";
  * import { createModel } from "./engines.ts";
  * import { Random } from "./random.ts";
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
- * console.assert(Math.abs(meanLoss(model, [[2, 0, 1, 2]]) - Math.log(3)) < 0.2);
+ * assert(Math.abs(meanLoss(model, [[2, 0, 1, 2]]) - Math.log(3)) < 0.2);
  * ```
  */
 export function meanLoss(model: Model, sequences: readonly (readonly number[])[]): number {

@@ -37,12 +37,13 @@ export interface ValueOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Value } from "./value.ts";
  * const a = new Value(2, { label: "a" });
  * const b = new Value(3, { label: "b" });
  * const L = a.mul(b).pow(2); // L = (a·b)²
  * L.backward();
- * console.assert(L.data === 36 && a.grad === 36 && b.grad === 24);
+ * assert(L.data === 36 && a.grad === 36 && b.grad === 24);
  * ```
  */
 export class Value {
@@ -120,8 +121,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(2).add(3).data === 5);
+   * assert(new Value(2).add(3).data === 5);
    * ```
    */
   add(other: Value | number): Value {
@@ -134,8 +136,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(2).mul(new Value(3)).data === 6);
+   * assert(new Value(2).mul(new Value(3)).data === 6);
    * ```
    */
   mul(other: Value | number): Value {
@@ -149,8 +152,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(3).pow(2).data === 9);
+   * assert(new Value(3).pow(2).data === 9);
    * ```
    * @throws {TypeError} n is not a number (powers of a Value are not part of the lesson).
    */
@@ -165,8 +169,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(2).neg().data === -2);
+   * assert(new Value(2).neg().data === -2);
    * ```
    */
   neg(): Value {
@@ -178,8 +183,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(5).sub(new Value(3)).data === 2);
+   * assert(new Value(5).sub(new Value(3)).data === 2);
    * ```
    */
   sub(other: Value | number): Value {
@@ -191,8 +197,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(6).div(new Value(4)).data === 1.5);
+   * assert(new Value(6).div(new Value(4)).data === 1.5);
    * ```
    */
   div(other: Value | number): Value {
@@ -204,8 +211,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(1).log().data === 0);
+   * assert(new Value(1).log().data === 0);
    * ```
    */
   log(): Value {
@@ -218,8 +226,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(0).exp().data === 1);
+   * assert(new Value(0).exp().data === 1);
    * ```
    */
   exp(): Value {
@@ -232,8 +241,9 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
-   * console.assert(new Value(-2).relu().data === 0);
+   * assert(new Value(-2).relu().data === 0);
    * ```
    */
   relu(): Value {
@@ -248,11 +258,12 @@ export class Value {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Value } from "./value.ts";
    * const a = new Value(3);
    * const y = a.mul(a); // a used twice: its gradient accumulates
    * y.backward();
-   * console.assert(a.grad === 6);
+   * assert(a.grad === 6);
    * ```
    */
   backward(): void {
@@ -326,13 +337,14 @@ const POOL_KEEP = 200_000; // a reference step needs up to ~130,000 nodes (16 po
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Value, withNodePool } from "./value.ts";
  * const w = new Value(3);
  * const grad = withNodePool(() => {
  *   w.mul(w).backward();
  *   return w.grad;
  * });
- * console.assert(grad === 6);
+ * assert(grad === 6);
  * ```
  */
 export function withNodePool<T>(fn: () => T): T {
@@ -394,11 +406,12 @@ function topoSort(root: Value, out: Value[], withLeaves: boolean): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildTopo, Value } from "./value.ts";
  * const a = new Value(2, { label: "a" });
  * const b = new Value(3, { label: "b" });
  * const p = a.mul(b);
- * console.assert(buildTopo(p).map((v) => v.label ?? v.op).join(" ") === "a b *");
+ * assert(buildTopo(p).map((v) => v.label ?? v.op).join(" ") === "a b *");
  * ```
  */
 export function buildTopo(root: Value): Value[] {
@@ -412,11 +425,12 @@ export function buildTopo(root: Value): Value[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Value, zeroGrad } from "./value.ts";
  * const w = new Value(1);
  * w.mul(5).backward();
  * zeroGrad([w]);
- * console.assert(w.grad === 0);
+ * assert(w.grad === 0);
  * ```
  */
 export function zeroGrad(params: Iterable<Value>): void {

@@ -62,6 +62,7 @@ const text = (bytes: Bytes) => new TextDecoder().decode(bytes).replace(/\0.*$/s,
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractFromTgz } from "./archive.ts";
  * // A one-file tar: a 512-byte header (name, octal size, checksum ignored here), the data, zero padding.
  * const header = new Uint8Array(512);
@@ -72,7 +73,7 @@ const text = (bytes: Bytes) => new TextDecoder().decode(bytes).replace(/\0.*$/s,
  * const tgz = new Blob([header, data, new Uint8Array(1024)]).stream()
  *   .pipeThrough(new CompressionStream("gzip"));
  * const bytes = await extractFromTgz(tgz, "package/hello.txt");
- * console.assert(new TextDecoder().decode(bytes) === "hello");
+ * assert(new TextDecoder().decode(bytes) === "hello");
  * ```
  * @throws {RangeError} the archive has no file at `path`, or ends inside it.
  */
@@ -107,6 +108,7 @@ export async function extractFromTgz(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unzipEntry } from "./archive.ts";
  * // A zip with one stored (uncompressed) entry "a.txt" holding "hi": local header, data, central directory, end.
  * const u16 = (n: number) => [n & 255, n >> 8];
@@ -120,7 +122,7 @@ export async function extractFromTgz(
  * const end = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(1), ...u16(1), ...u32(central.length),
  *   ...u32(local.length), ...u16(0)];
  * const bytes = await unzipEntry(new Uint8Array([...local, ...central, ...end]), "a.txt");
- * console.assert(new TextDecoder().decode(bytes) === "hi");
+ * assert(new TextDecoder().decode(bytes) === "hi");
  * ```
  * @throws {RangeError} not a zip archive, no entry `name`, or an unsupported compression method.
  */

@@ -58,6 +58,7 @@ const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { corpusLines } from "./make_names.ts";
  * const lines = corpusLines([
  *   { name: "Noah", sex: "M", births: 9 },
@@ -66,7 +67,7 @@ const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
  *   { name: "emma", sex: "F", births: 9 },
  *   { name: "jo-ann", sex: "F", births: 8 },
  * ]);
- * console.assert(lines.join(" ") === "emma zoe ava noah");
+ * assert(lines.join(" ") === "emma zoe ava noah");
  * ```
  * @throws {RangeError} a row's sex is neither "F" nor "M".
  */
@@ -100,9 +101,10 @@ export interface CorpusStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { corpusStats } from "./make_names.ts";
  * const s = corpusStats(["emma", "ava", "emma"]);
- * console.assert(s.lines === 3 && s.distinct === 2 && s.lengthCounts[4] === 2 && s.maxLength === 4);
+ * assert(s.lines === 3 && s.distinct === 2 && s.lengthCounts[4] === 2 && s.maxLength === 4);
  * ```
  */
 export function corpusStats(lines: readonly string[]): CorpusStats {
@@ -140,9 +142,10 @@ export interface Comparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareCorpora } from "./make_names.ts";
  * const c = compareCorpora(["ann", "bob", "ann", "cy"], ["ann", "ann", "bob", "dee"]);
- * console.assert(c.shared === 3 && c.extra === 1 && c.missing === 1);
+ * assert(c.shared === 3 && c.extra === 1 && c.missing === 1);
  * ```
  */
 export function compareCorpora(ours: readonly string[], original: readonly string[]): Comparison {
@@ -170,8 +173,9 @@ export function compareCorpora(ours: readonly string[], original: readonly strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256 } from "./make_names.ts";
- * console.assert((await sha256("abc")).startsWith("ba7816bf"));
+ * assert((await sha256("abc")).startsWith("ba7816bf"));
  * ```
  */
 export async function sha256(bytes: Uint8Array | string): Promise<string> {
@@ -185,8 +189,9 @@ export async function sha256(bytes: Uint8Array | string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isCached } from "./make_names.ts";
- * console.assert(await isCached(new URL("file:///nonexistent/")) === false);
+ * assert(await isCached(new URL("file:///nonexistent/")) === false);
  * ```
  */
 export function isCached(cacheDir: URL = DEFAULT_CACHE): Promise<boolean> {
@@ -264,10 +269,11 @@ function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isCached, makeNames } from "./make_names.ts";
  * if (await isCached()) { // no download inside a doc test
  *   const { lines, text } = await makeNames();
- *   console.assert(lines[0] === "emma" && text.endsWith("\n"));
+ *   assert(lines[0] === "emma" && text.endsWith("\n"));
  * }
  * ```
  * @throws {Error} npm fails or is unreachable, or a checksum differs.

@@ -19,11 +19,12 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrainArgs, UsageError } from "./train_args.ts";
  * try {
  *   parseTrainArgs(["--lr", "0"]);
  * } catch (e) {
- *   console.assert(e instanceof UsageError && e.message === "--lr must be > 0, got 0");
+ *   assert(e instanceof UsageError && e.message === "--lr must be > 0, got 0");
  * }
  * ```
  */
@@ -195,9 +196,10 @@ function parseError(e: Error & { code?: string }): UsageError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrainArgs } from "./train_args.ts";
  * const args = parseTrainArgs(["--steps", "50", "--n-embd", "32", "--json"]);
- * console.assert(args !== "help" && args.steps === 50 && args.model.n_embd === 32 && args.seed === 42);
+ * assert(args !== "help" && args.steps === 50 && args.model.n_embd === 32 && args.seed === 42);
  * ```
  * @throws {UsageError} unknown flag, missing value, a value out of range, or flags that contradict each other.
  */

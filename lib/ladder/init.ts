@@ -15,10 +15,11 @@ import type { Random } from "../random.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { pickInit } from "./init.ts";
  * const { config, params } = pickInit({ rng: new Random(1) }, ["wte", "lm_head"]);
- * console.assert(config.n_embd === 16 && params.wte.length === 27 && !("wpe" in params));
+ * assert(config.n_embd === 16 && params.wte.length === 27 && !("wpe" in params));
  * ```
  * @throws {RangeError} the config is invalid, or a name is not a matrix of the GPT.
  */

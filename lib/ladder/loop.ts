@@ -51,12 +51,14 @@ export interface RungHistory {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { trainRung } from "./loop.ts";
  * import { createBigramModel } from "./train0.ts";
  * const tokenizer = { bos: 2, encode: (d: string) => [2, ...[...d].map((c) => c === "a" ? 0 : 1), 2], decode: () => "" };
  * const rung = createBigramModel({ vocab_size: 3 });
  * const h = await trainRung(rung, { docs: ["ab", "ba"], tokenizer, num_steps: 4, learning_rate: 1 });
- * console.assert(h.losses.length === 4 && h.losses[3] < h.losses[0]);
+ * // "ba" comes at steps 2 and 4: the second time, the rung has learned from it
+ * assert(h.losses.length === 4 && h.losses[3] < h.losses[1]);
  * ```
  * @throws {RangeError} num_steps < 1, learning_rate ≤ 0, or no documents.
  * @throws {Error} the loss became NaN or infinite (the learning rate is too high for this rung).
@@ -107,11 +109,12 @@ export async function trainRung(rung: Rung, opts: RungTrainOptions): Promise<Run
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evalRung } from "./loop.ts";
  * import { createBigramModel } from "./train0.ts";
  * const tokenizer = { bos: 2, encode: (d: string) => [2, ...[...d].map(() => 0), 2], decode: () => "" };
  * const fresh = createBigramModel({ vocab_size: 3 }); // uniform: every loss is ln 3
- * console.assert(Math.abs(evalRung(fresh, { docs: ["aa"], tokenizer }) - Math.log(3)) < 1e-12);
+ * assert(Math.abs(evalRung(fresh, { docs: ["aa"], tokenizer }) - Math.log(3)) < 1e-12);
  * ```
  * @throws {RangeError} no documents.
  */
@@ -128,12 +131,13 @@ export function evalRung(rung: Rung, opts: { docs: readonly string[]; tokenizer:
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { sampleRung } from "./loop.ts";
  * import { createBigramModel } from "./train0.ts";
  * const tokenizer = { bos: 2, encode: () => [], decode: (ids: readonly number[]) => ids.map((i) => "ab"[i]).join("") };
  * const names = sampleRung(createBigramModel({ vocab_size: 3 }), { tokenizer, rng: new Random(1), count: 3 });
- * console.assert(names.length === 3);
+ * assert(names.length === 3);
  * ```
  * @throws {RangeError} temperature ≤ 0.
  */

@@ -13,11 +13,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createBigramModel, evalRung, trainRung } from "./mod.ts";
  * const tokenizer = { bos: 2, encode: (d: string) => [2, ...[...d].map((c) => "ab".indexOf(c)), 2], decode: () => "" };
  * const rung = createBigramModel({ vocab_size: 3 });
  * await trainRung(rung, { docs: ["ab", "abb"], tokenizer, num_steps: 2, learning_rate: 1 });
- * console.assert(evalRung(rung, { docs: ["ab"], tokenizer }) < Math.log(3));
+ * assert(evalRung(rung, { docs: ["ab"], tokenizer }) < Math.log(3));
  * ```
  *
  * @module

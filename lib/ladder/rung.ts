@@ -56,9 +56,10 @@ export function predictedPositions(tokens: readonly number[], block_size: number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { withDisplay } from "./rung.ts";
  * const r = withDisplay({ rung: 0, name: "demo", idea: "an idea", numParams: 1234 });
- * console.assert(String(r) === "train0 · demo: 1,234 parameters — an idea");
+ * assert(String(r) === "train0 · demo: 1,234 parameters — an idea");
  * ```
  */
 export function withDisplay<R extends Pick<Rung, "rung" | "name" | "idea" | "numParams">>(rung: R): R {

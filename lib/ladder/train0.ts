@@ -30,12 +30,13 @@ export interface BigramModel extends Rung {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createBigramModel } from "./train0.ts";
  * const m = createBigramModel({ vocab_size: 3 }); // tokens a=0, b=1, BOS=2
  * m.lossAndGrad([2, 0, 1, 2]); // count BOS→a, a→b, b→BOS
  * m.update({ lr: 0, step: 0 });
- * console.assert(m.counts[0][1] === 1);
- * console.assert(m.probs()[0][1] === 2 / 4); // (1 + 1) / (1 + 3)
+ * assert(m.counts[0][1] === 1);
+ * assert(m.probs()[0][1] === 2 / 4); // (1 + 1) / (1 + 3)
  * ```
  * @throws {RangeError} vocab_size < 2, block_size < 1 or smoothing < 0.
  */

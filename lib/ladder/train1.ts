@@ -49,10 +49,11 @@ function matvec(w: number[][], x: number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matvecBackward } from "./train1.ts";
  * const dw = [[0, 0]];
  * const dx = matvecBackward([[2, 3]], dw, [5, 7], [1]); // out = 2·5 + 3·7
- * console.assert(dw[0][0] === 5 && dw[0][1] === 7 && dx[0] === 2 && dx[1] === 3);
+ * assert(dw[0][0] === 5 && dw[0][1] === 7 && dx[0] === 2 && dx[1] === 3);
  * ```
  */
 export function matvecBackward(w: number[][], dw: number[][], x: number[], dout: number[]): number[] {
@@ -94,12 +95,13 @@ export interface MlpActivations {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pickInit } from "./init.ts";
  * import { mlpForward } from "./train1.ts";
  * import { Random } from "../random.ts";
  * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
  * const a = mlpForward(params, 26);
- * console.assert(a.h.length === 64 && Math.abs(a.probs.reduce((s, p) => s + p) - 1) < 1e-12);
+ * assert(a.h.length === 64 && Math.abs(a.probs.reduce((s, p) => s + p) - 1) < 1e-12);
  * ```
  */
 export function mlpForward(params: StateDict, token: number): MlpActivations {
@@ -129,13 +131,14 @@ export interface MlpBackwardOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pickInit } from "./init.ts";
  * import { mlpBackward, mlpForward } from "./train1.ts";
  * import { Random } from "../random.ts";
  * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
  * const grads = Object.fromEntries(Object.entries(params).map(([k, m]) => [k, m.map((r) => r.map(() => 0))]));
  * mlpBackward({ params, grads, acts: mlpForward(params, 26), token: 26, target: 0, n: 1 });
- * console.assert(grads.lm_head[0].some((g) => g !== 0));
+ * assert(grads.lm_head[0].some((g) => g !== 0));
  * ```
  */
 export function mlpBackward(opts: MlpBackwardOptions): void {
@@ -154,6 +157,7 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { createMlpByHand } from "./train1.ts";
  * const m = createMlpByHand({ rng: new Random(42) });
@@ -162,7 +166,7 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  *   m.lossAndGrad([26, 0, 26]);
  *   m.update({ lr: 1, step });
  * }
- * console.assert(m.numParams === 2912 && m.loss([26, 0, 26]) < before);
+ * assert(m.numParams === 2912 && m.loss([26, 0, 26]) < before);
  * ```
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {

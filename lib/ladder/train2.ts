@@ -27,11 +27,12 @@ export interface MlpAutograd extends Rung {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { createMlpAutograd } from "./train2.ts";
  * const m = createMlpAutograd({ rng: new Random(42) });
  * m.lossAndGrad([26, 0, 26]); // forward, then loss.backward()
- * console.assert(m.grads().lm_head[0].some((g) => g !== 0));
+ * assert(m.grads().lm_head[0].some((g) => g !== 0));
  * ```
  */
 export function createMlpAutograd(opts: MlpOptions): MlpAutograd {

@@ -28,11 +28,12 @@ export type Optimizer = (params: Value[], opts: UpdateOpts) => void;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Value } from "../value.ts";
  * import { attention } from "./train3.ts";
  * const v = (xs: number[]) => xs.map((x) => new Value(x));
  * const out = attention(v([1, 0]), [v([1, 0])], [v([3, 4])]); // one position: all weight on it
- * console.assert(out[0].data === 3 && out[1].data === 4);
+ * assert(out[0].data === 3 && out[1].data === 4);
  * ```
  */
 export function attention(q: Value[], keys: Value[][], values: Value[][]): Value[] {
@@ -70,11 +71,12 @@ export interface TransformerSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { attention, createTransformerRung, sgd } from "./train3.ts";
  * const spec = { rung: 3, name: "demo", idea: "demo", attend: attention, optimizer: () => sgd };
  * const m = createTransformerRung(spec, { rng: new Random(42) });
- * console.assert(m.numParams === 4192);
+ * assert(m.numParams === 4192);
  * ```
  */
 export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): TransformerRung {
@@ -158,10 +160,11 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { createSingleHeadGPT } from "./train3.ts";
  * const m = createSingleHeadGPT({ rng: new Random(42) });
- * console.assert(m.numParams === 4192 && m.begin()(26).length === 27);
+ * assert(m.numParams === 4192 && m.begin()(26).length === 27);
  * ```
  */
 export function createSingleHeadGPT(opts: MlpOptions): TransformerRung {

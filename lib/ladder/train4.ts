@@ -15,12 +15,13 @@ import { attention, createTransformerRung, sgd, type TransformerRung } from "./t
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gptConfig } from "../config.ts";
  * import { Value } from "../value.ts";
  * import { multiHeadAttention } from "./train4.ts";
  * const v = (xs: number[]) => xs.map((x) => new Value(x));
  * const out = multiHeadAttention(v([1, 0]), [v([1, 0])], [v([3, 4])], gptConfig({ n_embd: 2, n_head: 2 }));
- * console.assert(out.length === 2 && out[1].data === 4);
+ * assert(out.length === 2 && out[1].data === 4);
  * ```
  */
 export function multiHeadAttention(
@@ -43,9 +44,10 @@ export function multiHeadAttention(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { createMultiHeadGPT } from "./train4.ts";
- * console.assert(createMultiHeadGPT({ rng: new Random(42) }).numParams === 4192);
+ * assert(createMultiHeadGPT({ rng: new Random(42) }).numParams === 4192);
  * ```
  */
 export function createMultiHeadGPT(opts: MlpOptions): TransformerRung {

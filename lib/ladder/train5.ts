@@ -22,12 +22,13 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Value } from "../value.ts";
  * import { adam } from "./train5.ts";
  * const p = new Value(1);
  * p.grad = 0.5;
  * adam()([p], { lr: 0.1, step: 0 }); // first step: m̂/√v̂ = ±1, so p moves by lr against its gradient
- * console.assert(Math.abs(p.data - 0.9) < 1e-6 && p.grad === 0);
+ * assert(Math.abs(p.data - 0.9) < 1e-6 && p.grad === 0);
  * ```
  */
 export function adam(opts: AdamOptions = {}): Optimizer {
@@ -57,9 +58,10 @@ export function adam(opts: AdamOptions = {}): Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { createAdamGPT } from "./train5.ts";
- * console.assert(createAdamGPT({ rng: new Random(42) }).numParams === 4192);
+ * assert(createAdamGPT({ rng: new Random(42) }).numParams === 4192);
  * ```
  */
 export function createAdamGPT(opts: MlpOptions & { adam?: AdamOptions }): TransformerRung {
