@@ -59,11 +59,26 @@ function positiveInt(name: string, value: unknown): number {
   if (typeof value !== "number") {
     throw new TypeError(`${name} must be a number, got ${typeof value} (${String(value)})`);
   }
-  if (!Number.isInteger(value) || value < 1) {
+  if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(`${name} must be a whole number ≥ 1, got ${value}`);
   }
   return value;
 }
+
+/** A misspelt key (`n_emb`, `num_step`) would otherwise be ignored and the default used without a word. */
+function knownKeys(what: string, partial: object, allowed: readonly string[]): void {
+  if (typeof partial !== "object" || partial === null) {
+    throw new TypeError(`${what} must be an object, got ${partial === null ? "null" : typeof partial}`);
+  }
+  for (const key of Object.keys(partial)) {
+    if (!allowed.includes(key)) {
+      throw new RangeError(`${what}: unknown key ${JSON.stringify(key)}; allowed: ${allowed.join(", ")}`);
+    }
+  }
+}
+
+const GPT_KEYS = ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const;
+const TRAIN_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
 
 function finiteNumber(name: string, value: unknown): number {
   if (typeof value !== "number") {
@@ -83,14 +98,13 @@ function finiteNumber(name: string, value: unknown): number {
  * const config = gptConfig({ n_embd: 32 });
  * assert(config.n_head === 4 && config.n_embd === 32);
  * ```
- * @throws {RangeError} a size is not a whole number ≥ 1, or `n_embd % n_head !== 0`.
+ * @throws {RangeError} a size is not a whole number ≥ 1, `n_embd % n_head !== 0`, or an unknown key.
  * @throws {TypeError} a size is not a number.
  */
 export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
+  knownKeys("GPT config", partial, GPT_KEYS);
   const c = { ...DEFAULT_CONFIG, ...partial };
-  for (const key of ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const) {
-    positiveInt(key, c[key]);
-  }
+  for (const key of GPT_KEYS) positiveInt(key, c[key]);
   if (c.vocab_size < 2) {
     throw new RangeError(`vocab_size must be ≥ 2 (BOS and one character), got ${c.vocab_size}`);
   }
@@ -113,9 +127,11 @@ export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
  * import { trainConfig } from "./config.ts";
  * assert(trainConfig({ num_steps: 50 }).learning_rate === 0.01);
  * ```
- * @throws {RangeError} a value is out of range (steps < 1, lr ≤ 0, β outside [0, 1), …).
+ * @throws {RangeError} a value is out of range (steps < 1, lr ≤ 0, β outside [0, 1), …), or an unknown key.
+ * @throws {TypeError} a value is not a number.
  */
 export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  knownKeys("train config", partial, TRAIN_KEYS);
   const c = { ...DEFAULT_TRAIN, ...partial };
   positiveInt("num_steps", c.num_steps);
   positiveInt("batch_size", c.batch_size);

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { checkTemperature, DEFAULT_CONFIG, DEFAULT_TRAIN, gptConfig, trainConfig } from "./config.ts";
+import {
+  checkTemperature,
+  DEFAULT_CONFIG,
+  DEFAULT_TRAIN,
+  type GPTConfig,
+  gptConfig,
+  type TrainConfig,
+  trainConfig,
+} from "./config.ts";
 
 Deno.test("defaults are the reference run", () => {
   assert.deepEqual(gptConfig(), { vocab_size: 27, n_embd: 16, n_head: 4, n_layer: 1, block_size: 16 });
@@ -57,4 +65,21 @@ Deno.test("temperature must be a finite number > 0", () => {
   assert.throws(() => checkTemperature(Infinity), /temperature must be a finite number, got Infinity/);
   assert.throws(() => checkTemperature(NaN), RangeError);
   assert.throws(() => checkTemperature("hot"), /temperature must be a number, got string/);
+});
+
+Deno.test("a misspelt key is a RangeError naming it and the allowed keys (not a silent default)", () => {
+  assert.throws(
+    () => gptConfig({ n_emb: 8 } as unknown as Partial<GPTConfig>),
+    /GPT config: unknown key "n_emb"; allowed: vocab_size, n_embd, n_head, n_layer, block_size/,
+  );
+  assert.throws(
+    () => trainConfig({ num_step: 5 } as unknown as Partial<TrainConfig>),
+    /unknown key "num_step"/,
+  );
+  assert.throws(() => gptConfig(null as unknown as Partial<GPTConfig>), TypeError);
+});
+
+Deno.test("sizes beyond 2^53 are rejected (not whole numbers in floating point)", () => {
+  assert.throws(() => trainConfig({ num_steps: 1e300 }), /num_steps must be a whole number ≥ 1, got 1e\+300/);
+  assert.throws(() => gptConfig({ n_layer: Infinity }), /n_layer must be a whole number ≥ 1, got Infinity/);
 });
