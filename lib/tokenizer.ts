@@ -57,14 +57,21 @@ export class Tokenizer {
    * import { Tokenizer } from "./tokenizer.ts";
    * assert(Tokenizer.fromDocs(["ba", "c"]).chars.join("") === "abc");
    * ```
-   * @throws {RangeError} no documents.
+   * @throws {RangeError} no documents, or only empty ones.
+   * @throws {TypeError} a document is not a string.
    */
   static fromDocs(docs: readonly string[]): Tokenizer {
     if (!Array.isArray(docs) || docs.length === 0) {
       throw new RangeError("Tokenizer.fromDocs: the corpus has no documents; give at least one");
     }
     const set = new Set<string>();
-    for (const doc of docs) for (const ch of doc) set.add(ch);
+    docs.forEach((doc, i) => {
+      if (typeof doc !== "string") throw new TypeError(`docs[${i}] must be a string, got ${typeof doc}`);
+      for (const ch of doc) set.add(ch);
+    });
+    if (set.size === 0) {
+      throw new RangeError(`Tokenizer.fromDocs: the ${docs.length} documents are all empty; give some text`);
+    }
     const chars = [...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
     return new Tokenizer(chars);
   }
@@ -80,8 +87,10 @@ export class Tokenizer {
    * assert(tok.encode("ba").join(",") === "2,1,0,2");
    * ```
    * @throws {RangeError} the document has a character the tokenizer does not know.
+   * @throws {TypeError} doc is not a string.
    */
   encode(doc: string): number[] {
+    if (typeof doc !== "string") throw new TypeError(`encode: doc must be a string, got ${typeof doc}`);
     const out = [this.bos];
     for (const ch of doc) {
       const id = this.#ids.get(ch);

@@ -25,6 +25,12 @@ Deno.test("an unknown character is a RangeError naming the character and the doc
 
 Deno.test("bad character lists are rejected", () => {
   assert.throws(() => Tokenizer.fromDocs([]), /no documents/);
+  assert.throws(() => Tokenizer.fromDocs(["", ""]), /the 2 documents are all empty/);
+  assert.throws(
+    () => Tokenizer.fromDocs(["ab", 7 as unknown as string]),
+    /docs\[1\] must be a string, got number/,
+  );
+  assert.throws(() => Tokenizer.fromDocs(["ab"]).encode(7 as unknown as string), TypeError);
   assert.throws(() => new Tokenizer([]), RangeError);
   assert.throws(() => new Tokenizer(["a", "a"]), /appears twice/);
   assert.throws(() => new Tokenizer(["ab"]), /chars\[0\] must be one character/);
