@@ -72,8 +72,22 @@ export class TrainHistory {
     this.engine = engine;
   }
 
-  /** Mean training loss of the last `k` completed steps (a less noisy "final loss"). */
+  /**
+   * Mean training loss of the last `k` completed steps (a less noisy "final loss").
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TrainHistory } from "./train.ts";
+   * const h = new TrainHistory(3, "scalar");
+   * h.losses.push(3, 2, 1);
+   * assert(h.meanLast(2) === 1.5 && h.meanLast() === 2);
+   * ```
+   * @throws {RangeError} k is not a whole number ≥ 1, or no step has completed.
+   */
   meanLast(k = 100): number {
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
+    if (this.losses.length === 0) throw new RangeError("meanLast: no training step has completed yet");
     const tail = this.losses.slice(-k);
     return tail.reduce((a, b) => a + b, 0) / tail.length;
   }
@@ -118,15 +132,27 @@ const YIELD_MS = 50;
  * const history = await train(model, { docs, tokenizer, num_steps: 5 });
  * assert(history.losses.length === 5);
  * ```
- * @throws {RangeError} bad hyper-parameters, no documents, a document with an unknown character, or a
- *   tokenizer that does not match the model.
+ * @throws {RangeError} bad hyper-parameters, an unknown option, no documents, a document with an unknown
+ *   character, or a tokenizer that does not match the model.
+ * @throws {TypeError} docs is not an array, or tokenizer is not a Tokenizer.
  * @throws {Error} the loss became NaN or infinite.
  */
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
+  for (const key of Object.keys(opts)) {
+    if (!(TRAIN_CONFIG_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
+      throw new RangeError(
+        `train: unknown option ${JSON.stringify(key)}; allowed: ${
+          [...OPTION_KEYS, ...TRAIN_CONFIG_KEYS].join(", ")
+        }`,
+      );
+    }
+  }
   const { docs, tokenizer, onStep, valDocs, log = console.log } = opts;
   const tc = trainConfig(pickTrainConfig(opts));
-  if (!Array.isArray(docs) || docs.length === 0) {
-    throw new RangeError("docs: the corpus has no documents; give at least one");
+  if (!Array.isArray(docs)) throw new TypeError(`docs must be an array of strings, got ${typeof docs}`);
+  if (docs.length === 0) throw new RangeError("docs: the corpus has no documents; give at least one");
+  if (typeof tokenizer?.encode !== "function") {
+    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
   }
   if (tokenizer.vocab_size !== model.config.vocab_size) {
     throw new RangeError(
@@ -184,6 +210,7 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
 
 /**
  * Mean loss over token sequences, one document at a time (no gradients).
+ * @throws {RangeError} no sequences.
  *
  * @example
  * ```ts
@@ -196,14 +223,20 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
  * ```
  */
 export function meanLoss(model: Model, sequences: readonly (readonly number[])[]): number {
+  if (!Array.isArray(sequences) || sequences.length === 0) {
+    throw new RangeError("meanLoss: sequences must hold at least one token sequence (a mean of none is NaN)");
+  }
   let sum = 0;
   for (const seq of sequences) sum += model.loss([seq]);
   return sum / sequences.length;
 }
 
+const TRAIN_CONFIG_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
+const OPTION_KEYS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log"];
+
 function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
   const out: Partial<TrainConfig> = {};
-  for (const key of ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const) {
+  for (const key of TRAIN_CONFIG_KEYS) {
     if (opts[key] !== undefined) out[key] = opts[key];
   }
   return out;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { AdamStep, Model } from "./model.ts";
 import { requestInterrupt } from "./interrupt.ts";
 import { Tokenizer } from "./tokenizer.ts";
-import { train, TrainHistory } from "./train.ts";
+import { meanLoss, train, TrainHistory, type TrainOptions } from "./train.ts";
 import { createModel } from "./engines.ts";
 import { Random } from "./random.ts";
 
@@ -149,6 +149,33 @@ Deno.test("bad training options are RangeErrors naming the parameter", async () 
     () => train(model, { docs: ["a"], tokenizer: Tokenizer.fromDocs(["ab"]) }),
     /tokenizer.vocab_size \(3\) must equal the model's vocab_size \(4\)/,
   );
+  await assert.rejects(
+    () => train(model, { ...base, valDocs: ["ad"] }),
+    /unknown character "d" in document "ad"/,
+  );
+  // a misspelt option would otherwise train the default 1000 steps without a word
+  await assert.rejects(
+    () => train(model, { ...base, num_step: 5 } as unknown as TrainOptions),
+    /train: unknown option "num_step"; allowed: docs, tokenizer, .*num_steps/,
+  );
+  await assert.rejects(
+    () => train(model, { docs: "abc" as unknown as string[], tokenizer }),
+    (e) => e instanceof TypeError && /docs must be an array of strings, got string/.test(e.message),
+  );
+  await assert.rejects(
+    () => train(model, { docs: ["a"] } as unknown as TrainOptions),
+    (e) => e instanceof TypeError && /tokenizer must be a Tokenizer/.test(e.message),
+  );
+});
+
+Deno.test("meanLoss of no sequences and meanLast of no steps are RangeErrors, not NaN", () => {
+  const { model } = recordingModel();
+  assert.equal(meanLoss(model, [[3, 0, 3], [3, 1, 3]]), 0.5);
+  assert.throws(() => meanLoss(model, []), /at least one token sequence/);
+  const h = new TrainHistory(10, "fast");
+  assert.throws(() => h.meanLast(), /no training step has completed/);
+  h.losses.push(1);
+  assert.throws(() => h.meanLast(0), /k must be a whole number ≥ 1, got 0/);
 });
 
 Deno.test("TrainHistory summarises itself", () => {
