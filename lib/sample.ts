@@ -20,7 +20,8 @@ import type { Tokenizer } from "./tokenizer.ts";
  * const p = probsFromLogits([0, Math.log(3)], 1);
  * assert(Math.abs(p[0] - 0.25) < 1e-15 && Math.abs(p[1] - 0.75) < 1e-15);
  * ```
- * @throws {RangeError} temperature ≤ 0 or not finite; logits empty.
+ * @throws {RangeError} temperature ≤ 0, not finite or so small that logits / T overflows; logits empty or
+ *   not finite.
  */
 export function probsFromLogits(logits: readonly number[], temperature = 1): number[] {
   const invT = Math.pow(checkTemperature(temperature), -1);
@@ -29,7 +30,15 @@ export function probsFromLogits(logits: readonly number[], temperature = 1): num
   const scaled = new Array<number>(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(logits[i])) {
+      throw new RangeError(
+        `logits[${i}] is ${logits[i]}: the model's weights are not finite (a diverged run?)`,
+      );
+    }
     scaled[i] = logits[i] * invT;
+    if (!Number.isFinite(scaled[i])) {
+      throw new RangeError(`temperature ${temperature} is too small: logits[${i}] / temperature overflows`);
+    }
     if (i === 0 || scaled[i] > max) max = scaled[i];
   }
   const exps = new Array<number>(n);
@@ -72,11 +81,16 @@ export interface SampleOptions {
  * ```
  * @throws {RangeError} temperature ≤ 0 or not finite, count not a whole number ≥ 0, or the tokenizer's
  *   vocabulary does not match the model.
+ * @throws {TypeError} no tokenizer or rng, or count is not a number.
  */
 export function sample(model: Model, opts: SampleOptions): string[] {
   const { tokenizer, rng, temperature = 0.5, count = 20 } = opts;
   checkTemperature(temperature);
   checkVocab(model, tokenizer);
+  if (typeof rng?.choices !== "function") {
+    throw new TypeError(`rng must be a Random (e.g. new Random(42)), got ${String(rng)}`);
+  }
+  if (typeof count !== "number") throw new TypeError(`count must be a number, got ${typeof count}`);
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
   }
@@ -119,19 +133,12 @@ export interface NextTokenOptions {
  * const p = nextTokenProbs(model, { tokenizer, prefix: "a" });
  * assert(p.length === 3 && Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
  * ```
- * @throws {RangeError} the prefix is too long for block_size or has an unknown character.
+ * @throws {RangeError} the prefix is too long for block_size or has an unknown character; a bad temperature.
  */
 export function nextTokenProbs(model: Model, opts: NextTokenOptions): number[] {
   const { tokenizer, prefix = "", temperature = 1 } = opts;
-  checkVocab(model, tokenizer);
-  const tokens = tokenizer.encode(prefix).slice(0, -1); // [BOS, ...prefix]
-  if (tokens.length > model.config.block_size) {
-    throw new RangeError(
-      `prefix ${JSON.stringify(prefix)} has ${tokens.length - 1} characters; at most block_size − 1 = ${
-        model.config.block_size - 1
-      } fit`,
-    );
-  }
+  checkTemperature(temperature);
+  const tokens = prefixTokens(model, tokenizer, prefix); // [BOS, ...prefix]
   const next = model.begin();
   let logits: number[] = [];
   for (const t of tokens) logits = next(t);
@@ -159,28 +166,47 @@ export interface GreedyOptions {
  * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
  * assert(greedy(model, { tokenizer }) === greedy(model, { tokenizer })); // deterministic
  * ```
+ * @throws {RangeError} the prefix is too long for block_size or has an unknown character.
  */
 export function greedy(model: Model, opts: GreedyOptions): string {
   const { tokenizer, prefix = "" } = opts;
-  checkVocab(model, tokenizer);
-  const tokens = tokenizer.encode(prefix).slice(0, -1);
+  const tokens = prefixTokens(model, tokenizer, prefix); // [BOS, ...prefix]
   const next = model.begin();
   let logits: number[] = [];
   let pos = 0;
-  for (; pos < tokens.length && pos < model.config.block_size; pos++) logits = next(tokens[pos]);
-  const ids = tokens.slice(1, pos);
+  for (; pos < tokens.length; pos++) logits = next(tokens[pos]);
+  const ids = tokens.slice(1);
   while (true) {
     let best = 0;
     for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-    if (best === tokenizer.bos || pos >= model.config.block_size) break;
+    if (best === tokenizer.bos) break;
     ids.push(best);
+    if (pos >= model.config.block_size) break; // every position used: like `sample`, at most block_size tokens
     logits = next(best);
     pos++;
   }
   return tokenizer.decode(ids);
 }
 
+/** `[BOS, ...prefix]`, checked: known characters, and short enough to leave a position to predict. */
+function prefixTokens(model: Model, tokenizer: Tokenizer, prefix: string): number[] {
+  checkVocab(model, tokenizer);
+  if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
+  const tokens = tokenizer.encode(prefix).slice(0, -1);
+  if (tokens.length > model.config.block_size) {
+    throw new RangeError(
+      `prefix ${JSON.stringify(prefix)} has ${tokens.length - 1} characters; at most block_size − 1 = ${
+        model.config.block_size - 1
+      } fit`,
+    );
+  }
+  return tokens;
+}
+
 function checkVocab(model: Model, tokenizer: Tokenizer): void {
+  if (typeof tokenizer?.encode !== "function") {
+    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
+  }
   if (tokenizer.vocab_size !== model.config.vocab_size) {
     throw new RangeError(
       `the tokenizer has vocab_size ${tokenizer.vocab_size} but the model has ${model.config.vocab_size}; ` +

@@ -76,6 +76,41 @@ Deno.test("nextTokenProbs is the distribution after a prefix", () => {
     /has 8 characters; at most block_size − 1 = 7 fit/,
   );
   assert.throws(() => nextTokenProbs(chainModel(), { tokenizer, prefix: "z" }), /unknown character "z"/);
+  assert.throws(
+    () => nextTokenProbs(chainModel(), { tokenizer, prefix: "a", temperature: 0 }),
+    /temperature/,
+  );
+});
+
+Deno.test("greedy rejects a prefix that does not fit instead of cutting it silently", () => {
+  const tokenizer = Tokenizer.fromDocs(["ab"]);
+  assert.equal(greedy(chainModel(), { tokenizer, prefix: "abababa" }), "abababab"); // 7 = block_size − 1 fit
+  assert.throws(
+    () => greedy(chainModel(), { tokenizer, prefix: "abababab" }),
+    /has 8 characters; at most block_size − 1 = 7 fit/,
+  );
+  assert.throws(
+    () => greedy(chainModel(), { tokenizer, prefix: "az" }),
+    /unknown character "z" in document "az"/,
+  );
+});
+
+Deno.test("greedy and sample stop at the same length when BOS never wins (block_size tokens)", () => {
+  const tokenizer = Tokenizer.fromDocs(["ab"]);
+  const alwaysA = { ...chainModel(), begin: () => () => [50, 0, 0] }; // block_size 8
+  assert.equal(greedy(alwaysA, { tokenizer }), "aaaaaaaa");
+  assert.deepEqual(sample(alwaysA, { tokenizer, rng: new Random(1), count: 1 }), ["aaaaaaaa"]);
+});
+
+Deno.test("non-finite logits (a diverged model) and an overflowing temperature are named, not sampled as NaN", () => {
+  assert.throws(
+    () => probsFromLogits([0, NaN, 1], 1),
+    /logits\[1\] is NaN: the model's weights are not finite/,
+  );
+  assert.throws(() => probsFromLogits([0, 2], 1e-320), /temperature 1e-320 is too small/);
+  const tokenizer = Tokenizer.fromDocs(["ab"]);
+  const diverged = { ...chainModel(), begin: () => () => [NaN, NaN, NaN] };
+  assert.throws(() => sample(diverged, { tokenizer, rng: new Random(1) }), /logits\[0\] is NaN/);
 });
 
 Deno.test("sampling options are validated", () => {
@@ -88,4 +123,16 @@ Deno.test("sampling options are validated", () => {
   );
   const wrong = Tokenizer.fromDocs(["abc"]);
   assert.throws(() => sample(chainModel(), { tokenizer: wrong, rng }), /vocab_size 4 but the model has 3/);
+  assert.throws(() => sample(chainModel(), { tokenizer, rng, temperature: NaN }), /finite number, got NaN/);
+  assert.throws(
+    () => sample(chainModel(), { tokenizer, rng, count: 1.5 }),
+    /count must be a whole number ≥ 0, got 1.5/,
+  );
+  const noRng = { tokenizer } as unknown as Parameters<typeof sample>[1];
+  assert.throws(
+    () => sample(chainModel(), noRng),
+    (e) => e instanceof TypeError && /rng must be a Random/.test(e.message),
+  );
+  const noTok = { rng } as unknown as Parameters<typeof sample>[1];
+  assert.throws(() => sample(chainModel(), noTok), /tokenizer must be a Tokenizer/);
 });
