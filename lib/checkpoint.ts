@@ -124,7 +124,19 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
   if (typeof c.stateDict !== "object" || c.stateDict === null) {
     throw new TypeError("checkpoint: stateDict must be an object of matrices");
   }
-  const config = gptConfig(c.config ?? {});
+  if (typeof c.config !== "object" || c.config === null) {
+    throw new TypeError(
+      "checkpoint: config must be an object (vocab_size, n_embd, n_head, n_layer, block_size)",
+    );
+  }
+  for (const key of ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const) {
+    // a missing size must not silently become the default: the weights were shaped by the saved one
+    if (!(key in c.config)) throw new TypeError(`checkpoint: config.${key} is missing`);
+  }
+  if (c.meta !== undefined && (typeof c.meta !== "object" || c.meta === null || Array.isArray(c.meta))) {
+    throw new TypeError(`checkpoint: meta must be an object, got ${JSON.stringify(c.meta)}`);
+  }
+  const config = gptConfig(c.config);
   const tokenizer = new Tokenizer(c.chars);
   if (tokenizer.vocab_size !== config.vocab_size) {
     throw new RangeError(

@@ -66,7 +66,32 @@ Deno.test("broken checkpoints are rejected with a message saying what is wrong",
   );
   const sd = structuredClone(good.stateDict);
   sd.wte.pop();
-  assert.throws(() => fromCheckpoint({ ...good, stateDict: sd }), /"wte" must be 8×8/);
+  assert.throws(() => fromCheckpoint({ ...good, stateDict: sd }), /"wte" must be 8×8, got 7 rows/);
+  const short = structuredClone(good.stateDict);
+  short.wpe[2].pop();
+  assert.throws(
+    () => fromCheckpoint({ ...good, stateDict: short }),
+    /"wpe" must be 8×8, got row 2 has 7 entries/,
+  );
+  // JSON has no NaN: JSON.stringify writes it as null, which must not load as a weight
+  const nanText = JSON.stringify(good).replace(/"wte":\[\[[^,\]]+/, '"wte":[[NaN');
+  assert.throws(() => fromCheckpoint(nanText), SyntaxError);
+  const withNull = structuredClone(good);
+  (withNull.stateDict.wte[0] as unknown[])[1] = null;
+  assert.throws(() => fromCheckpoint(withNull), /"wte" holds null \(JSON writes NaN.*\) at \[0\]\[1\]/);
+  const withString = structuredClone(good);
+  (withString.stateDict.lm_head[1] as unknown[])[0] = "0.1";
+  assert.throws(() => fromCheckpoint(withString), /"lm_head" holds "0.1" \(a string\) at \[1\]\[0\]/);
+  const noConfig = { ...good, config: undefined };
+  assert.throws(() => fromCheckpoint(noConfig as never), /checkpoint: config must be an object/);
+  const { block_size: _, ...partial } = good.config;
+  assert.throws(() => fromCheckpoint({ ...good, config: partial } as never), /config.block_size is missing/);
+  assert.throws(
+    () => fromCheckpoint({ ...good, config: { ...good.config, n_emb: 8 } } as never),
+    /unknown key "n_emb"/,
+  );
+  assert.throws(() => fromCheckpoint({ ...good, meta: "x" } as never), /meta must be an object, got "x"/);
+  assert.throws(() => fromCheckpoint({ ...good, version: "1" } as never), /version "1" is not supported/);
   assert.throws(
     () => toCheckpoint({ model, tokenizer: Tokenizer.fromDocs(["ab"]) }),
     /must equal the model's vocab_size/,

@@ -116,15 +116,26 @@ export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void 
   for (const { name, shape: [rows, cols] } of table) {
     const m = sd[name];
     if (!Array.isArray(m)) throw new RangeError(`state dict: matrix "${name}" is missing`);
-    if (m.length !== rows || m.some((r) => !Array.isArray(r) || r.length !== cols)) {
-      throw new RangeError(`state dict: "${name}" must be ${rows}×${cols}`);
+    const badRow = m.findIndex((r) => !Array.isArray(r) || r.length !== cols);
+    if (m.length !== rows || badRow >= 0) {
+      const got = m.length !== rows
+        ? `${m.length} rows`
+        : `row ${badRow} ${Array.isArray(m[badRow]) ? `has ${m[badRow].length} entries` : "is not an array"}`;
+      throw new RangeError(`state dict: "${name}" must be ${rows}×${cols}, got ${got}`);
     }
-    for (const row of m) {
-      for (const x of row) {
+    m.forEach((row, r) =>
+      row.forEach((x, c) => {
         if (typeof x !== "number" || !Number.isFinite(x)) {
-          throw new RangeError(`state dict: "${name}" holds ${x}; every entry must be a finite number`);
+          const shown = typeof x === "number"
+            ? String(x)
+            : x === null
+            ? "null (JSON writes NaN and ±Infinity as null)"
+            : `${JSON.stringify(x)} (a ${typeof x})`;
+          throw new RangeError(
+            `state dict: "${name}" holds ${shown} at [${r}][${c}]; every entry must be a finite number`,
+          );
         }
-      }
-    }
+      })
+    );
   }
 }
