@@ -102,6 +102,8 @@ function fileError(flag: string, path: string, e: unknown): UsageError {
     ? "no such file"
     : e instanceof Deno.errors.PermissionDenied
     ? "permission denied"
+    : e instanceof Deno.errors.IsADirectory
+    ? "is a directory; give a file"
     : (e as Error).message;
   return new UsageError(`${flag} ${path}: ${reason}`);
 }

@@ -142,9 +142,10 @@ function num(flag: string, value: string): number {
 
 function wholeNumber(flag: string, value: string, min: number): number {
   const n = num(flag, value);
-  if (!Number.isSafeInteger(n) || n < min) {
+  if (!Number.isInteger(n) || n < min) {
     throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got ${value}`);
   }
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${flag} must be below 2^53, got ${value}`);
   return n;
 }
 

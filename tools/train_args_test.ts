@@ -120,6 +120,7 @@ Deno.test("bad flags and values: one-line UsageError naming the flag, the value 
   usage(["--temperature", "Infinity"], /^--temperature must be a number/);
   usage(["--samples=-3"], /^--samples must be a whole number ≥ 0, got -3$/);
   usage(["--seed", "4.2"], /^--seed must be a whole number ≥ 0, got 4.2$/);
+  usage(["--seed", "1e20"], /^--seed must be below 2\^53, got 1e20$/);
   usage(["--engine", "gpu"], /^--engine must be scalar or fast, got "gpu"$/);
   usage(["--save", ""], /^--save needs a file path$/);
 });

@@ -74,6 +74,7 @@ Deno.test("bad files: exit 2 before any training", async () => {
     const cases: [string[], RegExp][] = [
       [["--data", `${dir}/missing.txt`, "--steps", "1"], /--data .*missing\.txt: no such file/],
       [["--data", `${dir}/empty.txt`, "--steps", "1"], /--data .*empty\.txt: .*no documents/],
+      [["--data", dir, "--steps", "1"], /--data .*: is a directory; give a file/],
       [["--load", `${dir}/missing.json`], /--load .*missing\.json: no such file/],
       [["--load", `${dir}/notes.json`], /--load .*notes\.json: not a microgpt checkpoint/],
       [["--steps", "1", "--save", `${dir}/no/such/dir/m.json`], /--save .*: no directory/],
