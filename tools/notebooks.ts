@@ -226,10 +226,17 @@ async function main(): Promise<number> {
     stdout: "inherit",
     stderr: "piped",
   }).spawn();
-  // The kernel's "deno jupyter is unstable" banner is noise; everything else on stderr is shown.
-  const stderr = new TextDecoder().decode((await child.output()).stderr)
-    .split("\n").filter((l) => l.trim() && !l.includes('"deno jupyter" is unstable')).join("\n");
-  if (stderr) console.error(stderr);
+  // The kernel's "deno jupyter is unstable" banner is noise; everything else on stderr is shown as it comes
+  // (a kernel's dying words, e.g. V8 running out of memory, belong next to the run that failed).
+  let pending = "";
+  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    const shown = lines.filter((l) => l.trim() && !l.includes('"deno jupyter" is unstable'));
+    if (shown.length) console.error(shown.join("\n"));
+  }
+  if (pending.trim() && !pending.includes('"deno jupyter" is unstable')) console.error(pending);
+  await child.status;
   const seconds = (performance.now() - started) / 1000;
 
   let results: JobResult[] = [];
