@@ -80,6 +80,20 @@ Deno.test("line: Plotly bundle with series, x values, reference line and a usefu
   assert.deepEqual(JSON.parse(JSON.stringify(fig)).data.length, 2, "toJSON gives the Plotly JSON");
 });
 
+Deno.test("line: on a log y axis the reference label sits at log10(y) (Plotly's annotation units)", () => {
+  const { layout } = plotly(
+    line({ series: [{ name: "a", y: [1, 10] }], logY: true, hlines: [{ y: 100, name: "h" }] }),
+  );
+  assert.equal(layout.yaxis.type, "log");
+  assert.equal(layout.shapes[0].y0, 100, "shapes use data values");
+  assert.equal(layout.annotations[0].y, 2);
+  assertThrowsNaming(
+    () => line({ series: [{ name: "a", y: [1] }], logY: true, hlines: [{ y: 0, name: "z" }] }),
+    RangeError,
+    "hlines[0].y",
+  );
+});
+
 Deno.test("line: validation names the argument", () => {
   assertThrowsNaming(() => line({ series: [] }), RangeError, "series");
   assertThrowsNaming(

@@ -70,13 +70,15 @@ export function line(opts: LineOptions): Figure {
   });
   const hlines = (opts.hlines ?? []).map((h, i) => {
     if (typeof h?.name !== "string") throw new TypeError(`line: hlines[${i}].name must be a string`);
-    return { y: finiteNumber(`line: hlines[${i}].y`, h.y), name: h.name };
+    const y = finiteNumber(`line: hlines[${i}].y`, h.y);
+    if (opts.logY && y <= 0) throw new RangeError(`line: hlines[${i}].y must be > 0 on a log axis, got ${y}`);
+    return { y, name: h.name };
   });
   const layout = titledLayout(opts, {
     hovermode: "x unified",
     showlegend: series.length > 1,
     ...(opts.logY ? { yaxis: { type: "log" } } : {}),
-    ...hlineLayout(hlines),
+    ...hlineLayout(hlines, { logY: opts.logY ?? false }),
   });
   const parts = data.map((t) => {
     const y = t.y as number[];
@@ -93,8 +95,11 @@ export function line(opts: LineOptions): Figure {
   });
 }
 
-/** Layout shapes and labels for horizontal reference lines. */
-export function hlineLayout(hlines: HLine[]): Layout {
+/**
+ * Layout shapes and labels for horizontal reference lines. On a log y axis Plotly places shapes by data value
+ * but annotations in log10 units, so the label's y is converted there.
+ */
+export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
   if (hlines.length === 0) return {};
   return {
     shapes: hlines.map((h) => ({
@@ -112,7 +117,7 @@ export function hlineLayout(hlines: HLine[]): Layout {
       x: 1,
       xanchor: "right",
       yref: "y",
-      y: h.y,
+      y: logY ? Math.log10(h.y) : h.y,
       yanchor: "bottom",
       text: escapeText(h.name),
       showarrow: false,
