@@ -1,6 +1,7 @@
 /**
- * The Adam update on plain arrays, shared by both engines. The float operations follow microgpt.py
- * operator by operator, so a run reproduces the Python reference.
+ * The Adam update on plain arrays. The float operations follow microgpt.py operator by operator, so a run
+ * reproduces the Python reference. The scalar engine calls it; the fast engine runs a fused copy
+ * (`fast/adam.ts`, which also zeroes the gradients) that its test checks against this one bit for bit.
  *
  * @module
  */

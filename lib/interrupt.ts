@@ -6,27 +6,10 @@
  *
  * @module
  */
+import { isJupyter } from "./plot/display.ts";
 
 let flag = false;
 let listening = false;
-
-/**
- * Whether this code runs inside a Jupyter kernel (`Deno.jupyter` exists; its getter throws elsewhere).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { inJupyter } from "./interrupt.ts";
- * assert(typeof inJupyter() === "boolean");
- * ```
- */
-export function inJupyter(): boolean {
-  try {
-    return Boolean((Deno as unknown as { jupyter?: unknown }).jupyter);
-  } catch {
-    return false;
-  }
-}
 
 /** Options of `watchInterrupt`. */
 export interface WatchOptions {
@@ -47,7 +30,7 @@ export interface WatchOptions {
  */
 export function watchInterrupt(opts: WatchOptions = {}): boolean {
   if (listening) return true;
-  if (!opts.force && !inJupyter()) return false;
+  if (!opts.force && !isJupyter()) return false;
   try {
     Deno.addSignalListener("SIGINT", () => {
       flag = true;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { clearInterrupt, inJupyter, interrupted, requestInterrupt, watchInterrupt } from "./interrupt.ts";
+import { clearInterrupt, interrupted, requestInterrupt, watchInterrupt } from "./interrupt.ts";
 
 Deno.test("outside Jupyter no listener is registered by default (Ctrl-C keeps its meaning)", () => {
-  assert.equal(inJupyter(), false);
   assert.equal(watchInterrupt(), false);
 });
 
