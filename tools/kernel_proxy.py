@@ -1,0 +1,215 @@
+"""Proxy between Jupyter and the Deno kernel that keeps every cell's output in that cell.
+
+The Deno kernel (2.9.6) sends part of a cell's output after it reports `idle`, and tags such late output with
+the request it is working on *when the output is flushed*. JupyterLab's "Run All" queues every cell at once, so
+the kernel is already running the next cell by then, and late lines land in the next cell. This proxy sits
+between Jupyter and `deno jupyter --kernel`: it forwards every message unchanged (same key, same signatures)
+but hands the kernel one `execute_request` at a time, only after the previous one's reply and `idle` arrived
+and IOPub has then been quiet for a moment. Nothing else changes: Interrupt (SIGINT to the process group)
+reaches deno directly, and the proxy exits when deno exits.
+
+Usage (kernelspec argv): python kernel_proxy.py DENO_PATH {connection_file}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections import deque
+
+import zmq
+import zmq.asyncio
+
+DELIM = b"<IDS|MSG>"
+QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
+MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
+
+
+def split(frames: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """(routing identities, message frames starting at the delimiter)."""
+    i = frames.index(DELIM)
+    return frames[:i], frames[i:]
+
+
+def header(msg: list[bytes], which: int = 2) -> dict:
+    """Decoded header (which=2) or parent header (which=3) of a message that starts at the delimiter."""
+    try:
+        return json.loads(msg[which])
+    except (IndexError, ValueError):
+        return {}
+
+
+def free_port(ip: str) -> int:
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]
+
+
+class Proxy:
+    def __init__(self, deno: str, conn: dict) -> None:
+        self.deno = deno
+        self.conn = conn
+        self.ctx = zmq.asyncio.Context()
+        self.routes: dict[str, list[bytes]] = {}  # request msg_id -> identities of the client that sent it
+        self.queue: deque[list[bytes]] = deque()  # held execute_requests (frames from the delimiter)
+        self.current: str | None = None  # msg_id of the execute_request the kernel is running
+        self.replied = False
+        self.idle = False
+        self.last_iopub = 0.0
+        self.idle_at = 0.0
+        self.wake = asyncio.Event()
+
+    def url(self, conn: dict, name: str) -> str:
+        return f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
+
+    async def start(self) -> int:
+        c = self.conn
+        back = dict(c)
+        for name in ("shell", "iopub", "stdin", "control", "hb"):
+            back[f"{name}_port"] = free_port(c["ip"])
+        fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(back, f)
+
+        front = {}
+        for name, kind in (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER),
+                           ("iopub", zmq.PUB), ("hb", zmq.REP)):
+            s = self.ctx.socket(kind)
+            s.linger = 0
+            s.bind(self.url(c, name))
+            front[name] = s
+        self.front = front
+
+        # Default SIGINT in the child (Deno's own listener decides what an interrupt does); the proxy itself
+        # shrugs it off: Jupyter sends SIGINT to the whole process group.
+        signal.signal(signal.SIGINT, lambda *_: None)
+        self.child = await asyncio.create_subprocess_exec(self.deno, "jupyter", "--kernel", "--conn", back_path)
+        # Stopped on its own (not through the process group): take the kernel along.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, self.stop_child, sig)
+
+        backs = {}
+        for name, kind in (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER),
+                           ("iopub", zmq.SUB)):
+            s = self.ctx.socket(kind)
+            s.linger = 0
+            if kind == zmq.SUB:
+                s.setsockopt(zmq.SUBSCRIBE, b"")
+            s.connect(self.url(back, name))
+            backs[name] = s
+        self.back = backs
+
+        tasks = [
+            asyncio.create_task(self.client_to_kernel("shell")),
+            asyncio.create_task(self.client_to_kernel("control")),
+            asyncio.create_task(self.client_to_kernel("stdin")),
+            asyncio.create_task(self.kernel_to_client("shell")),
+            asyncio.create_task(self.kernel_to_client("control")),
+            asyncio.create_task(self.kernel_to_client("stdin")),
+            asyncio.create_task(self.iopub()),
+            asyncio.create_task(self.heartbeat()),
+            asyncio.create_task(self.scheduler()),
+        ]
+        code = await self.child.wait()
+        for t in tasks:
+            t.cancel()
+        try:
+            os.unlink(back_path)
+        except OSError:
+            pass
+        return code
+
+    def stop_child(self, sig: int) -> None:
+        if self.child.returncode is None:
+            self.child.send_signal(sig)
+
+    async def client_to_kernel(self, name: str) -> None:
+        while True:
+            frames = await self.front[name].recv_multipart()
+            idents, msg = split(frames)
+            h = header(msg)
+            if msg_id := h.get("msg_id"):
+                self.routes[msg_id] = idents
+                while len(self.routes) > 10_000:  # requests that never get a reply (none expected): forget the oldest
+                    del self.routes[next(iter(self.routes))]
+            if name == "shell" and h.get("msg_type") == "execute_request":
+                self.queue.append(msg)
+                self.wake.set()
+            else:
+                await self.back[name].send_multipart(msg)
+
+    async def kernel_to_client(self, name: str) -> None:
+        while True:
+            frames = await self.back[name].recv_multipart()
+            _, msg = split(frames)
+            parent = header(msg, 3).get("msg_id")
+            idents = self.routes.get(parent, [])
+            if name == "shell" and header(msg).get("msg_type") == "execute_reply" and parent == self.current:
+                self.replied = True
+                self.wake.set()
+            if name != "stdin" and parent in self.routes and header(msg).get("msg_type", "").endswith("_reply"):
+                self.routes.pop(parent, None)
+            await self.front[name].send_multipart(idents + msg)
+
+    async def iopub(self) -> None:
+        while True:
+            frames = await self.back["iopub"].recv_multipart()
+            self.last_iopub = time.monotonic()
+            _, msg = split(frames)
+            h = header(msg)
+            if h.get("msg_type") == "status" and header(msg, 3).get("msg_id") == self.current:
+                state = json.loads(msg[5]).get("execution_state")
+                if state == "idle":
+                    self.idle = True
+                    self.idle_at = self.last_iopub
+                    self.wake.set()
+            await self.front["iopub"].send_multipart(frames)
+
+    async def heartbeat(self) -> None:
+        while True:
+            ping = await self.front["hb"].recv_multipart()
+            await self.front["hb"].send_multipart(ping)
+
+    async def scheduler(self) -> None:
+        """Send held execute_requests one at a time, each after the previous cell's output has settled."""
+        while True:
+            if self.current is not None:
+                if self.replied and self.idle:
+                    now = time.monotonic()
+                    quiet = now - self.last_iopub >= QUIET
+                    if quiet or now - self.idle_at >= MAX_HOLD:
+                        self.current = None
+                        continue
+                    await asyncio.sleep(QUIET - (now - self.last_iopub) if not quiet else 0)
+                    continue
+                self.wake.clear()
+                await self.wake.wait()
+                continue
+            if not self.queue:
+                self.wake.clear()
+                await self.wake.wait()
+                continue
+            msg = self.queue.popleft()
+            self.current = header(msg).get("msg_id")
+            self.replied = self.idle = False
+            await self.back["shell"].send_multipart(msg)
+
+
+def main() -> int:
+    if len(sys.argv) != 3:
+        print("usage: kernel_proxy.py DENO_PATH CONNECTION_FILE", file=sys.stderr)
+        return 2
+    with open(sys.argv[2]) as f:
+        conn = json.load(f)
+    return asyncio.run(Proxy(sys.argv[1], conn).start())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
