@@ -20,7 +20,16 @@ export interface GPTConfig {
   block_size: number;
 }
 
-/** The reference architecture: 4,192 parameters with a 27-token vocabulary. */
+/**
+ * The reference architecture: 4,192 parameters with a 27-token vocabulary.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CONFIG } from "./config.ts";
+ * assert(DEFAULT_CONFIG.n_embd === 16 && DEFAULT_CONFIG.block_size === 16 && Object.isFrozen(DEFAULT_CONFIG));
+ * ```
+ */
 export const DEFAULT_CONFIG: Readonly<GPTConfig> = Object.freeze({
   vocab_size: 27,
   n_embd: 16,
@@ -45,7 +54,16 @@ export interface TrainConfig {
   batch_size: number;
 }
 
-/** The reference training run. */
+/**
+ * The reference training run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_TRAIN } from "./config.ts";
+ * assert(DEFAULT_TRAIN.num_steps === 1000 && DEFAULT_TRAIN.learning_rate === 0.01);
+ * ```
+ */
 export const DEFAULT_TRAIN: Readonly<TrainConfig> = Object.freeze({
   num_steps: 1000,
   learning_rate: 0.01,

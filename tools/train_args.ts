@@ -51,10 +51,28 @@ export interface TrainArgs {
   json: boolean;
 }
 
-/** The defaults of the flags (the reference run). */
+/**
+ * The defaults of the flags (the reference run).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULTS } from "./train_args.ts";
+ * assert(DEFAULTS.seed === 42 && DEFAULTS.samples === 20);
+ * ```
+ */
 export const DEFAULTS = Object.freeze({ seed: 42, temperature: 0.5, samples: 20, engine: "scalar" as const });
 
-/** The text of `deno task train --help`. */
+/**
+ * The text of `deno task train --help`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELP } from "./train_args.ts";
+ * assert(HELP.startsWith("Usage: deno task train") && HELP.includes("--json"));
+ * ```
+ */
 export const HELP = `Usage: deno task train [flags]
 
 Train a microGPT on a names file, then sample names from it: the terminal twin of the notebooks.

@@ -42,7 +42,18 @@ export interface Rung {
   begin(): (token: number) => number[];
 }
 
-/** How many positions of `tokens` a rung predicts: `min(block_size, tokens.length - 1)`. */
+/**
+ * How many positions of `tokens` a rung predicts: `min(block_size, tokens.length - 1)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { predictedPositions } from "./rung.ts";
+ * assert(predictedPositions([26, 4, 12, 12, 0, 26], 16) === 5); // [BOS] e m m a [BOS]: 5 next tokens
+ * assert(predictedPositions([26, 4, 12, 12, 0, 26], 3) === 3); // cut to the context window
+ * ```
+ * @throws {RangeError} fewer than 2 tokens.
+ */
 export function predictedPositions(tokens: readonly number[], block_size: number): number {
   if (tokens.length < 2) {
     throw new RangeError(`tokens must hold at least 2 ids ([BOS, BOS]), got length ${tokens.length}`);

@@ -32,7 +32,16 @@ export interface MlpByHand extends Rung {
   readonly grads: StateDict;
 }
 
-/** The matrices of the MLP rungs, in the order they are used. */
+/**
+ * The matrices of the MLP rungs, in the order they are used.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MLP_MATRICES } from "./train1.ts";
+ * assert(MLP_MATRICES.join(" → ") === "wte → mlp_fc1 → mlp_fc2 → lm_head");
+ * ```
+ */
 export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
 
 function matvec(w: number[][], x: number[]): number[] {

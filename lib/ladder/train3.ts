@@ -43,7 +43,20 @@ export function attention(q: Value[], keys: Value[][], values: Value[][]): Value
   return q.map((_, j) => weights.map((w, t) => w.mul(values[t][j])).reduce((a, b) => a.add(b)));
 }
 
-/** Plain SGD: p ← p − lr·∂loss/∂p, then zero the gradients. */
+/**
+ * Plain SGD: p ← p − lr·∂loss/∂p, then zero the gradients.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sgd } from "./train3.ts";
+ * import { Value } from "../value.ts";
+ * const p = new Value(1);
+ * p.grad = 0.5;
+ * sgd([p], { lr: 0.1, step: 0 });
+ * assert(p.data === 0.95 && p.grad === 0);
+ * ```
+ */
 export const sgd: Optimizer = (params, { lr }) => {
   for (const p of params) p.data -= lr * p.grad;
   zeroGrad(params);
