@@ -368,9 +368,8 @@ Deno.test("liveLoss: outside Jupyter nothing is displayed, but the figure is ava
   const stopped = liveLoss({ num_steps: 1000, show: () => {} });
   stopped.onStep({ step: 1, loss: 3 });
   stopped.onStep({ step: 2, loss: 2.9 });
-  // deno-lint-ignore no-explicit-any
   assert.deepEqual(
-    (stopped.figure().layout as any).xaxis.range,
+    (stopped.figure().layout.xaxis as { range?: number[] }).range,
     [0, 1000],
     "a running curve grows into the axis",
   );
