@@ -42,7 +42,7 @@ export interface TrainResult {
 }
 
 /** Where progress goes (stderr), and whether it is a terminal. */
-interface ProgressOptions {
+export interface ProgressOptions {
   write: (text: string) => void;
   tty: boolean;
 }
@@ -50,8 +50,18 @@ interface ProgressOptions {
 /**
  * Progress of a training run: one line redrawn in place on a terminal (at most 10 times a second), or a plain
  * line after step 1 and every 10% of the run when the output is piped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Progress } from "./train.ts";
+ * const lines: string[] = [];
+ * const progress = new Progress({ write: (s) => void lines.push(s), tty: false });
+ * for (let step = 1; step <= 20; step++) progress.step({ step, num_steps: 20, loss: 3, seconds: step / 100 });
+ * assert(lines.length === 11 && lines[0].startsWith("step  1/20 | loss 3.0000"));
+ * ```
  */
-class Progress {
+export class Progress {
   #last = 0;
   #recent: number[] = [];
   constructor(private opts: ProgressOptions) {}

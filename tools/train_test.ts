@@ -1,6 +1,6 @@
 // The `deno task train` CLI as a user runs it: spawned as a process, exit codes, stdout/stderr, files.
 import assert from "node:assert/strict";
-import type { TrainResult } from "./train.ts";
+import { Progress, type TrainResult } from "./train.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const REFERENCE_JSON = new URL("../shared/reference/microgpt-reference.json", ROOT);
@@ -239,3 +239,27 @@ for (const engine of ["fast", "scalar"]) {
     },
   });
 }
+
+Deno.test("progress: on a terminal one line redrawn in place (throttled), piped plain lines at step 1 and every 10%", () => {
+  const info = (step: number, num_steps: number) => ({ step, num_steps, loss: 2.5, seconds: step / 1000 });
+  const tty: string[] = [];
+  const onTerminal = new Progress({ write: (s) => void tty.push(s), tty: true });
+  for (let s = 1; s <= 1000; s++) onTerminal.step(info(s, 1000)); // far faster than 10 redraws a second
+  assert.ok(tty.length >= 2 && tty.length <= 5, `throttled to a few redraws, got ${tty.length}`);
+  assert.ok(
+    tty.every((w) => w.startsWith("\r\x1b[2K")),
+    "each redraw returns to the line start and clears it",
+  );
+  assert.ok(tty.slice(0, -1).every((w) => !w.includes("\n")), "no newline before the end");
+  assert.equal(
+    tty.at(-1),
+    "\r\x1b[2Kstep 1000/1000 | loss 2.5000 | avg 2.5000 | 1000.0 steps/s | ETA 0.0s\n",
+  );
+
+  const piped: string[] = [];
+  const onPipe = new Progress({ write: (s) => void piped.push(s), tty: false });
+  for (let s = 1; s <= 25; s++) onPipe.step(info(s, 25));
+  const steps = piped.map((l) => Number(/^step +(\d+)\//.exec(l)?.[1]));
+  assert.deepEqual(steps, [1, 3, 6, 9, 12, 15, 18, 21, 24, 25]);
+  assert.ok(piped.every((l) => l.endsWith("\n") && !l.includes("\r") && !l.includes("\x1b")));
+});
