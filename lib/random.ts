@@ -35,11 +35,13 @@ export class Random {
 
   /**
    * @param seed a whole number (|seed| < 2^53); like Python, a negative seed uses its absolute value.
-   * @throws {TypeError} the seed is not a safe integer.
+   * @throws {TypeError} the seed is not a number.
+   * @throws {RangeError} the seed is not a whole number with |seed| < 2^53.
    */
   constructor(seed: number) {
-    if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
-      throw new TypeError(`seed must be a whole number with |seed| < 2^53, got ${String(seed)}`);
+    if (typeof seed !== "number") throw new TypeError(`seed must be a number, got ${typeof seed}`);
+    if (!Number.isSafeInteger(seed)) {
+      throw new RangeError(`seed must be a whole number with |seed| < 2^53, got ${seed}`);
     }
     // Python splits |seed| into 32-bit words, least significant first ([0] for seed 0).
     let n = Math.abs(seed);

@@ -94,7 +94,12 @@ Deno.test("choices never picks a zero-weight tail and rejects bad weights", () =
   assert.throws(() => rng.choices([1, Infinity]), RangeError);
 });
 
-Deno.test("a seed that is not a safe integer is a TypeError naming the seed", () => {
-  assert.throws(() => new Random(1.5), /seed must be a whole number/);
-  assert.throws(() => new Random(Number.NaN), TypeError);
+Deno.test("a seed that is not a safe integer is a RangeError naming the seed; not a number, a TypeError", () => {
+  assert.throws(() => new Random(1.5), {
+    name: "RangeError",
+    message: /seed must be a whole number .*got 1.5/,
+  });
+  assert.throws(() => new Random(Number.NaN), { name: "RangeError", message: /got NaN/ });
+  assert.throws(() => new Random(2 ** 53), RangeError);
+  assert.throws(() => new Random("42" as unknown as number), { name: "TypeError", message: /got string/ });
 });
