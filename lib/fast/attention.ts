@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { backwardRange, type Matrix } from "./linear.ts";
 import { softmaxBackward, softmaxForward } from "./softmax.ts";
 
 /** One layer's KV cache, the attention weights of every position (for backward) and the K/V gradients. */
@@ -175,48 +174,5 @@ export function attentionBackward(
         dk[kr + j] += q[hs + j] * ddot;
       }
     }
-  }
-}
-
-/** The three projections that feed attention, and where their output gradients are (set before each call). */
-export interface QKV {
-  readonly wq: Matrix;
-  readonly wk: Matrix;
-  readonly wv: Matrix;
-  readonly n_head: number;
-  /** `[n_embd]` gradients of this position's query, key and value. */
-  dq: Float64Array;
-  dk: Float64Array;
-  dv: Float64Array;
-}
-
-/**
- * Backward of `q, k, v = wq·x, wk·x, wv·x` at one position: adds to the weights' gradients and sets `dx`.
- * `dx` collects the rows in the order the scalar engine finishes them: heads last to first; within a head the
- * value rows, then the key rows, then the query rows, each last to first. (At position 0 the graph interleaves
- * key and query rows, but there the query's gradient is exactly 0 — a softmax over one score is constant — so
- * the order cannot matter.)
- *
- * @example
- * ```ts
- * import { qkvBackward } from "./attention.ts";
- * import { zeroMatrix } from "./linear.ts";
- * const one = () => Float64Array.of(1);
- * const qkv = { wq: zeroMatrix("q", 1, 1), wk: zeroMatrix("k", 1, 1), wv: zeroMatrix("v", 1, 1), n_head: 1, dq: one(), dk: one(), dv: one() };
- * qkv.wq.w[0] = 1, qkv.wk.w[0] = 2, qkv.wv.w[0] = 3;
- * const dx = new Float64Array(1);
- * qkvBackward(qkv, Float64Array.of(1), dx);
- * console.assert(dx[0] === 6 && qkv.wv.g[0] === 1);
- * ```
- */
-export function qkvBackward(qkv: QKV, x: Float64Array, dx: Float64Array): void {
-  const { wq, wk, wv, n_head, dq, dk, dv } = qkv;
-  const head_dim = wq.rows / n_head;
-  dx.fill(0);
-  for (let h = n_head - 1; h >= 0; h--) {
-    const hs = h * head_dim;
-    backwardRange(wv, hs + head_dim, hs, x, dv, dx);
-    backwardRange(wk, hs + head_dim, hs, x, dk, dx);
-    backwardRange(wq, hs + head_dim, hs, x, dq, dx);
   }
 }

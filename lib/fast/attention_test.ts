@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { Random } from "../random.ts";
-import { attentionBackward, attentionForward, createAttentionCache, qkvBackward } from "./attention.ts";
-import { linearForward, zeroMatrix } from "./linear.ts";
+import { attentionBackward, attentionForward, createAttentionCache } from "./attention.ts";
 import { assertNear, centralDiff, gaussArray } from "./test_util.ts";
 
 const n_embd = 6, n_head = 2, T = 4;
@@ -71,38 +70,5 @@ Deno.test("attentionBackward matches finite differences for q, every cached k an
   for (let k = 0; k < T * n_embd; k++) {
     assertNear(c.dk[k], centralDiff(L, c.k, k), 1e-7, `dk[${k}]`);
     assertNear(c.dv[k], centralDiff(L, c.v, k), 1e-7, `dv[${k}]`);
-  }
-});
-
-Deno.test("qkvBackward: gradient of x through wq, wk, wv matches finite differences", () => {
-  const rng = new Random(13);
-  const mk = (name: string) => {
-    const m = zeroMatrix(name, n_embd, n_embd);
-    m.w.set(gaussArray(rng, n_embd * n_embd));
-    return m;
-  };
-  const qkv = {
-    wq: mk("q"),
-    wk: mk("k"),
-    wv: mk("v"),
-    n_head,
-    dq: gaussArray(rng, n_embd),
-    dk: gaussArray(rng, n_embd),
-    dv: gaussArray(rng, n_embd),
-  };
-  const x = gaussArray(rng, n_embd), tmp = new Float64Array(n_embd);
-  const L = () => {
-    let s = 0;
-    for (const [m, d] of [[qkv.wq, qkv.dq], [qkv.wk, qkv.dk], [qkv.wv, qkv.dv]] as const) {
-      linearForward(m, x, tmp);
-      for (let i = 0; i < n_embd; i++) s += d[i] * tmp[i];
-    }
-    return s;
-  };
-  const dx = new Float64Array(n_embd);
-  qkvBackward(qkv, x, dx);
-  for (let i = 0; i < n_embd; i++) assertNear(dx[i], centralDiff(L, x, i), 1e-8, `dx[${i}]`);
-  for (let k = 0; k < n_embd * n_embd; k++) {
-    assertNear(qkv.wk.g[k], centralDiff(L, qkv.wk.w, k), 1e-8, `dwk[${k}]`);
   }
 });

@@ -1,6 +1,6 @@
 /**
  * Preallocated activations of one sequence (every position up to `block_size`, every layer) and the
- * gradient scratch of one position. Each vector is a view made once, so the forward and backward passes
+ * gradient scratch of the backward pass. Each vector is a view made once, so the forward and backward passes
  * allocate nothing.
  *
  * @module
@@ -15,6 +15,24 @@ function rows(count: number, width: number): Float64Array[] {
   return Array.from({ length: count }, (_, i) => buf.subarray(i * width, (i + 1) * width));
 }
 
+/**
+ * The one buffer under views made by `rows` (all positions, row-major), for kernels that take every position
+ * at once.
+ *
+ * @example
+ * ```ts
+ * import { createActivations, flat } from "./buffers.ts";
+ * import { gptConfig } from "../config.ts";
+ * const acts = createActivations(gptConfig({}));
+ * acts.layers[0].q[1][0] = 7;
+ * console.assert(flat(acts.layers[0].q)[16] === 7);
+ * ```
+ */
+export function flat(views: readonly Float64Array[]): Float64Array {
+  const first = views[0];
+  return new Float64Array(first.buffer, first.byteOffset, views.length * first.length);
+}
+
 /** One transformer block's activations, indexed by position. */
 export interface LayerActivations {
   /** KV cache, attention weights and the K/V gradients. */
@@ -24,12 +42,22 @@ export interface LayerActivations {
   readonly h: Float64Array[]; // [T][n_embd] rmsnorm(x)
   readonly q: Float64Array[]; // [T][n_embd]
   readonly xa: Float64Array[]; // [T][n_embd] heads concatenated
+  readonly o: Float64Array[]; // [T][n_embd] attn_wo·xa
   readonly xmid: Float64Array[]; // [T][n_embd] x + attn_wo·xa
   readonly a2: Float64Array; // [T] of the MLP rmsnorm
   readonly h2: Float64Array[]; // [T][n_embd] rmsnorm(xmid)
   readonly f: Float64Array[]; // [T][4·n_embd] mlp_fc1·h2
   readonly r: Float64Array[]; // [T][4·n_embd] relu(f)
   readonly on: ActiveSet[]; // [T] which ReLUs are on
+  /** The same buffers as one row-major array each, for the layers that run all positions at once. */
+  readonly all: {
+    readonly h: Float64Array;
+    readonly q: Float64Array;
+    readonly xa: Float64Array;
+    readonly o: Float64Array;
+    readonly h2: Float64Array;
+    readonly f: Float64Array;
+  };
 }
 
 /** Everything the forward pass of one sequence keeps for the backward pass. */
@@ -43,6 +71,9 @@ export interface Activations {
   readonly e: Float64Array[]; // [T][vocab_size] exp(logit − max)
   readonly total: Float64Array; // [T] softmax denominators
   readonly tmp: Float64Array; // [n_embd] a linear output before its residual add
+  /** `flat(xs[n_layer])` and `flat(logits)`: the input and output of `lm_head` for all positions. */
+  readonly xsLastAll: Float64Array;
+  readonly logitsAll: Float64Array;
 }
 
 /**
@@ -58,38 +89,50 @@ export interface Activations {
  */
 export function createActivations(config: GPTConfig): Activations {
   const { n_embd, n_layer, block_size: T, vocab_size } = config;
+  const layers = Array.from({ length: n_layer }, () => {
+    const [h, q, xa, o, h2] = [0, 1, 2, 3, 4].map(() => rows(T, n_embd));
+    const f = rows(T, 4 * n_embd);
+    return {
+      cache: createAttentionCache(config),
+      a1: new Float64Array(T),
+      h,
+      q,
+      xa,
+      o,
+      xmid: rows(T, n_embd),
+      a2: new Float64Array(T),
+      h2,
+      f,
+      r: rows(T, 4 * n_embd),
+      on: Array.from({ length: T }, () => activeSet(4 * n_embd)),
+      all: { h: flat(h), q: flat(q), xa: flat(xa), o: flat(o), h2: flat(h2), f: flat(f) },
+    };
+  });
+  const xs = Array.from({ length: n_layer + 1 }, () => rows(T, n_embd));
+  const logits = rows(T, vocab_size);
   return {
     x0: rows(T, n_embd),
     a0: new Float64Array(T),
-    xs: Array.from({ length: n_layer + 1 }, () => rows(T, n_embd)),
-    layers: Array.from({ length: n_layer }, () => ({
-      cache: createAttentionCache(config),
-      a1: new Float64Array(T),
-      h: rows(T, n_embd),
-      q: rows(T, n_embd),
-      xa: rows(T, n_embd),
-      xmid: rows(T, n_embd),
-      a2: new Float64Array(T),
-      h2: rows(T, n_embd),
-      f: rows(T, 4 * n_embd),
-      r: rows(T, 4 * n_embd),
-      on: Array.from({ length: T }, () => activeSet(4 * n_embd)),
-    })),
-    logits: rows(T, vocab_size),
+    xs,
+    layers,
+    logits,
     e: rows(T, vocab_size),
     total: new Float64Array(T),
     tmp: new Float64Array(n_embd),
+    xsLastAll: flat(xs[n_layer]),
+    logitsAll: flat(logits),
   };
 }
 
-/** Gradient scratch for the backward pass of one position. */
+/** Gradient scratch of the backward pass: per position (`[T][…]`) where a layer runs all positions at once. */
 export interface Grads {
   readonly dlogits: Float64Array; // [vocab_size]
-  readonly dx: Float64Array; // [n_embd] the residual stream
-  readonly dxmid: Float64Array; // [n_embd]
-  readonly dh: Float64Array; // [n_embd]
-  readonly dq: Float64Array; // [n_embd]
-  readonly dxa: Float64Array; // [n_embd]
+  readonly dx: Float64Array[]; // [T][n_embd] the residual stream
+  readonly dxmid: Float64Array[]; // [T][n_embd]
+  readonly dh: Float64Array[]; // [T][n_embd]
+  readonly dq: Float64Array[]; // [T][n_embd]
+  readonly dxa: Float64Array[]; // [T][n_embd]
+  readonly dx0: Float64Array; // [n_embd]
   readonly dh2: Float64Array; // [n_embd]
   readonly dr: Float64Array; // [4·n_embd]
   /** `lm_head` rows in backward order (the target's last). */
@@ -103,20 +146,20 @@ export interface Grads {
  * ```ts
  * import { createGrads } from "./buffers.ts";
  * import { gptConfig } from "../config.ts";
- * console.assert(createGrads(gptConfig({})).dr.length === 64);
+ * console.assert(createGrads(gptConfig({})).dr.length === 64 && createGrads(gptConfig({})).dq.length === 16);
  * ```
  */
 export function createGrads(config: GPTConfig): Grads {
-  const { n_embd, vocab_size } = config;
-  const v = () => new Float64Array(n_embd);
+  const { n_embd, vocab_size, block_size: T } = config;
   return {
     dlogits: new Float64Array(vocab_size),
-    dx: v(),
-    dxmid: v(),
-    dh: v(),
-    dq: v(),
-    dxa: v(),
-    dh2: v(),
+    dx: rows(T, n_embd),
+    dxmid: rows(T, n_embd),
+    dh: rows(T, n_embd),
+    dq: rows(T, n_embd),
+    dxa: rows(T, n_embd),
+    dx0: new Float64Array(n_embd),
+    dh2: new Float64Array(n_embd),
     dr: new Float64Array(4 * n_embd),
     order: new Int32Array(vocab_size),
   };
