@@ -14,12 +14,13 @@
  * No chromium on PATH → SKIPPED (loudly), unless `REQUIRE_BROWSER=1` (CI), then FAILED.
  * Exit status: 0 passed, 1 failed, 3 skipped. The last line of output is `browser test: PASSED|FAILED|SKIPPED — …`.
  *
- * Usage: `deno run -A tools/browser_test.ts [--notebook notebooks/01-x.ipynb] [--headed]`
+ * Usage: `deno run -A tools/browser_test.ts [--notebook notebooks/01-x.ipynb …] [--all] [--headed]`
+ * (`--all`: every notebook in notebooks/ instead of only the first).
  *
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative } from "node:path";
+import { basename, delimiter, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -33,6 +34,7 @@ import {
   kernelInfo,
   menu,
   openNotebook,
+  shutdownKernel,
   waitFor,
   waitUntilDone,
 } from "./browser/lab_page.ts";
@@ -65,8 +67,8 @@ export interface BrowserTestResult {
 
 /** Options of {@link browserTest}. */
 export interface BrowserTestOptions {
-  /** Lesson notebook to run, relative to the project root (default: notebooks/01-*.ipynb, else the smoke fixture). */
-  notebook?: string;
+  /** Lesson notebooks to run, relative to the project root (default: notebooks/01-*.ipynb, else the smoke fixture). */
+  notebooks?: string[];
   /** Fail instead of skipping when chromium is missing (default: env REQUIRE_BROWSER=1). */
   requireBrowser?: boolean;
   /** Show the browser window (needs a display). */
@@ -116,7 +118,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     const why = "chromium not found on PATH (Debian: apt-get install chromium)";
     return require ? result("failed", `${why}, and REQUIRE_BROWSER=1`) : result("skipped", why);
   }
-  const notebook = opts.notebook ?? defaultNotebook();
+  const notebooks = opts.notebooks?.length ? opts.notebooks : [defaultNotebook()];
   const artifacts = join(ROOT, "artifacts");
   const work = join(artifacts, "browser");
   // A fresh workspace (no tabs restored from an earlier run) and our own settings: no autosave (running the
@@ -138,7 +140,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   }
   const e2ePath = join(work, "e2e.ipynb");
   writeFileSync(e2ePath, e2eNotebook());
-  const notebookBytes = readFileSync(join(ROOT, notebook));
+  const notebookBytes = new Map(notebooks.map((n) => [n, readFileSync(join(ROOT, n))]));
 
   const failures: string[] = [];
   /** Record a check; a failed one is reported at the end (the run goes on), unless `fatal`. */
@@ -154,7 +156,9 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   let browser: Browser | undefined;
   let page: Page | undefined;
   try {
-    log(`browser test: starting JupyterLab (chromium: ${executablePath}, notebook: ${notebook})`);
+    log(
+      `browser test: starting JupyterLab (chromium: ${executablePath}, notebooks: ${notebooks.join(", ")})`,
+    );
     server = await startJupyterLab({
       root: ".",
       args: [
@@ -169,42 +173,59 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(server.labUrl, { waitUntil: "domcontentloaded" });
 
-    // 1 — the lesson notebook
-    const kernel = await openNotebook(page, notebook, KERNEL_DISPLAY_NAME);
-    check(
-      kernel.name === KERNEL_NAME && kernel.displayName === KERNEL_DISPLAY_NAME,
-      `kernel "${KERNEL_DISPLAY_NAME}" picked for ${notebook}`,
-      `${kernel.name} / ${kernel.displayName}`,
-      true,
-    );
-    const t0 = performance.now();
-    await menu(page, "Run", "Run All Cells");
-    await waitUntilDone(page, 180_000);
-    const runSeconds = (performance.now() - t0) / 1000;
-    const lesson = await cells(page);
-    const code = lesson.filter((c) => c.type === "code");
-    check(
-      code.every((c) => c.executionCount !== null),
-      `all ${code.length} code cells ran (Run ▸ Run All Cells)`,
-      `${runSeconds.toFixed(1)} s`,
-    );
-    check(errorsOf(lesson).length === 0, "no error output", errorsOf(lesson).join("; "));
-    const plots = await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").count();
-    const layers = await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot .main-svg")
-      .count();
-    const expected = lesson.flatMap((c) => c.outputs).filter((o) => o.mimes.includes(PLOTLY_MIME)).length;
-    check(
-      layers > 0 && plots >= expected,
-      "every Plotly figure rendered (.js-plotly-plot .main-svg)",
-      `${plots} of ${expected} figures drawn`,
-    );
-    await shot(
-      page,
-      page.locator(".js-plotly-plot").first(),
-      join(artifacts, "browser-lesson-figure.png"),
-      screenshots,
-    );
-    await shot(page, undefined, join(artifacts, "browser-lesson.png"), screenshots);
+    // 1 — the lesson notebook(s)
+    const runTimes: string[] = [];
+    for (const notebook of notebooks) {
+      const stem = basename(notebook, ".ipynb");
+      const kernel = await openNotebook(page, notebook, KERNEL_DISPLAY_NAME);
+      check(
+        kernel.name === KERNEL_NAME && kernel.displayName === KERNEL_DISPLAY_NAME,
+        `kernel "${KERNEL_DISPLAY_NAME}" picked for ${notebook}`,
+        `${kernel.name} / ${kernel.displayName}`,
+        true,
+      );
+      const t0 = performance.now();
+      await menu(page, "Run", "Run All Cells");
+      await waitUntilDone(page, 180_000);
+      const runSeconds = (performance.now() - t0) / 1000;
+      runTimes.push(`${stem} ${runSeconds.toFixed(1)} s`);
+      const lesson = await cells(page);
+      const code = lesson.filter((c) => c.type === "code");
+      check(
+        code.every((c) => c.executionCount !== null),
+        `${stem}: all ${code.length} code cells ran (Run ▸ Run All Cells)`,
+        `${runSeconds.toFixed(1)} s`,
+      );
+      check(errorsOf(lesson).length === 0, `${stem}: no error output`, errorsOf(lesson).join("; "));
+      const panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)");
+      const plots = await panel.locator(".js-plotly-plot").count();
+      const layers = await panel.locator(".js-plotly-plot .main-svg").count();
+      const outputs = lesson.flatMap((c) => c.outputs);
+      const expected = outputs.filter((o) => o.mimes.includes(PLOTLY_MIME)).length;
+      check(
+        plots >= expected && layers >= expected,
+        `${stem}: every Plotly figure rendered (.js-plotly-plot .main-svg)`,
+        `${plots} of ${expected} figures drawn`,
+      );
+      const svgs = outputs.filter((o) =>
+        o.mimes.includes("image/svg+xml") && !o.mimes.includes(PLOTLY_MIME)
+      ).length;
+      if (svgs > 0) {
+        const drawn = await panel.locator(".jp-RenderedSVG :is(img, svg)").count();
+        check(drawn >= svgs, `${stem}: every SVG (computation graphs) rendered`, `${drawn} of ${svgs}`);
+      }
+      if (plots > 0) {
+        await shot(
+          page,
+          panel.locator(".js-plotly-plot").first(),
+          join(artifacts, `browser-${stem}-figure.png`),
+          screenshots,
+        );
+      }
+      await shot(page, undefined, join(artifacts, `browser-${stem}.png`), screenshots);
+      // Free the kernel's memory before the next notebook (the tab stays open, unsaved).
+      await shutdownKernel(page);
+    }
 
     // 2 — the generated notebook
     const e2eRel = relative(ROOT, e2ePath);
@@ -301,7 +322,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     if (failures.length > 0) return result("failed", failures.join("\n"));
     return result(
       "passed",
-      `${checks.length} checks passed; lesson notebook ran in ${runSeconds.toFixed(1)} s`,
+      `${checks.length} checks passed; Run All took ${runTimes.join(", ")}`,
     );
   } catch (e) {
     if (page) {
@@ -318,9 +339,9 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();
-    // Belt and braces: the lesson notebook on disk must be exactly as before.
-    if (!readFileSync(join(ROOT, notebook)).equals(notebookBytes)) {
-      writeFileSync(join(ROOT, notebook), notebookBytes);
+    // Belt and braces: the lesson notebooks on disk must be exactly as before.
+    for (const [path, bytes] of notebookBytes) {
+      if (!readFileSync(join(ROOT, path)).equals(bytes)) writeFileSync(join(ROOT, path), bytes);
     }
   }
 }
@@ -375,9 +396,18 @@ async function dragSliderToEnd(page: Page): Promise<number[]> {
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { notebook: { type: "string" }, headed: { type: "boolean", default: false } },
+    options: {
+      notebook: { type: "string", multiple: true },
+      all: { type: "boolean", default: false },
+      headed: { type: "boolean", default: false },
+    },
   });
-  const r = await browserTest({ notebook: values.notebook, headed: values.headed });
+  const all = values.all
+    ? readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) =>
+      `notebooks/${f}`
+    )
+    : [];
+  const r = await browserTest({ notebooks: [...(values.notebook ?? []), ...all], headed: values.headed });
   if (r.status === "skipped") {
     console.log("!".repeat(78));
     console.log(`!! browser test SKIPPED: ${r.message}`);

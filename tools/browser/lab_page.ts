@@ -217,3 +217,11 @@ export function kernelDeaths(page: Page): Promise<string[]> {
     return seen.filter((s) => s === "autorestarting" || s === "restarting" || s === "dead");
   });
 }
+
+/** Shut down the current notebook's kernel (frees its memory; the tab stays open). */
+export async function shutdownKernel(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await (globalThis as any).jupyterapp.shell.currentWidget?.sessionContext?.shutdown();
+    return true;
+  });
+}
