@@ -20,7 +20,7 @@
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, delimiter, join, relative } from "node:path";
+import { basename, delimiter, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -141,6 +141,9 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   const e2ePath = join(work, "e2e.ipynb");
   writeFileSync(e2ePath, e2eNotebook());
   const notebookBytes = new Map(notebooks.map((n) => [n, readFileSync(join(ROOT, n))]));
+  // JupyterLab writes .ipynb_checkpoints/ beside every notebook it opens: remove the ones this run creates.
+  const checkpointDirs = [...new Set(notebooks.map((n) => join(ROOT, dirname(n), ".ipynb_checkpoints")))]
+    .filter((d) => !existsSync(d));
 
   const failures: string[] = [];
   /** Record a check; a failed one is reported at the end (the run goes on), unless `fatal`. */
@@ -339,6 +342,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();
+    for (const d of checkpointDirs) rmSync(d, { recursive: true, force: true });
     // Belt and braces: the lesson notebooks on disk must be exactly as before.
     for (const [path, bytes] of notebookBytes) {
       if (!readFileSync(join(ROOT, path)).equals(bytes)) writeFileSync(join(ROOT, path), bytes);
