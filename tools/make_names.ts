@@ -351,7 +351,24 @@ async function main(args: string[]): Promise<number> {
   }
   const out = flags.out ?? fileURLToPath(DEFAULT_OUT);
   const cacheDir = flags.cache ? pathToFileURL(resolve(flags.cache) + "/") : undefined;
-  const { text, lines, rows } = await makeNames({ cacheDir, log: (m) => console.error(m) });
+  let original: string[] | undefined; // read first: a wrong path is a usage error, before any work
+  if (flags.compare !== undefined) {
+    try {
+      original = parseLines(await Deno.readTextFile(flags.compare));
+    } catch (e) {
+      const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+      console.error(`make_names: --compare ${flags.compare}: ${why} (see --help)`);
+      return 2;
+    }
+  }
+  let made;
+  try {
+    made = await makeNames({ cacheDir, log: (m) => console.error(m) });
+  } catch (e) {
+    console.error(`make_names: ${(e as Error).message}`); // one line (npm or network down, checksum mismatch)
+    return 1;
+  }
+  const { text, lines, rows } = made;
   let status = 0;
   if (flags.check) {
     const current = await Deno.readTextFile(out).catch(() => "");
@@ -365,8 +382,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`wrote ${out} (sha256 ${await sha256(text)})`);
   }
   console.log(statsMarkdown(lines, rows));
-  if (flags.compare) {
-    const original = parseLines(await Deno.readTextFile(flags.compare));
+  if (original !== undefined) {
     const c = compareCorpora(lines, original);
     const fmt = (n: number) => n.toLocaleString("en-US");
     console.log(

@@ -154,3 +154,30 @@ Deno.test({
     assert.deepStrictEqual(await sha256(text), await sha256(await Deno.readFile(NAMES)));
   },
 });
+
+Deno.test("deno task data: bad flags and a missing --compare file exit 2 with one line, before any work", async () => {
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "tools/make_names.ts", ...args],
+      cwd: new URL("../", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  };
+  for (
+    const [args, message] of [
+      [["--bogus"], /^make_names: Unknown option '--bogus'/],
+      [
+        ["--check", "--compare", "no/such/names.txt"],
+        /^make_names: --compare no\/such\/names\.txt: no such file/,
+      ],
+    ] as const
+  ) {
+    const r = await run(...args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, message);
+  }
+});
