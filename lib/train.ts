@@ -187,6 +187,14 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
     const info: StepInfo = { step: s + 1, num_steps: tc.num_steps, loss, lr, seconds: 0 };
     if (valEncoded && valEncoded.length > 0 && ((s + 1) % evalEvery === 0 || s + 1 === tc.num_steps)) {
       info.val = meanLoss(model, valEncoded);
+      if (!Number.isFinite(info.val)) {
+        throw new Error(
+          `the validation loss is ${info.val} after step ${
+            s + 1
+          } of ${tc.num_steps}: that step's update made ` +
+            `a weight non-finite (a learning rate of ${tc.learning_rate} may be too high)`,
+        );
+      }
       history.val.push({ step: s + 1, loss: info.val });
     }
     const now = performance.now();

@@ -71,6 +71,13 @@ Deno.test("a non-finite loss stops training with an error naming the step", asyn
   );
   const inf = recordingModel(() => Infinity).model;
   await assert.rejects(() => train(inf, { docs: ["a"], tokenizer, num_steps: 10 }), /Infinity at step 1/);
+  // an update can break the weights after the last training loss was computed: the held-out loss says so
+  const lastStep = recordingModel().model;
+  lastStep.loss = () => NaN;
+  await assert.rejects(
+    () => train(lastStep, { docs: ["a"], tokenizer, num_steps: 3, valDocs: ["b"] }),
+    /the validation loss is NaN after step 1 of 3/,
+  );
 });
 
 Deno.test("an Interrupt stops cleanly after the current step; the model stays usable", async () => {
