@@ -105,6 +105,8 @@ function matrix(sd: StateDict, name: string, rows: number, cols: number): number
 
 /**
  * Run the forward pass of `model` on `text` and return what every attention head computed, as plain numbers.
+ * Like training, it sees at most `block_size` positions: a longer text is cut to `[BOS, …first block_size − 1
+ * letters]` (`trace.tokens.length` says how many were used).
  *
  * @example
  * ```ts
