@@ -17,6 +17,7 @@
 export * from "./model.ts";
 export * from "./params.ts";
 export * from "./adam.ts";
+export * from "./adam_simd.ts";
 export * from "./buffers.ts";
 export * from "./linear.ts";
 export * from "./rmsnorm.ts";

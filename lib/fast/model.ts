@@ -9,7 +9,8 @@
 import { type GPTConfig, gptConfig } from "../config.ts";
 import type { AdamStep, Model, StateDict } from "../model.ts";
 import { adamStep } from "./adam.ts";
-import { initStateDict } from "../params.ts";
+import { type SimdAdam, simdAdam } from "./adam_simd.ts";
+import { countParams, initStateDict } from "../params.ts";
 import type { Random } from "../random.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
 import { type Activations, createActivations, createGrads, flat, type Grads } from "./buffers.ts";
@@ -52,6 +53,7 @@ export class FastModel implements Model {
   readonly params: FlatParams;
   #m: Float64Array;
   #v: Float64Array;
+  #simd: SimdAdam | undefined;
   #wte: Matrix;
   #wpe: Matrix;
   #lm: Matrix;
@@ -67,11 +69,13 @@ export class FastModel implements Model {
   /** Prefer `createFastModel`. @throws {RangeError} the state dict does not fit the config. */
   constructor(config: GPTConfig, sd: StateDict) {
     this.config = config;
-    this.params = flatParams(config);
+    const simd = simdAdam(countParams(config)); // the arrays Adam works on live in its memory
+    this.#simd = simd;
+    this.params = flatParams(config, simd);
     loadFlat(this.params, config, sd);
     this.numParams = this.params.data.length;
-    this.#m = new Float64Array(this.numParams);
-    this.#v = new Float64Array(this.numParams);
+    this.#m = simd?.m ?? new Float64Array(this.numParams);
+    this.#v = simd?.v ?? new Float64Array(this.numParams);
     const mat = this.params.matrices;
     this.#wte = mat.wte;
     this.#wpe = mat.wpe;
@@ -258,7 +262,8 @@ export class FastModel implements Model {
   }
 
   step(opts: AdamStep): void {
-    adamStep({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
+    if (this.#simd) this.#simd.step(opts);
+    else adamStep({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
   }
 
   /**

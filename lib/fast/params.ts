@@ -20,7 +20,7 @@ export interface FlatParams {
 }
 
 /**
- * Zero parameters laid out for `config`.
+ * Zero parameters laid out for `config` (in new arrays, or in the given ones: e.g. WebAssembly memory).
  *
  * @example
  * ```ts
@@ -30,10 +30,18 @@ export interface FlatParams {
  * console.assert(p.data.length === 4192 && p.matrices["layer0.mlp_fc1"].rows === 64);
  * ```
  */
-export function flatParams(config: GPTConfig): FlatParams {
+export function flatParams(
+  config: GPTConfig,
+  arrays?: { readonly data: Float64Array; readonly grad: Float64Array },
+): FlatParams {
   const table = paramTable(config);
   const size = table.reduce((s, p) => s + p.count, 0);
-  const data = new Float64Array(size), grad = new Float64Array(size);
+  const data = arrays?.data ?? new Float64Array(size), grad = arrays?.grad ?? new Float64Array(size);
+  if (data.length !== size || grad.length !== size) {
+    throw new RangeError(
+      `flatParams: data and grad must hold ${size} numbers, got ${data.length} and ${grad.length}`,
+    );
+  }
   const matrices: Record<string, Matrix> = {};
   let off = 0;
   for (const { name, shape: [rows, cols], count } of table) {
