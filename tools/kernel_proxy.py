@@ -92,8 +92,11 @@ class Proxy:
         self.child = await asyncio.create_subprocess_exec(self.deno, "jupyter", "--kernel", "--conn", back_path)
         # Stopped on its own (not through the process group): take the kernel along.
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, self.stop_child, sig)
+        for name in ("SIGTERM", "SIGHUP"):
+            try:
+                loop.add_signal_handler(getattr(signal, name), self.stop_child, getattr(signal, name))
+            except (AttributeError, NotImplementedError, RuntimeError):  # Windows: no such signal / no handlers
+                pass
 
         backs = {}
         for name, kind in (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER),
