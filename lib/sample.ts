@@ -30,11 +30,7 @@ export function probsFromLogits(logits: readonly number[], temperature = 1): num
   const scaled = new Array<number>(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(logits[i])) {
-      throw new RangeError(
-        `logits[${i}] is ${logits[i]}: the model's weights are not finite (a diverged run?)`,
-      );
-    }
+    checkLogit(logits, i);
     scaled[i] = logits[i] * invT;
     if (!Number.isFinite(scaled[i])) {
       throw new RangeError(`temperature ${temperature} is too small: logits[${i}] / temperature overflows`);
@@ -178,7 +174,8 @@ export function greedy(model: Model, opts: GreedyOptions): string {
   const ids = tokens.slice(1);
   while (true) {
     let best = 0;
-    for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+    checkLogit(logits, 0);
+    for (let i = 1; i < logits.length; i++) if (checkLogit(logits, i) > logits[best]) best = i;
     if (best === tokenizer.bos) break;
     ids.push(best);
     if (pos >= model.config.block_size) break; // every position used: like `sample`, at most block_size tokens
@@ -186,6 +183,16 @@ export function greedy(model: Model, opts: GreedyOptions): string {
     pos++;
   }
   return tokenizer.decode(ids);
+}
+
+/** `logits[i]`, or a RangeError if it is NaN or infinite (a comparison with NaN would pick a token silently). */
+function checkLogit(logits: readonly number[], i: number): number {
+  if (!Number.isFinite(logits[i])) {
+    throw new RangeError(
+      `logits[${i}] is ${logits[i]}: the model's weights are not finite (a diverged run?)`,
+    );
+  }
+  return logits[i];
 }
 
 /** `[BOS, ...prefix]`, checked: known characters, and short enough to leave a position to predict. */

@@ -111,6 +111,7 @@ Deno.test("non-finite logits (a diverged model) and an overflowing temperature a
   const tokenizer = Tokenizer.fromDocs(["ab"]);
   const diverged = { ...chainModel(), begin: () => () => [NaN, NaN, NaN] };
   assert.throws(() => sample(diverged, { tokenizer, rng: new Random(1) }), /logits\[0\] is NaN/);
+  assert.throws(() => greedy(diverged, { tokenizer }), /logits\[0\] is NaN/); // not "aaaaaaaa"
 });
 
 Deno.test("sampling options are validated", () => {
