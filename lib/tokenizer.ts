@@ -30,11 +30,13 @@ export class Tokenizer {
   /**
    * @param chars distinct characters, in id order.
    * @throws {RangeError} chars is empty, holds a duplicate or an entry that is not one character.
+   * @throws {TypeError} chars is not an array.
    */
   constructor(chars: readonly string[]) {
-    if (!Array.isArray(chars) || chars.length === 0) {
-      throw new RangeError("Tokenizer: chars must be a non-empty list of characters");
+    if (!Array.isArray(chars)) {
+      throw new TypeError(`Tokenizer: chars must be an array of characters, got ${typeof chars}`);
     }
+    if (chars.length === 0) throw new RangeError("Tokenizer: chars must hold at least one character, got []");
     this.#ids = new Map();
     chars.forEach((ch, i) => {
       if (typeof ch !== "string" || [...ch].length !== 1) {

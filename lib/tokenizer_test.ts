@@ -31,7 +31,8 @@ Deno.test("bad character lists are rejected", () => {
     /docs\[1\] must be a string, got number/,
   );
   assert.throws(() => Tokenizer.fromDocs(["ab"]).encode(7 as unknown as string), TypeError);
-  assert.throws(() => new Tokenizer([]), RangeError);
+  assert.throws(() => new Tokenizer([]), /chars must hold at least one character, got \[\]/);
+  assert.throws(() => new Tokenizer("ab" as unknown as string[]), TypeError);
   assert.throws(() => new Tokenizer(["a", "a"]), /appears twice/);
   assert.throws(() => new Tokenizer(["ab"]), /chars\[0\] must be one character/);
 });
