@@ -62,7 +62,7 @@ export interface ProgressOptions {
  * ```
  */
 export class Progress {
-  #last = 0;
+  #last = -Infinity; // time of the last redraw (none yet: the first step always shows)
   #recent: number[] = [];
   constructor(private opts: ProgressOptions) {}
 
@@ -83,7 +83,7 @@ export class Progress {
 
   /** End an interrupted line on a terminal. */
   end(): void {
-    if (this.opts.tty && this.#last > 0) this.opts.write("\n");
+    if (this.opts.tty && this.#last > -Infinity) this.opts.write("\n");
   }
 
   #line(
