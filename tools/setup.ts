@@ -64,29 +64,42 @@ function exe(name: string): string {
   return Deno.build.os === "windows" ? `${name}.exe` : name;
 }
 
+/** Options of {@link kernelSpec}. */
+export interface KernelSpecOptions {
+  /** The deno binary the kernel runs (default: the one running now). */
+  deno?: string;
+  /**
+   * The virtualenv's python, to start the kernel through `tools/kernel_proxy.py` (see there: it keeps every
+   * cell's late output in that cell on Run All). Without it the kernelspec starts deno directly.
+   */
+  python?: string;
+}
+
 /**
- * The kernelspec for the Deno kernel: the running deno binary, `NO_COLOR=1` so errors carry no ANSI escapes,
- * and the default (signal) interrupt mode, which `lib/interrupt.ts` relies on.
+ * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/kernel_proxy.py` when a python is
+ * given), `NO_COLOR=1` so errors carry no ANSI escapes, and the default (signal) interrupt mode, which
+ * `lib/interrupt.ts` relies on (the proxy leaves SIGINT to the process group, so deno gets it).
  *
  * @example
  * ```ts
  * import { kernelSpec } from "./setup.ts";
- * const spec = kernelSpec("/usr/local/bin/deno");
- * console.assert(spec.argv[0] === "/usr/local/bin/deno" && spec.language === "typescript");
+ * const direct = kernelSpec({ deno: "/usr/local/bin/deno" });
+ * console.assert(direct.argv[0] === "/usr/local/bin/deno" && direct.language === "typescript");
+ * const proxied = kernelSpec({ deno: "/usr/local/bin/deno", python: "/p/.venv/bin/python" });
+ * console.assert(proxied.argv[0] === "/p/.venv/bin/python" && proxied.argv[1].endsWith("kernel_proxy.py"));
  * ```
  */
-export function kernelSpec(denoPath: string = Deno.execPath()): {
+export function kernelSpec(options: KernelSpecOptions = {}): {
   argv: string[];
   display_name: string;
   language: string;
   env: Record<string, string>;
 } {
-  return {
-    argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"],
-    display_name: KERNEL_DISPLAY_NAME,
-    language: "typescript",
-    env: { NO_COLOR: "1" },
-  };
+  const deno = options.deno ?? Deno.execPath();
+  const argv = options.python
+    ? [options.python, join(ROOT, "tools", "kernel_proxy.py"), deno, "{connection_file}"]
+    : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
+  return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" } };
 }
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
@@ -232,7 +245,10 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
   // Kernelspec: always checked, because the deno binary may have moved (written only when it differs).
   const kernelDir = join(venv, "share", "jupyter", "kernels", KERNEL_NAME);
   mkdirSync(kernelDir, { recursive: true });
-  writeIfChanged(join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  // Through the proxy except on Windows (it relies on process-group signals) or when asked not to.
+  const direct = Deno.build.os === "windows" || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
+  const spec = kernelSpec(direct ? {} : { python });
+  writeIfChanged(join(kernelDir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
 
   // Lab settings for an offline machine: no news or update checks (they would only fail and pop up).
   const settingsDir = join(venv, "share", "jupyter", "lab", "settings");
