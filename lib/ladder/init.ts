@@ -22,12 +22,16 @@ import type { Random } from "../random.ts";
  * assert(config.n_embd === 16 && params.wte.length === 27 && !("wpe" in params));
  * ```
  * @throws {RangeError} the config is invalid, or a name is not a matrix of the GPT.
+ * @throws {TypeError} no rng.
  */
 export function pickInit<N extends string>(
   opts: { config?: Partial<GPTConfig>; rng: Random },
   names?: readonly N[],
 ): { config: GPTConfig; params: Record<N, number[][]> } {
   const config = gptConfig(opts.config);
+  if (typeof opts.rng?.gauss !== "function") {
+    throw new TypeError(`rng must be a Random (e.g. new Random(42)), got ${String(opts.rng)}`);
+  }
   const sd = initStateDict(config, opts.rng);
   if (!names) return { config, params: sd as Record<N, number[][]> };
   const params = {} as Record<N, number[][]>;

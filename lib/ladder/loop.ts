@@ -8,6 +8,8 @@
 import { learningRate } from "../adam.ts";
 import { clearInterrupt, interrupted, watchInterrupt } from "../interrupt.ts";
 import type { Random } from "../random.ts";
+import { probsFromLogits } from "../sample.ts";
+import { checkTemperature } from "../config.ts";
 import type { Rung } from "./rung.ts";
 
 /** The part of lib's `Tokenizer` the loop uses. */
@@ -139,26 +141,21 @@ export function evalRung(rung: Rung, opts: { docs: readonly string[]; tokenizer:
  * const names = sampleRung(createBigramModel({ vocab_size: 3 }), { tokenizer, rng: new Random(1), count: 3 });
  * assert(names.length === 3);
  * ```
- * @throws {RangeError} temperature ≤ 0.
+ * @throws {RangeError} temperature ≤ 0 or not finite; a rung whose logits are not finite (diverged).
  */
 export function sampleRung(
   rung: Rung,
   opts: { tokenizer: Encoder; rng: Random; temperature?: number; count?: number },
 ): string[] {
   const { tokenizer, rng, temperature = 0.5, count = 10 } = opts;
-  if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
-  }
+  checkTemperature(temperature);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const next = rung.begin();
     const ids: number[] = [];
     let token = tokenizer.bos;
     for (let pos = 0; pos < rung.block_size; pos++) {
-      const logits = next(token).map((l) => l * Math.pow(temperature, -1));
-      const max = Math.max(...logits);
-      const exps = logits.map((l) => Math.exp(l - max));
-      token = rng.choices(exps);
+      token = rng.choices(probsFromLogits(next(token), temperature)); // the engine's softmax(logits / T)
       if (token === tokenizer.bos) break;
       ids.push(token);
     }

@@ -65,7 +65,12 @@ Deno.test("sampleRung: reproducible for a seed, stops at BOS, never longer than 
   assert.deepEqual(a, b);
   assert(a.every((s) => /^[ab]*$/.test(s) && s.length <= 5));
   assert(new Set(a).size > 3, "a uniform table gives varied names");
-  assert.throws(() => sampleRung(m, { tokenizer, rng: new Random(1), temperature: 0 }), RangeError);
+  assert.throws(
+    () => sampleRung(m, { tokenizer, rng: new Random(1), temperature: 0 }),
+    /temperature must be > 0/,
+  );
+  const diverged = { ...m, begin: () => () => [NaN, NaN, NaN] };
+  assert.throws(() => sampleRung(diverged, { tokenizer, rng: new Random(1) }), /logits\[0\] is NaN/);
 });
 
 Deno.test("a rung shows one line in Jupyter and as a string, not its parameters", () => {

@@ -61,3 +61,10 @@ Deno.test("train1: tokens out of range fail with RangeError", () => {
   const m = createMlpByHand({ rng: new Random(42) });
   assert.throws(() => m.loss([26, 27, 26]), { name: "RangeError", message: /token/ });
 });
+
+Deno.test("train1: a rung without rng is a TypeError naming it", () => {
+  assert.throws(
+    () => createMlpByHand({ config: { vocab_size: 5 } } as unknown as Parameters<typeof createMlpByHand>[0]),
+    (e) => e instanceof TypeError && /rng must be a Random/.test(e.message),
+  );
+});

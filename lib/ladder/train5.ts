@@ -30,9 +30,17 @@ export interface AdamOptions {
  * adam()([p], { lr: 0.1, step: 0 }); // first step: m̂/√v̂ = ±1, so p moves by lr against its gradient
  * assert(Math.abs(p.data - 0.9) < 1e-6 && p.grad === 0);
  * ```
+ * @throws {RangeError} beta1 or beta2 outside [0, 1), or eps not a finite number > 0.
  */
 export function adam(opts: AdamOptions = {}): Optimizer {
   const { beta1 = 0.85, beta2 = 0.99, eps = 1e-8 } = opts;
+  for (const [name, b] of [["beta1", beta1], ["beta2", beta2]] as const) {
+    // β = 1 makes the bias correction 1 − β^(t+1) zero: every update would be NaN
+    if (!(b >= 0 && b < 1)) throw new RangeError(`${name} must be in [0, 1), got ${b}`);
+  }
+  if (!(eps > 0) || !Number.isFinite(eps)) {
+    throw new RangeError(`eps must be a finite number > 0, got ${eps}`);
+  }
   let buf: AdamBuffers | undefined;
   return (params, { lr, step }) => {
     if (buf?.m.length !== params.length) {

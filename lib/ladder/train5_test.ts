@@ -49,3 +49,10 @@ Deno.test({
     }
   },
 });
+
+Deno.test("train5: adam() rejects β outside [0, 1) and eps ≤ 0 (β = 1 would divide by 1 − 1^(t+1) = 0)", () => {
+  assert.throws(() => adam({ beta1: 1 }), /beta1 must be in \[0, 1\), got 1/);
+  assert.throws(() => adam({ beta2: -0.5 }), /beta2 must be in \[0, 1\), got -0.5/);
+  assert.throws(() => adam({ eps: 0 }), /eps must be a finite number > 0, got 0/);
+  assert.throws(() => adam({ beta1: NaN }), RangeError);
+});
