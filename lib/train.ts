@@ -138,34 +138,8 @@ const YIELD_MS = 50;
  * @throws {Error} the loss became NaN or infinite.
  */
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
-  for (const key of Object.keys(opts)) {
-    if (!(TRAIN_CONFIG_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
-      throw new RangeError(
-        `train: unknown option ${JSON.stringify(key)}; allowed: ${
-          [...OPTION_KEYS, ...TRAIN_CONFIG_KEYS].join(", ")
-        }`,
-      );
-    }
-  }
-  const { docs, tokenizer, onStep, valDocs, log = console.log } = opts;
-  const tc = trainConfig(pickTrainConfig(opts));
-  if (!Array.isArray(docs)) throw new TypeError(`docs must be an array of strings, got ${typeof docs}`);
-  if (docs.length === 0) throw new RangeError("docs: the corpus has no documents; give at least one");
-  if (typeof tokenizer?.encode !== "function") {
-    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
-  }
-  if (tokenizer.vocab_size !== model.config.vocab_size) {
-    throw new RangeError(
-      `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
-    );
-  }
-  const encoded = docs.map((d) => tokenizer.encode(d)); // unknown characters fail here, before training
-  const valEncoded = valDocs?.map((d) => tokenizer.encode(d));
-  const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(tc.num_steps / 10));
-  if (!Number.isInteger(evalEvery) || evalEvery < 1) {
-    throw new RangeError(`evalEvery must be a whole number ≥ 1, got ${evalEvery}`);
-  }
-
+  const { tc, encoded, valEncoded, evalEvery } = checkOptions(model, opts); // bad options fail before step 1
+  const { onStep, log = console.log } = opts;
   watchInterrupt();
   clearInterrupt();
   const history = new TrainHistory(tc.num_steps, model.engine);
@@ -188,12 +162,9 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
     if (valEncoded && valEncoded.length > 0 && ((s + 1) % evalEvery === 0 || s + 1 === tc.num_steps)) {
       info.val = meanLoss(model, valEncoded);
       if (!Number.isFinite(info.val)) {
-        throw new Error(
-          `the validation loss is ${info.val} after step ${
-            s + 1
-          } of ${tc.num_steps}: that step's update made ` +
-            `a weight non-finite (a learning rate of ${tc.learning_rate} may be too high)`,
-        );
+        const why =
+          `that step's update made a weight non-finite (a learning rate of ${tc.learning_rate} may be too high)`;
+        throw new Error(`the validation loss is ${info.val} after step ${s + 1} of ${tc.num_steps}: ${why}`);
       }
       history.val.push({ step: s + 1, loss: info.val });
     }
@@ -248,4 +219,33 @@ function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
     if (opts[key] !== undefined) out[key] = opts[key];
   }
   return out;
+}
+
+/** Validate `train`'s options and encode the documents (an unknown character fails here, before training). */
+function checkOptions(model: Model, opts: TrainOptions) {
+  for (const key of Object.keys(opts)) {
+    if (!(TRAIN_CONFIG_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
+      const allowed = [...OPTION_KEYS, ...TRAIN_CONFIG_KEYS].join(", ");
+      throw new RangeError(`train: unknown option ${JSON.stringify(key)}; allowed: ${allowed}`);
+    }
+  }
+  const { docs, tokenizer, valDocs } = opts;
+  const tc = trainConfig(pickTrainConfig(opts));
+  if (!Array.isArray(docs)) throw new TypeError(`docs must be an array of strings, got ${typeof docs}`);
+  if (docs.length === 0) throw new RangeError("docs: the corpus has no documents; give at least one");
+  if (typeof tokenizer?.encode !== "function") {
+    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
+  }
+  if (tokenizer.vocab_size !== model.config.vocab_size) {
+    throw new RangeError(
+      `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
+    );
+  }
+  const encoded = docs.map((d) => tokenizer.encode(d)); // [BOS, ...ids, BOS] per document
+  const valEncoded = valDocs?.map((d) => tokenizer.encode(d));
+  const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(tc.num_steps / 10));
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) {
+    throw new RangeError(`evalEvery must be a whole number ≥ 1, got ${evalEvery}`);
+  }
+  return { tc, encoded, valEncoded, evalEvery };
 }
