@@ -17,7 +17,8 @@ export interface CreateAnyModelOptions extends CreateModelOptions {
   engine?: EngineName;
 }
 
-type Factory = (opts: CreateModelOptions) => Model;
+/** What `registerEngine` takes: a function that makes a `Model` from `createModel`'s options. */
+export type Factory = (opts: CreateModelOptions) => Model;
 const factories = new Map<string, Factory>([["scalar", createScalarModel], ["fast", createFastModel]]);
 
 /**

@@ -6,7 +6,8 @@
  */
 
 /** Exact-size reads over a byte stream (the chunks a stream yields have arbitrary sizes). */
-type Bytes = Uint8Array<ArrayBuffer>;
+/** The bytes of an archive or of a file in it. */
+export type Bytes = Uint8Array<ArrayBuffer>;
 
 class ByteReader {
   #reader: ReadableStreamDefaultReader<Bytes>;
