@@ -20,6 +20,7 @@ export * from "./adam.ts";
 export * from "./adam_simd.ts";
 export * from "./buffers.ts";
 export * from "./linear.ts";
+export * from "./linear_batch.ts";
 export * from "./rmsnorm.ts";
 export * from "./attention.ts";
 export * from "./relu.ts";

@@ -16,16 +16,14 @@ import { attentionBackward, attentionForward } from "./attention.ts";
 import { type Activations, createActivations, createGrads, flat, type Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
 import {
-  backwardRangeBatch,
   backwardRows,
-  type BatchIO,
   linearBackward,
   linearBackwardActive,
   linearForward,
   linearForwardActive,
-  linearForwardBatch,
   type Matrix,
 } from "./linear.ts";
+import { backwardRangeBatch, type BatchIO, linearForwardBatch } from "./linear_batch.ts";
 import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts";
 import { reluBackward, reluForward } from "./relu.ts";
 import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
