@@ -44,9 +44,36 @@ export class GraphView {
     return this.summary;
   }
 
+  /**
+   * The bundle: an inline SVG in `text/html` that shrinks to the output's width (JupyterLab draws an
+   * `image/svg+xml` output at its natural size and clips a wide graph), the plain SVG for other front-ends,
+   * and the summary.
+   */
   [DISPLAY](): MimeBundle {
-    return { "image/svg+xml": this.svg, "text/plain": this.summary };
+    return { "text/html": responsiveSvg(this.svg), "image/svg+xml": this.svg, "text/plain": this.summary };
   }
+}
+
+/**
+ * The SVG with its fixed size replaced by `width="100%"` between 60% and 100% of its natural width (viewBox
+ * kept): it shrinks to fit a narrow output area, never grows, and scrolls sideways rather than becoming
+ * unreadably small.
+ */
+export function responsiveSvg(svg: string): string {
+  const open = svg.match(/^<svg\b[^>]*>/);
+  if (!open) return svg;
+  const width = open[0].match(/\swidth="([\d.]+)(pt|px)?"/);
+  const px = width ? Number(width[1]) * (width[2] === "pt" ? 4 / 3 : 1) : undefined;
+  const tag = open[0]
+    .replace(/\s(width|height)="[^"]*"/g, "")
+    .replace(
+      /^<svg/,
+      `<svg width="100%" style="${
+        px ? `max-width:${Math.round(px)}px;min-width:${Math.round(0.6 * px)}px;` : ""
+      }` +
+        `height:auto"`,
+    );
+  return `<div style="overflow-x:auto">${tag}${svg.slice(open[0].length)}</div>`;
 }
 
 /** Collect the nodes reachable from `root` (iteratively; throws a RangeError past `maxNodes`). */

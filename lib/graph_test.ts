@@ -51,6 +51,14 @@ Deno.test("graph: real Value before and after backward — grads appear in the S
   assert.ok(bundle["image/svg+xml"].includes("grad 0.0000"));
   assert.ok(!bundle["image/svg+xml"].includes("grad &#45;3.0000"), "no gradient before backward");
   assert.equal(bundle["text/plain"], 'graph "L = a*b + d": 5 values, 2 ops; root L data 4, grad 0');
+  // text/html: the same SVG inline, shrinking to the output width but not growing past its natural size
+  const natural = Number(bundle["image/svg+xml"].match(/^<svg width="([\d.]+)pt"/)![1]) * 4 / 3;
+  const html = bundle["text/html"];
+  assert.ok(html.startsWith('<div style="overflow-x:auto"><svg width="100%" style="max-width:'));
+  assert.equal(Number(html.match(/max-width:(\d+)px/)![1]), Math.round(natural));
+  assert.equal(Number(html.match(/min-width:(\d+)px/)![1]), Math.round(0.6 * natural));
+  assert.ok(!/<svg[^>]*\sheight="/.test(html), "no fixed height: the viewBox keeps the aspect ratio");
+  assert.ok(html.includes('viewBox="'));
   L.backward();
   const after = await graph(L);
   // dL/da = b = -3 (Graphviz writes the minus sign as &#45;), dL/db = a = 2, dL/dd = 1

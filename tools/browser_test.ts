@@ -214,7 +214,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
         o.mimes.includes("image/svg+xml") && !o.mimes.includes(PLOTLY_MIME)
       ).length;
       if (svgs > 0) {
-        const drawn = await panel.locator(".jp-RenderedSVG :is(img, svg)").count();
+        const drawn = await panel.locator(".jp-RenderedSVG img, .jp-RenderedHTMLCommon svg[viewBox]").count();
         check(drawn >= svgs, `${stem}: every SVG (computation graphs) rendered`, `${drawn} of ${svgs}`);
       }
       if (plots > 0) {
