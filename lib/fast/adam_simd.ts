@@ -4,6 +4,9 @@
  * at once; each lane is an ordinary IEEE double operation (WebAssembly never fuses a multiply-add), and V8
  * defines `x ** 0.5` as `sqrt(x)`, so the results are bit for bit those of the plain TypeScript version.
  *
+ * Like `adamStep`, it leaves out the division `m / c1` once `c1 = 1 − β1^(t+1)` rounds to 1 (a second
+ * function in the module, chosen per step), which is exact.
+ *
  * The module is tiny and written out below instruction by instruction (no toolchain). The parameters,
  * gradients and moments live in its memory, as four arrays of even length (a zero pad entry stays zero).
  * Where WebAssembly SIMD is missing, `simdAdam` returns `undefined` and the model uses `adamStep`.
@@ -51,8 +54,9 @@ const load = (ptr: number) => [...at(ptr), ...simd(0x00), 4, 0]; // v128.load
 const store = (ptr: number, value: number[]) => [...at(ptr), ...value, ...simd(0x0b), 4, 0]; // v128.store
 const splatted = (param: number) => get(param + 9);
 
+/** The loop body's code; with `divideByC1` false it leaves out `m / c1` (for when `c1` is exactly 1). */
 // deno-fmt-ignore
-const BODY = [
+const body = (divideByC1: boolean) => [
   ...[LR, B1, B2, OB1, OB2, C1, C2, EPS].flatMap((p) => [...get(p), ...SPLAT, ...set(p + 9)]),
   0x41, 0, ...set(I),                                         // i = 0
   0x02, 0x40, 0x03, 0x40,                                     // block, loop
@@ -67,7 +71,7 @@ const BODY = [
   ...store(V, get(VI)),
   ...store(DATA, [                                            // data −=
     ...load(DATA),
-    ...splatted(LR), ...get(MI), ...splatted(C1), ...DIV, ...MUL,           // lr · (m / c1)
+    ...splatted(LR), ...get(MI), ...(divideByC1 ? [...splatted(C1), ...DIV] : []), ...MUL, // lr · (m / c1)
     ...get(VI), ...splatted(C2), ...DIV, ...SQRT, ...splatted(EPS), ...ADD, // / (sqrt(v / c2) + eps)
     ...DIV, ...SUB,
   ]),
@@ -76,16 +80,19 @@ const BODY = [
   0x0b, 0x0b, 0x0b,                                           // end loop, block, function
 ];
 const LOCALS = vec([[1, I32], [11, V128]].map(([count, type]) => [...uleb(count), type]));
-const CODE = [...LOCALS, ...BODY];
+const code = (divideByC1: boolean) => {
+  const bytes = [...LOCALS, ...body(divideByC1)];
+  return [...uleb(bytes.length), ...bytes];
+};
 const PARAMS = [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64];
 // deno-fmt-ignore
 const MODULE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,                                  // "\0asm", version 1
   ...section(1, vec([[0x60, ...vec(PARAMS.map((t) => [t])), 0]])),    // type: (params) -> ()
   ...section(2, vec([[...name("m"), ...name("mem"), 0x02, 0x00, 1]])), // import memory m.mem (≥ 1 page)
-  ...section(3, vec([[0]])),                                           // one function, of type 0
-  ...section(7, vec([[...name("adam"), 0x00, 0]])),                    // exported as "adam"
-  ...section(10, vec([[...uleb(CODE.length), ...CODE]])),              // its code
+  ...section(3, vec([[0], [0]])),                                      // two functions, of type 0
+  ...section(7, vec([[...name("adam"), 0x00, 0], [...name("adam1"), 0x00, 1]])), // "adam", "adam1" (c1 = 1)
+  ...section(10, vec([code(true), code(false)])),                      // their code
 ]);
 
 /**
@@ -106,9 +113,9 @@ export function simdAdam(n: number): SimdAdam | undefined {
   const padded = n + (n % 2); // pairs
   const bytes = padded * 8;
   const mem = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((4 * bytes) / 65536)) });
-  const adam = new WebAssembly.Instance(new WebAssembly.Module(MODULE), { m: { mem } }).exports.adam as (
-    ...args: number[]
-  ) => void;
+  type Kernel = (...args: number[]) => void;
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(MODULE), { m: { mem } });
+  const adam = exports.adam as Kernel, adam1 = exports.adam1 as Kernel;
   const view = (k: number) => new Float64Array(mem.buffer, k * bytes, n);
   return {
     data: view(0),
@@ -117,7 +124,22 @@ export function simdAdam(n: number): SimdAdam | undefined {
     v: view(3),
     step({ lr, t, beta1, beta2, eps }: AdamStep): void {
       const c1 = 1 - beta1 ** (t + 1), c2 = 1 - beta2 ** (t + 1);
-      adam(0, bytes, 2 * bytes, 3 * bytes, bytes, lr, beta1, beta2, 1 - beta1, 1 - beta2, c1, c2, eps);
+      // once 1 − β1^(t+1) rounds to 1 (step ~230 on), m / c1 = m exactly: the kernel without that division
+      (c1 === 1 ? adam1 : adam)(
+        0,
+        bytes,
+        2 * bytes,
+        3 * bytes,
+        bytes,
+        lr,
+        beta1,
+        beta2,
+        1 - beta1,
+        1 - beta2,
+        c1,
+        c2,
+        eps,
+      );
     },
   };
 }
