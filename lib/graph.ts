@@ -29,7 +29,16 @@ export interface GraphOptions {
   direction?: "LR" | "TB";
 }
 
-/** A rendered computation graph. */
+/**
+ * A rendered computation graph.
+ *
+ * @example
+ * ```ts
+ * import { GraphView } from "./graph.ts";
+ * const view = new GraphView("<svg width=\"10pt\" height=\"10pt\" viewBox=\"0 0 10 10\"></svg>", "digraph G {}", "empty");
+ * console.assert(view.toString() === "empty");
+ * ```
+ */
 export class GraphView {
   constructor(
     /** The SVG text. */
@@ -58,6 +67,13 @@ export class GraphView {
  * The SVG with its fixed size replaced by `width="100%"` between 60% and 100% of its natural width (viewBox
  * kept): it shrinks to fit a narrow output area, never grows, and scrolls sideways rather than becoming
  * unreadably small.
+ *
+ * @example
+ * ```ts
+ * import { responsiveSvg } from "./graph.ts";
+ * const html = responsiveSvg('<svg width="75pt" height="30pt" viewBox="0 0 75 30"></svg>');
+ * console.assert(html.includes('width="100%"') && html.includes("max-width:100px"));
+ * ```
  */
 export function responsiveSvg(svg: string): string {
   const open = svg.match(/^<svg\b[^>]*>/);
@@ -76,7 +92,17 @@ export function responsiveSvg(svg: string): string {
   return `<div style="overflow-x:auto">${tag}${svg.slice(open[0].length)}</div>`;
 }
 
-/** Collect the nodes reachable from `root` (iteratively; throws a RangeError past `maxNodes`). */
+/**
+ * Collect the nodes reachable from `root` (iteratively; throws a RangeError past `maxNodes`).
+ *
+ * @example
+ * ```ts
+ * import { collectNodes } from "./graph.ts";
+ * const a = { data: 1, grad: 0, children: [] };
+ * const b = { data: 2, grad: 0, children: [a, a], op: "*" };
+ * console.assert(collectNodes(b, 10).length === 2);
+ * ```
+ */
 export function collectNodes(root: GraphNode, maxNodes: number): GraphNode[] {
   const seen = new Set<GraphNode>([root]);
   const stack = [root];

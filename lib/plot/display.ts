@@ -29,7 +29,16 @@ export interface DisplayOptions {
 /** The kernel's display function, or `undefined` outside a Jupyter kernel. */
 export type ShowFn = (bundle: MimeBundle, options: DisplayOptions) => unknown;
 
-/** True if `x` implements the Jupyter display protocol. */
+/**
+ * True if `x` implements the Jupyter display protocol.
+ *
+ * @example
+ * ```ts
+ * import { isDisplayable } from "./display.ts";
+ * console.assert(isDisplayable({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "hi" }) }));
+ * console.assert(!isDisplayable(42));
+ * ```
+ */
 export function isDisplayable(x: unknown): x is Displayable {
   return typeof x === "object" && x !== null &&
     typeof (x as Record<symbol, unknown>)[DISPLAY] === "function";
@@ -49,7 +58,15 @@ export function isJupyter(): boolean {
   return kernelShow() !== undefined;
 }
 
-/** The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel. */
+/**
+ * The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel.
+ *
+ * @example
+ * ```ts
+ * import { kernelShow } from "./display.ts";
+ * console.assert(kernelShow() === undefined); // not inside a Jupyter kernel
+ * ```
+ */
 export function kernelShow(): ShowFn | undefined {
   try {
     const jupyter = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno?.jupyter;
@@ -61,7 +78,16 @@ export function kernelShow(): ShowFn | undefined {
   }
 }
 
-/** The MIME bundle of any value: its own bundle if displayable, otherwise a `text/plain` rendering. */
+/**
+ * The MIME bundle of any value: its own bundle if displayable, otherwise a `text/plain` rendering.
+ *
+ * @example
+ * ```ts
+ * import { toBundle } from "./display.ts";
+ * const bundle = await toBundle("hello");
+ * console.assert(bundle["text/plain"] === "hello");
+ * ```
+ */
 export async function toBundle(x: unknown): Promise<MimeBundle> {
   if (isDisplayable(x)) return await x[DISPLAY]();
   const text = typeof x === "string" ? x : Deno.inspect(x, { colors: false, depth: 4 });

@@ -61,7 +61,16 @@ export interface FigureSpec {
   summary?: string;
 }
 
-/** A Plotly figure that renders itself in JupyterLab. */
+/**
+ * A Plotly figure that renders itself in JupyterLab.
+ *
+ * @example
+ * ```ts
+ * import { Figure } from "./figure.ts";
+ * const fig = new Figure({ data: [{ type: "bar", x: ["a"], y: [1] }], summary: "one bar" });
+ * console.assert(fig.toString() === "one bar" && fig.layout.font !== undefined);
+ * ```
+ */
 export class Figure {
   /** The traces. */
   readonly data: Trace[];
@@ -122,7 +131,16 @@ export function figure(spec: FigureSpec): Figure {
   return new Figure(spec);
 }
 
-/** The layout of a titled figure with axis titles, merged with the caller's extra layout. */
+/**
+ * The layout of a titled figure with axis titles, merged with the caller's extra layout.
+ *
+ * @example
+ * ```ts
+ * import { titledLayout } from "./figure.ts";
+ * const layout = titledLayout({ title: "loss", xTitle: "step" }, { height: 300 });
+ * console.assert((layout.xaxis as { title: { text: string } }).title.text === "step" && layout.height === 300);
+ * ```
+ */
 export function titledLayout(
   opts: { title?: string; xTitle?: string; yTitle?: string },
   extra: Layout = {},
@@ -137,7 +155,16 @@ export function titledLayout(
   return merge(layout, extra);
 }
 
-/** Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified. */
+/**
+ * Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified.
+ *
+ * @example
+ * ```ts
+ * import { merge } from "./figure.ts";
+ * const m = merge({ margin: { l: 60, t: 60 } }, { margin: { t: 10 } });
+ * console.assert(JSON.stringify(m) === '{"margin":{"l":60,"t":10}}');
+ * ```
+ */
 export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
   const out: Layout = { ...base };
   for (const [k, v] of Object.entries(over)) {
@@ -158,7 +185,15 @@ function defaultSummary(data: Trace[], layout: Layout): string {
   return `figure${titleOf(layout)}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`;
 }
 
-/** ` "title"` or an empty string. */
+/**
+ * ` "title"` or an empty string.
+ *
+ * @example
+ * ```ts
+ * import { titleOf } from "./figure.ts";
+ * console.assert(titleOf({ title: { text: "loss" } }) === ' "loss"' && titleOf({}) === "");
+ * ```
+ */
 export function titleOf(layout: Layout): string {
   const t = layout.title;
   const text = typeof t === "string"
@@ -172,6 +207,13 @@ export function titleOf(layout: Layout): string {
 /**
  * Positions and axis settings for categorical labels. Plotly merges repeated categories (the two "n" of
  * "anna" would become one), so repeated labels are placed at 0, 1, 2, … and shown through tick text.
+ *
+ * @example
+ * ```ts
+ * import { categoryAxis } from "./figure.ts";
+ * console.assert(categoryAxis(["a", "n", "n", "a"]).values.join() === "0,1,2,3");
+ * console.assert(categoryAxis(["a", "b"]).values.join() === "a,b");
+ * ```
  */
 export function categoryAxis(
   labels: readonly (string | number)[],

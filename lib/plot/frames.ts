@@ -127,6 +127,13 @@ export function frames(opts: FramesOptions): Figure {
 /**
  * The restyle object for one step: for every attribute, one value per trace (Plotly's per-trace form).
  * An attribute a trace does not set becomes `null`, which restores Plotly's default for that trace.
+ *
+ * @example
+ * ```ts
+ * import { restyleUpdate } from "./frames.ts";
+ * const u = restyleUpdate([{ y: [1, 2] }, { y: [3], name: "b" }], ["y", "name"]);
+ * console.assert(JSON.stringify(u) === '{"y":[[1,2],[3]],"name":[null,"b"]}');
+ * ```
  */
 export function restyleUpdate(traces: Trace[], keys: string[]): Record<string, unknown[]> {
   const update: Record<string, unknown[]> = {};
@@ -134,7 +141,15 @@ export function restyleUpdate(traces: Trace[], keys: string[]): Record<string, u
   return update;
 }
 
-/** `{ title: { text: "x" } }` → `{ "title.text": "x" }` (relayout's attribute strings); arrays stay whole. */
+/**
+ * `{ title: { text: "x" } }` → `{ "title.text": "x" }` (relayout's attribute strings); arrays stay whole.
+ *
+ * @example
+ * ```ts
+ * import { flatten } from "./frames.ts";
+ * console.assert(JSON.stringify(flatten({ title: { text: "T = 1" } })) === '{"title.text":"T = 1"}');
+ * ```
+ */
 export function flatten(obj: Layout, prefix = ""): Layout {
   const out: Layout = {};
   for (const [k, v] of Object.entries(obj)) {

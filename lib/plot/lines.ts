@@ -98,6 +98,13 @@ export function line(opts: LineOptions): Figure {
 /**
  * Layout shapes and labels for horizontal reference lines. On a log y axis Plotly places shapes by data value
  * but annotations in log10 units, so the label's y is converted there.
+ *
+ * @example
+ * ```ts
+ * import { hlineLayout } from "./lines.ts";
+ * const layout = hlineLayout([{ y: Math.log(27), name: "ln 27" }]);
+ * console.assert((layout.shapes as unknown[]).length === 1);
+ * ```
  */
 export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
   if (hlines.length === 0) return {};
@@ -205,7 +212,15 @@ export function scatter(opts: ScatterOptions): Figure {
   });
 }
 
-/** Plotly renders a subset of HTML in text: escape `<`, `>` and `&` so labels show literally. */
+/**
+ * Plotly renders a subset of HTML in text: escape `<`, `>` and `&` so labels show literally.
+ *
+ * @example
+ * ```ts
+ * import { escapeText } from "./lines.ts";
+ * console.assert(escapeText("<BOS>") === "&lt;BOS&gt;");
+ * ```
+ */
 export function escapeText(s: string): string {
   return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }

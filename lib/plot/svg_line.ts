@@ -34,7 +34,15 @@ export interface LineSvgOptions {
   height?: number;
 }
 
-/** Up to about `count` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k). */
+/**
+ * Up to about `count` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k).
+ *
+ * @example
+ * ```ts
+ * import { niceTicks } from "./svg_line.ts";
+ * console.assert(niceTicks(0, 1000).join() === "0,200,400,600,800,1000");
+ * ```
+ */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;

@@ -13,7 +13,16 @@ export interface TableOptions {
   columns?: string[];
 }
 
-/** A table that renders itself (HTML in JupyterLab, aligned text elsewhere). */
+/**
+ * A table that renders itself (HTML in JupyterLab, aligned text elsewhere).
+ *
+ * @example
+ * ```ts
+ * import { Table } from "./table.ts";
+ * const t = new Table([{ name: "wte", count: 432 }]);
+ * console.assert(t.toHTML().includes("<td style=\"text-align:right\">432</td>"));
+ * ```
+ */
 export class Table {
   readonly title?: string;
   readonly columns: string[];
@@ -90,7 +99,15 @@ export function table(rows: readonly Record<string, unknown>[], opts: TableOptio
   return new Table(rows, opts);
 }
 
-/** Escape the five HTML special characters. */
+/**
+ * Escape the five HTML special characters.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./table.ts";
+ * console.assert(escapeHtml('<a href="x">') === "&lt;a href=&quot;x&quot;&gt;");
+ * ```
+ */
 export function escapeHtml(s: string): string {
   return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
     .replaceAll("'", "&#39;");

@@ -4,7 +4,20 @@
  * @module
  */
 
-/** Check that `value` is a non-empty array of finite numbers. `name` is used in the error message. */
+/**
+ * Check that `value` is a non-empty array of finite numbers. `name` is used in the error message.
+ *
+ * @example
+ * ```ts
+ * import { finiteArray } from "./validate.ts";
+ * console.assert(finiteArray("y", [1, 2]).length === 2);
+ * try {
+ *   finiteArray("y", [1, NaN]);
+ * } catch (e) {
+ *   console.assert(e instanceof RangeError && e.message === "y[1] must be a finite number, got NaN");
+ * }
+ * ```
+ */
 export function finiteArray(name: string, value: unknown, { allowEmpty = false } = {}): number[] {
   if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
     throw new TypeError(`${name} must be an array of numbers, got ${describe(value)}`);
@@ -18,21 +31,45 @@ export function finiteArray(name: string, value: unknown, { allowEmpty = false }
   return arr as number[];
 }
 
-/** Check that `value` is a finite number. */
+/**
+ * Check that `value` is a finite number.
+ *
+ * @example
+ * ```ts
+ * import { finiteNumber } from "./validate.ts";
+ * console.assert(finiteNumber("zmin", 0) === 0);
+ * ```
+ */
 export function finiteNumber(name: string, value: unknown): number {
   if (typeof value !== "number") throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
   return value;
 }
 
-/** Check that `value` is a non-empty array (of anything); returns it. */
+/**
+ * Check that `value` is a non-empty array (of anything); returns it.
+ *
+ * @example
+ * ```ts
+ * import { nonEmptyArray } from "./validate.ts";
+ * console.assert(nonEmptyArray<number>("series", [1]).length === 1);
+ * ```
+ */
 export function nonEmptyArray<T>(name: string, value: unknown): T[] {
   if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${describe(value)}`);
   if (value.length === 0) throw new RangeError(`${name} must not be empty`);
   return value as T[];
 }
 
-/** Check that an array of labels (strings or numbers) has the expected length. */
+/**
+ * Check that an array of labels (strings or numbers) has the expected length.
+ *
+ * @example
+ * ```ts
+ * import { labels } from "./validate.ts";
+ * console.assert(labels("x", ["a", "b"], 2, "z[0]").length === 2);
+ * ```
+ */
 export function labels(name: string, value: unknown, length: number, lengthOf: string): (string | number)[] {
   if (!Array.isArray(value)) {
     throw new TypeError(`${name} must be an array of labels, got ${describe(value)}`);
@@ -46,19 +83,43 @@ export function labels(name: string, value: unknown, length: number, lengthOf: s
   return value;
 }
 
-/** RangeError unless two lengths agree. */
+/**
+ * RangeError unless two lengths agree.
+ *
+ * @example
+ * ```ts
+ * import { sameLength } from "./validate.ts";
+ * sameLength("x", 3, "y", 3); // fine; different lengths throw a RangeError naming both
+ * ```
+ */
 export function sameLength(nameA: string, a: number, nameB: string, b: number): void {
   if (a !== b) throw new RangeError(`${nameA} has length ${a} but ${nameB} has length ${b}; they must match`);
 }
 
-/** Check an optional string option. */
+/**
+ * Check an optional string option.
+ *
+ * @example
+ * ```ts
+ * import { optionalString } from "./validate.ts";
+ * console.assert(optionalString("title", undefined) === undefined && optionalString("title", "t") === "t");
+ * ```
+ */
 export function optionalString(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describe(value)}`);
   return value;
 }
 
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./validate.ts";
+ * console.assert(describe([1, 2]) === "an array of length 2" && describe(null) === "null");
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of length ${value.length}`;
@@ -67,7 +128,15 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** A compact number for summaries: 4 significant digits, no trailing zeros. */
+/**
+ * A compact number for summaries: 4 significant digits, no trailing zeros.
+ *
+ * @example
+ * ```ts
+ * import { fmt } from "./validate.ts";
+ * console.assert(fmt(3.29583686) === "3.296" && fmt(432) === "432" && fmt(0.00001234) === "1.23e-5");
+ * ```
+ */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
