@@ -176,6 +176,54 @@ export function linearBackward(m: Matrix, x: Float64Array, dout: Float64Array, d
 }
 
 /**
+ * Backward of `out = W·x` when only the rows listed in `on` can have a non-zero `dout` (the rows that feed
+ * ReLUs that were on; the others' gradient is exactly 0): adds to `m.g`, and sets `dx` (zeroed first) to
+ * `Σ_o W[o][i]·dout[o]` over those rows, last row first — `linearBackward`'s order, without scanning `dout`
+ * (a listed row whose `dout` is 0 adds only zeros).
+ *
+ * @example
+ * ```ts
+ * import { linearBackwardRowsActive, zeroMatrix } from "./linear.ts";
+ * const m = zeroMatrix("w", 3, 1);
+ * m.w.set([2, 3, 4]);
+ * const dx = new Float64Array(1);
+ * linearBackwardRowsActive(m, Float64Array.of(5), { idx: Int32Array.of(0, 2), n: 2 }, Float64Array.of(1, 7, 10), dx);
+ * console.assert(dx[0] === 42 && m.g[2] === 50 && m.g[1] === 0);
+ * ```
+ */
+export function linearBackwardRowsActive(
+  m: Matrix,
+  x: Float64Array,
+  on: ActiveSet,
+  dout: Float64Array,
+  dx: Float64Array,
+): void {
+  const w = m.w, g = m.g, cols = m.cols, idx = on.idx;
+  dx.fill(0);
+  let k = on.n - 1;
+  for (; k >= 3; k -= 4) {
+    const o0 = idx[k], o1 = idx[k - 1], o2 = idx[k - 2], o3 = idx[k - 3];
+    const d0 = dout[o0], d1 = dout[o1], d2 = dout[o2], d3 = dout[o3];
+    const r0 = o0 * cols, r1 = o1 * cols, r2 = o2 * cols, r3 = o3 * cols;
+    for (let i = 0; i < cols; i++) {
+      const xi = x[i];
+      g[r0 + i] += xi * d0;
+      g[r1 + i] += xi * d1;
+      g[r2 + i] += xi * d2;
+      g[r3 + i] += xi * d3;
+      dx[i] = dx[i] + w[r0 + i] * d0 + w[r1 + i] * d1 + w[r2 + i] * d2 + w[r3 + i] * d3;
+    }
+  }
+  for (; k >= 0; k--) {
+    const o = idx[k], d = dout[o], r = o * cols;
+    for (let i = 0; i < cols; i++) {
+      g[r + i] += x[i] * d;
+      dx[i] += w[r + i] * d;
+    }
+  }
+}
+
+/**
  * `linearForward` for an input that is zero outside `on` (a ReLU's output): sums only the listed entries,
  * left to right. The skipped terms are `W[o][i]·0`, which change no sum.
  *

@@ -4,6 +4,7 @@ import {
   backwardRows,
   linearBackward,
   linearBackwardActive,
+  linearBackwardRowsActive,
   linearForward,
   linearForwardActive,
   type Matrix,
@@ -98,4 +99,24 @@ Deno.test("the ReLU-sparse variants equal the dense kernels on a ReLU output", (
   linearBackwardActive(sparse, r, on, d, dxb);
   for (let k = 0; k < on.n; k++) assert.equal(dxb[on.idx[k]], dxa[on.idx[k]]);
   for (let k = 0; k < rows * cols; k++) assert.ok(sparse.g[k] === dense.g[k], `g[${k}]`); // 0 === -0 too
+});
+
+Deno.test("linearBackwardRowsActive = linearBackward when the other rows' gradient is 0 (a ReLU after the layer)", () => {
+  const rng = new Random(6);
+  const rows = 11, cols = 5; // 11 rows: on holds a 4-row block and a rest
+  const f = gaussArray(rng, rows), r = new Float64Array(rows), on = activeSet(rows);
+  reluForward(f, r, on);
+  assert.ok(on.n > 4 && on.n < rows);
+  const d = gaussArray(rng, rows);
+  for (let o = 0; o < rows; o++) if (f[o] <= 0) d[o] = 0; // the ReLU's backward
+  d[on.idx[1]] = 0; // an active unit can receive exactly 0 too
+  const dense = randomMatrix(rng, rows, cols), sparse = zeroMatrix("w", rows, cols);
+  sparse.w.set(dense.w);
+  dense.g.set(gaussArray(rng, rows * cols)); // gradients accumulate onto what is there
+  sparse.g.set(dense.g);
+  const x = gaussArray(rng, cols), dxa = new Float64Array(cols), dxb = gaussArray(rng, cols);
+  linearBackward(dense, x, d, dxa);
+  linearBackwardRowsActive(sparse, x, on, d, dxb);
+  assert.deepEqual(dxb, dxa);
+  assert.deepEqual(sparse.g, dense.g);
 });

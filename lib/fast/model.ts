@@ -17,15 +17,15 @@ import { type Activations, createActivations, createGrads, flat, type Grads } fr
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
 import {
   backwardRows,
-  linearBackward,
   linearBackwardActive,
+  linearBackwardRowsActive,
   linearForward,
   linearForwardActive,
   type Matrix,
 } from "./linear.ts";
 import { backwardRangeBatch, type BatchIO, linearForwardBatch } from "./linear_batch.ts";
 import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts";
-import { reluBackward, reluForward } from "./relu.ts";
+import { reluForward } from "./relu.ts";
 import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
 
 /** One block's weight matrices, and where their batched backward reads and writes (every position at once). */
@@ -208,9 +208,10 @@ export class FastModel implements Model {
       const P = this.#layers[l], L = acts.layers[l], cache = L.cache;
       // 2) MLP, per position (the ReLUs that are on differ): dx = d output = d fc2 output = d residual
       for (let t = n - 1; t >= 0; t--) {
+        // d r at the units that are on; the ReLU passes it to f there, and f is 0 elsewhere, so the rows of
+        // fc1 to go back through are exactly those units
         linearBackwardActive(P.fc2, L.r[t], L.on[t], dx[t], dr);
-        reluBackward(L.f[t], dr, dr);
-        linearBackward(P.fc1, L.h2[t], dr, dh2);
+        linearBackwardRowsActive(P.fc1, L.h2[t], L.on[t], dr, dh2);
         dxmid[t].set(dx[t]);
         rmsnormBackward(L.xmid[t], L.a2[t], dh2, dxmid[t]);
       }
