@@ -31,6 +31,7 @@ import {
   type CellInfo,
   cells,
   interruptFromToolbar,
+  kernelDeaths,
   kernelInfo,
   menu,
   openNotebook,
@@ -306,6 +307,20 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
       return (c.executionCount ?? 0) > count && textOf(c).includes(MARK.alive);
     }, 30_000);
     check(true, "re-running that cell works", `execution count ${count} → ${count + 1}+`);
+    // An Interrupt while nothing runs must not kill the kernel either (lib's SIGINT listener stays registered).
+    await interruptFromToolbar(page);
+    await page.waitForTimeout(1500);
+    await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.after).click();
+    await menu(page, "Run", "Run Selected Cell");
+    const idleOk = await waitFor("a run after an Interrupt while idle", async () => {
+      const c = (await cells(page!))[CELL.after];
+      return (c.executionCount ?? 0) > count + 1 && textOf(c).includes(MARK.alive);
+    }, 30_000).catch(() => false);
+    const afterIdle = await kernelInfo(page);
+    check(
+      idleOk === true && afterIdle?.id === before?.id && (await kernelDeaths(page)).length === 0,
+      "an Interrupt while idle leaves the kernel and its state alone",
+    );
     // The slider: drag to the last step; Plotly swaps the data in the browser, no kernel involved.
     const moved = await dragSliderToEnd(page);
     check(
