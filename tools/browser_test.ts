@@ -5,14 +5,17 @@
  * 1. opens the first lesson notebook (`notebooks/01-*.ipynb`, else the smoke fixture), checks that the
  *    "TypeScript (Deno) — microGPT" kernel runs it, runs all cells from the Run menu, asserts that Plotly figures
  *    rendered (`.js-plotly-plot .main-svg`) and that no cell has an error output;
- * 2. opens a generated notebook: drags a figure's slider (interactive without the kernel), checks that 20
- *    `console.log` lines and 20 displays all land in their cells (the kernel sends many after `idle`), starts a
- *    long training run, presses the toolbar's Interrupt, and checks that the run stopped cleanly and that the next
- *    cell runs with the kernel's state intact;
- * 3. saves screenshots to `artifacts/` (git-ignored) and always stops the server.
+ * 2. opens a generated notebook and runs all of it: 20 `console.log` lines and 20 displays must land in their own
+ *    cell (the bare Deno kernel sends many after `idle`, and on Run All they used to land in the next cell;
+ *    tools/kernel_proxy.py fixes that); a long `train` run shows its live loss plot redrawing in place, is stopped
+ *    with the toolbar's Interrupt, then shows the interactive Plotly figure; the next cell runs with the kernel's
+ *    state intact, also after a second Interrupt while idle; a figure's slider switches data without the kernel;
+ * 3. saves screenshots to `artifacts/` (git-ignored), leaves the notebooks on disk as they were (no autosave,
+ *    checkpoint folders removed) and always stops the server and its kernels.
  *
  * No chromium on PATH → SKIPPED (loudly), unless `REQUIRE_BROWSER=1` (CI), then FAILED.
- * Exit status: 0 passed, 1 failed, 3 skipped. The last line of output is `browser test: PASSED|FAILED|SKIPPED — …`.
+ * Exit status: 0 passed, 1 failed, 3 skipped. Every check prints one `  ✓ …` / `  ✗ …` line; the output ends
+ * with `browser test: PASSED|FAILED|SKIPPED — …` and then `N passed, N failed[, 1 skipped]`.
  *
  * Usage: `deno run -A tools/browser_test.ts [--notebook notebooks/01-x.ipynb …] [--all] [--headed]`
  * (`--all`: every notebook in notebooks/ instead of only the first).
@@ -120,6 +123,8 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     return require ? result("failed", `${why}, and REQUIRE_BROWSER=1`) : result("skipped", why);
   }
   const notebooks = opts.notebooks?.length ? opts.notebooks : [defaultNotebook()];
+  const missing = notebooks.filter((n) => !existsSync(join(ROOT, n)));
+  if (missing.length > 0) return result("failed", `no such notebook: ${missing.join(", ")}`);
   const artifacts = join(ROOT, "artifacts");
   const work = join(artifacts, "browser");
   // A fresh workspace (no tabs restored from an earlier run) and our own settings: no autosave (running the
