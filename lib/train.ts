@@ -139,7 +139,7 @@ const YIELD_MS = 50;
  */
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
   const { tc, encoded, valEncoded, evalEvery } = checkOptions(model, opts); // bad options fail before step 1
-  const { onStep, log = console.log } = opts;
+  const { docs, tokenizer, onStep, log = console.log } = opts;
   watchInterrupt();
   clearInterrupt();
   const history = new TrainHistory(tc.num_steps, model.engine);
@@ -147,7 +147,10 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
   let lastYield = start;
   for (let s = 0; s < tc.num_steps; s++) {
     const batch: number[][] = [];
-    for (let b = 0; b < tc.batch_size; b++) batch.push(encoded[(s * tc.batch_size + b) % encoded.length]);
+    for (let b = 0; b < tc.batch_size; b++) {
+      const i = (s * tc.batch_size + b) % docs.length;
+      batch.push(encoded[i] ??= tokenizer.encode(docs[i])); // encoded when first used
+    }
     const loss = model.lossAndGrad(batch);
     if (!Number.isFinite(loss)) {
       throw new Error(
@@ -241,7 +244,10 @@ function checkOptions(model: Model, opts: TrainOptions) {
       `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
     );
   }
-  const encoded = docs.map((d) => tokenizer.encode(d)); // [BOS, ...ids, BOS] per document
+  for (const d of docs) tokenizer.encode(d); // an unknown character fails here, before step 1
+  // [BOS, ...ids, BOS] per document, filled as training reaches it: a short run on a big corpus does not keep
+  // every document's encoding alive (megabytes that made V8 run a full garbage collection mid-training)
+  const encoded: number[][] = new Array(docs.length);
   const valEncoded = valDocs?.map((d) => tokenizer.encode(d));
   const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(tc.num_steps / 10));
   if (!Number.isInteger(evalEvery) || evalEvery < 1) {
