@@ -221,3 +221,37 @@ export function countLibLines(files: readonly string[]): FileLineCount[] {
     return { file, ...countLines(text) };
   });
 }
+
+/**
+ * The lib files that one lib file imports (static `import … from "./…"` and `export … from "./…"`),
+ * as sorted paths relative to lib/. Package and built-in imports (`npm:`, `node:`) are left out; so are
+ * imports inside comments, such as the ones of JSDoc examples.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { libImports } from "./loc.ts";
+ * assert(libImports("gpt.ts").includes("value.ts"));
+ * assert(libImports("fast/model.ts").every((f) => !f.startsWith(".")));
+ * ```
+ * @throws {RangeError} a path that is not a .ts file inside lib/, or a file that does not exist.
+ */
+export function libImports(file: string): string[] {
+  checkLibPath(file);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(new URL(file, LIB));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new RangeError(`file ${JSON.stringify(file)} does not exist in lib/`);
+    }
+    throw e;
+  }
+  const found = new Set<string>();
+  // A statement starts a line; "[^;]*?" spans a multi-line `import { a,\n b }`. JSDoc lines start with " * ".
+  for (const m of text.matchAll(/^[ \t]*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/gm)) {
+    const url = new URL(m[1], new URL(file, LIB)).href;
+    found.add(url.startsWith(LIB.href) ? url.slice(LIB.href.length) : m[1]);
+  }
+  return [...found].sort();
+}

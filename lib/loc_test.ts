@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countLibLines, countLines, listLibFiles } from "./loc.ts";
+import { countLibLines, countLines, libImports, listLibFiles } from "./loc.ts";
 
 Deno.test("countLines: code, comment and blank lines, counted by hand", () => {
   const src = [
@@ -80,4 +80,21 @@ Deno.test("listLibFiles: .ts files without tests, sorted, relative to lib/", () 
   const fast = listLibFiles("fast");
   assert.ok(fast.length > 0 && fast.every((f) => f.startsWith("fast/")));
   assert.throws(() => listLibFiles(".."), RangeError);
+});
+
+Deno.test("libImports: relative imports of a lib file, resolved to lib/ paths, comments ignored", () => {
+  // lib/gpt.ts imports these engine files (checked by reading its import block by hand)
+  const gpt = libImports("gpt.ts");
+  for (const f of ["adam.ts", "config.ts", "model.ts", "nn.ts", "params.ts", "random.ts", "value.ts"]) {
+    assert.ok(gpt.includes(f), `gpt.ts imports ${f}`);
+  }
+  assert.deepEqual(gpt, [...gpt].sort());
+  // loc.ts imports nothing from lib; its JSDoc examples' `import … from "./loc.ts"` are inside comments
+  assert.deepEqual(libImports("loc.ts"), []);
+  // a file in a subfolder: "../x.ts" resolves to "x.ts", "./y.ts" to "fast/y.ts"
+  const fast = libImports("fast/model.ts");
+  assert.ok(fast.includes("config.ts") && fast.includes("fast/adam.ts"), fast.join(", "));
+  assert.ok(fast.every((f) => !f.startsWith(".") && f.endsWith(".ts")));
+  assert.throws(() => libImports("nope.ts"), /"nope\.ts" does not exist in lib/);
+  assert.throws(() => libImports("../deno.json"), RangeError);
 });
