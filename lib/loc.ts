@@ -225,7 +225,8 @@ export function countLibLines(files: readonly string[]): FileLineCount[] {
 /**
  * The lib files that one lib file imports (static `import … from "./…"` and `export … from "./…"`),
  * as sorted paths relative to lib/. Package and built-in imports (`npm:`, `node:`) are left out; so are
- * imports inside comments, such as the ones of JSDoc examples.
+ * imports inside comments, such as the ones of JSDoc examples. Not seen: side-effect imports without
+ * `from` (`import "./x.ts"`) and dynamic `import()`.
  *
  * @example
  * ```ts
