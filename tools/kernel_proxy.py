@@ -5,7 +5,8 @@ the request it is working on *when the output is flushed*. JupyterLab's "Run All
 the kernel is already running the next cell by then, and late lines land in the next cell. This proxy sits
 between Jupyter and `deno jupyter --kernel`: it forwards every message unchanged (same key, same signatures)
 but hands the kernel one `execute_request` at a time, only after the previous one's reply and `idle` arrived
-and IOPub has then been quiet for a moment. Nothing else changes: Interrupt (SIGINT to the process group)
+and IOPub has then been quiet for a moment; that `idle` is held back until then, so every client (nbclient,
+nbconvert, VS Code) sees all of a cell's output before its idle. Nothing else changes: Interrupt (SIGINT to the process group)
 reaches deno directly, and the proxy exits when deno exits.
 
 Usage (kernelspec argv): python kernel_proxy.py DENO_PATH {connection_file}
@@ -64,6 +65,7 @@ class Proxy:
         self.last_iopub = 0.0
         self.idle_at = 0.0
         self.wake = asyncio.Event()
+        self.held_idle: list[bytes] | None = None  # the current cell's idle, held until its output settled
 
     def url(self, conn: dict, name: str) -> str:
         return f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
@@ -172,7 +174,9 @@ class Proxy:
                 if state == "idle":
                     self.idle = True
                     self.idle_at = self.last_iopub
+                    self.held_idle = frames  # sent when the cell has settled, after its late output
                     self.wake.set()
+                    continue
             await self.front["iopub"].send_multipart(frames)
 
     async def heartbeat(self) -> None:
@@ -188,6 +192,9 @@ class Proxy:
                     now = time.monotonic()
                     quiet = now - self.last_iopub >= QUIET
                     if quiet or now - self.idle_at >= MAX_HOLD:
+                        if self.held_idle is not None:
+                            await self.front["iopub"].send_multipart(self.held_idle)
+                            self.held_idle = None
                         self.current = None
                         continue
                     await asyncio.sleep(QUIET - (now - self.last_iopub) if not quiet else 0)
