@@ -47,13 +47,14 @@ function text(source: string | string[]): string {
  * @example
  * ```ts
  * import { extractModule } from "./nbcheck.ts";
+ * import { deepStrictEqual } from "node:assert";
  * const nb = { cells: [
  *   { cell_type: "markdown", source: "# Title" },
  *   { cell_type: "code", source: "const a = 1;" },
- *   { cell_type: "code", source: ["const b = a +", " 1;"] },
+ *   { cell_type: "code", source: ["const b = a +\n", " 1;"] }, // nbformat lines keep their "\n"
  * ] };
  * const mod = extractModule(nb);
- * console.assert(mod.spans[1].cell === 3 && mod.spans[1].lines === 2);
+ * deepStrictEqual(mod.spans.map((s) => [s.cell, s.lines]), [[2, 1], [3, 2]]);
  * ```
  */
 export function extractModule(nb: NotebookJson, replace: Record<string, string> = {}): ExtractedModule {

@@ -270,6 +270,8 @@ const stages: Stage[] = [
         "test",
         "-A",
         "--doc",
+        // console.assert only prints; the preload makes a false one in a doc example fail its test.
+        "--preload=tools/assert_preload.ts",
         "--ignore=tools/browser_test.ts,tools/browser/",
         "lib/",
         "tests/",
