@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createModel, parseDocs, Random, requestInterrupt, sample, Tokenizer, train } from "../lib/mod.ts";
+import { referenceTest } from "./reference_gate.ts";
 
 const REF_DIR = new URL("../../shared/reference/", import.meta.url); // ../shared/reference from the project root
 const NAMES = new URL("names.txt", REF_DIR);
@@ -32,20 +33,16 @@ function exists(url: URL): boolean {
 }
 
 const haveReference = exists(NAMES) && exists(REF_JSON);
-if (!haveReference) {
-  console.error(
-    "\n!!! PARITY TEST SKIPPED: ../shared/reference/names.txt or microgpt-reference.json is missing " +
-      "(looked next to the project directory). The Python parity is NOT checked. !!!\n",
-  );
-}
 const steps = Number(Deno.env.get("PARITY_STEPS") ?? 1000);
 
 for (const engine of ["scalar", "fast"] as const) {
-  Deno.test({
+  // ignored (loudly) without ../shared/reference; fails instead when REQUIRE_REFERENCE=1 (CI)
+  Deno.test(referenceTest({
     name: `parity with microgpt.py (${engine} engine): ${steps} steps within ${TOLERANCE}${
       steps === 1000 ? " + 20 samples" : ""
-    }${haveReference ? "" : " — SKIPPED: ../shared/reference is missing"}`,
-    ignore: !haveReference,
+    }`,
+    present: haveReference,
+    needs: "../shared/reference/names.txt or microgpt-reference.json",
     async fn() {
       if (!(Number.isInteger(steps) && steps >= 1 && steps <= 1000)) {
         throw new RangeError(`PARITY_STEPS must be a whole number in [1, 1000], got ${steps}`);
@@ -90,5 +87,5 @@ for (const engine of ["scalar", "fast"] as const) {
         assert.deepEqual(names, ref.samples);
       }
     },
-  });
+  }));
 }

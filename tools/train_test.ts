@@ -1,6 +1,7 @@
 // The `deno task train` CLI as a user runs it: spawned as a process, exit codes, stdout/stderr, files.
 import assert from "node:assert/strict";
 import { Progress, type TrainResult } from "./train.ts";
+import { referenceTest } from "../tests/reference_gate.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const REFERENCE_JSON = new URL("../shared/reference/microgpt-reference.json", ROOT);
@@ -212,10 +213,8 @@ Deno.test({
 });
 
 // Parity with the Python reference: needs ../shared (outside the repository).
+// Ignored (loudly) when it is missing; fails instead when REQUIRE_REFERENCE=1 (CI).
 const reference = await Deno.readTextFile(REFERENCE_JSON).then(JSON.parse, () => undefined);
-if (!reference) {
-  console.warn(`\n⚠ SKIPPED: CLI parity with the Python reference: ${REFERENCE_JSON.pathname} is missing.\n`);
-}
 
 function assertMatchesReference(r: TrainResult): void {
   assert.equal(r.num_params, 4192);
@@ -229,15 +228,16 @@ function assertMatchesReference(r: TrainResult): void {
 }
 
 for (const engine of ["fast", "scalar"]) {
-  Deno.test({
+  Deno.test(referenceTest({
     name: `deno task train --data ${REFERENCE_NAMES} --json${engine === "fast" ? " --engine fast" : ""} ` +
       "equals the Python reference run (losses within 1e-12, same samples)",
-    ignore: !reference,
+    present: reference !== undefined,
+    needs: "../shared/reference/microgpt-reference.json",
     async fn() {
       const args = ["--data", REFERENCE_NAMES, "--json", ...(engine === "fast" ? ["--engine", "fast"] : [])];
       assertMatchesReference(json(await train(...args)));
     },
-  });
+  }));
 }
 
 Deno.test("progress: on a terminal one line redrawn in place (throttled), piped plain lines at step 1 and every 10%", () => {

@@ -6,9 +6,10 @@ import { Random } from "../random.ts";
 import { Tokenizer } from "../tokenizer.ts";
 import { Value } from "../value.ts";
 import { adam, createAdamGPT } from "./train5.ts";
+import { referenceTest } from "../../tests/reference_gate.ts";
 
 const REF = new URL("../../../shared/reference/", import.meta.url);
-const haveRef = existsSync(new URL("microgpt-reference.json", REF));
+const haveRef = existsSync(new URL("microgpt-reference.json", REF)) && existsSync(new URL("names.txt", REF));
 
 Deno.test("train5: the first Adam step moves every parameter by ≈ lr against its gradient's sign", () => {
   const ps = [new Value(1), new Value(-2)];
@@ -32,9 +33,10 @@ Deno.test("train5: the ladder's forward pass equals the engine's gpt() on the sa
   }
 });
 
-Deno.test({
+Deno.test(referenceTest({ // ignored without ../shared/reference; fails instead when REQUIRE_REFERENCE=1 (CI)
   name: "train5: reproduces the Python reference microGPT run (first 20 steps)",
-  ignore: !haveRef,
+  present: haveRef,
+  needs: "../shared/reference/microgpt-reference.json or names.txt",
   fn() {
     const ref = JSON.parse(Deno.readTextFileSync(new URL("microgpt-reference.json", REF)));
     const docs = parseDocs(Deno.readTextFileSync(new URL("names.txt", REF)));
@@ -48,7 +50,7 @@ Deno.test({
       m.update({ lr: 0.01 * (1 - step / 1000), step });
     }
   },
-});
+}));
 
 Deno.test("train5: adam() rejects β outside [0, 1) and eps ≤ 0 (β = 1 would divide by 1 − 1^(t+1) = 0)", () => {
   assert.throws(() => adam({ beta1: 1 }), /beta1 must be in \[0, 1\), got 1/);
