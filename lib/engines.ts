@@ -5,7 +5,8 @@
  * @module
  */
 import type { Model } from "./model.ts";
-import { type CreateModelOptions, createScalarModel } from "./gpt.ts";
+import { createScalarModel } from "./gpt.ts";
+import type { CreateModelOptions } from "./params.ts";
 import { createFastModel } from "./fast/model.ts";
 
 /** The engines `createModel` knows. */

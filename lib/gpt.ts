@@ -8,8 +8,7 @@ import { type GPTConfig, gptConfig } from "./config.ts";
 import type { AdamStep, Model, StateDict } from "./model.ts";
 import { adamUpdate } from "./adam.ts";
 import { linear, rmsnorm, softmax } from "./nn.ts";
-import { checkStateDict, countParams, initStateDict } from "./params.ts";
-import type { Random } from "./random.ts";
+import { checkStateDict, countParams, type CreateModelOptions, initialWeights } from "./params.ts";
 import { Value, withNodePool } from "./value.ts";
 
 /** The parameters as `Value`s, by name (`wte`, `wpe`, `lm_head`, `layer0.attn_wq`, …). */
@@ -297,16 +296,6 @@ export class ScalarModel implements Model {
   }
 }
 
-/** Options of `createScalarModel`. */
-export interface CreateModelOptions {
-  /** The architecture (defaults filled in, validated). */
-  config?: Partial<GPTConfig>;
-  /** Draws the initial weights (`gauss(0, 0.08)` each, reference order). Needed unless `stateDict` is given. */
-  rng?: Random;
-  /** Start from these weights instead of a random init. */
-  stateDict?: StateDict;
-}
-
 /**
  * A scalar-engine GPT with weights drawn from `rng` (or copied from `stateDict`).
  *
@@ -323,8 +312,6 @@ export interface CreateModelOptions {
  * @throws {TypeError} neither rng nor stateDict is given.
  */
 export function createScalarModel(opts: CreateModelOptions): ScalarModel {
-  const config = gptConfig(opts.config);
-  if (opts.stateDict) return new ScalarModel(config, opts.stateDict);
-  if (!opts.rng) throw new TypeError("createScalarModel: give { rng } (a Random) or { stateDict }");
-  return new ScalarModel(config, initStateDict(config, opts.rng));
+  const { config, stateDict } = initialWeights(opts, "createScalarModel");
+  return new ScalarModel(config, stateDict);
 }

@@ -139,3 +139,40 @@ export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void 
     );
   }
 }
+
+/** How a model factory (`createScalarModel`, `createFastModel`, `createModel`) is told its starting point. */
+export interface CreateModelOptions {
+  /** The architecture (defaults filled in, validated). */
+  config?: Partial<GPTConfig>;
+  /** Draws the initial weights (`gauss(0, 0.08)` each, reference order). Needed unless `stateDict` is given. */
+  rng?: Random;
+  /** Start from these weights instead of a random init. */
+  stateDict?: StateDict;
+}
+
+/**
+ * The validated config and starting weights a factory asked with `opts` builds from: `opts.stateDict` if given,
+ * else a fresh draw from `opts.rng` in the reference order. Both engines start here, so the same options give
+ * both the same weights.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initialWeights } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * const { config, stateDict } = initialWeights({ config: { vocab_size: 27 }, rng: new Random(42) }, "example");
+ * assert.equal(config.n_embd, 16);
+ * assert.equal(stateDict.wte.length, 27);
+ * assert.throws(() => initialWeights({}, "example"), TypeError);
+ * ```
+ * @throws {TypeError} neither `rng` nor `stateDict` is given (the message starts with `factory`).
+ */
+export function initialWeights(
+  opts: CreateModelOptions,
+  factory: string,
+): { config: GPTConfig; stateDict: StateDict } {
+  const config = gptConfig(opts.config);
+  if (opts.stateDict) return { config, stateDict: opts.stateDict };
+  if (!opts.rng) throw new TypeError(`${factory}: give { rng } (a Random) or { stateDict }`);
+  return { config, stateDict: initStateDict(config, opts.rng) };
+}

@@ -6,12 +6,11 @@
  *
  * @module
  */
-import { type GPTConfig, gptConfig } from "../config.ts";
+import type { GPTConfig } from "../config.ts";
 import type { AdamStep, Model, StateDict } from "../model.ts";
 import { adamStep } from "./adam.ts";
 import { type SimdAdam, simdAdam } from "./adam_simd.ts";
-import { countParams, initStateDict } from "../params.ts";
-import type { Random } from "../random.ts";
+import { countParams, type CreateModelOptions, initialWeights } from "../params.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
 import { type Activations, createActivations, createGrads, flat, type Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
@@ -352,16 +351,6 @@ function checkBatch(batch: readonly (readonly number[])[], config: GPTConfig): v
   }
 }
 
-/** Options of `createFastModel` (the same as `createScalarModel`'s). */
-export interface CreateFastModelOptions {
-  /** The architecture (defaults filled in, validated). */
-  config?: Partial<GPTConfig>;
-  /** Draws the initial weights (`gauss(0, 0.08)` each, reference order). Needed unless `stateDict` is given. */
-  rng?: Random;
-  /** Start from these weights instead of a random init. */
-  stateDict?: StateDict;
-}
-
 /**
  * A fast-engine GPT with weights drawn from `rng` exactly as the scalar engine draws them (or copied from
  * `stateDict`).
@@ -375,9 +364,7 @@ export interface CreateFastModelOptions {
  * ```
  * @throws {TypeError} neither rng nor stateDict is given.
  */
-export function createFastModel(opts: CreateFastModelOptions): FastModel {
-  const config = gptConfig(opts.config);
-  if (opts.stateDict) return new FastModel(config, opts.stateDict);
-  if (!opts.rng) throw new TypeError("createFastModel: give { rng } (a Random) or { stateDict }");
-  return new FastModel(config, initStateDict(config, opts.rng));
+export function createFastModel(opts: CreateModelOptions): FastModel {
+  const { config, stateDict } = initialWeights(opts, "createFastModel");
+  return new FastModel(config, stateDict);
 }
