@@ -19,7 +19,8 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
 Usage:
   python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
   python tools/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?}]
-Exit status: 0 when every run passed.
+Exit status: 0 when every run passed. On SIGTERM or SIGINT (e.g. from `timeout`) the running kernels are shut
+down, no further run starts, and the exit status is 128 + the signal number.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -187,6 +189,7 @@ async def run_one(job: dict, opts) -> dict:
     )
     if isinstance(client, DrainingClient):
         client.drain_quiet = opts.drain_quiet
+    LIVE_CLIENTS.add(client)
     cells_run = 0
     current = -1
     last_done = -1  # index of the last cell that finished (self-checks after it were never run)
@@ -260,16 +263,28 @@ async def run_one(job: dict, opts) -> dict:
                                 continue
                             if got.get(key, 0) != want:
                                 problems.append(f"{where}: expected {want} {key}, got {got.get(key, 0)}")
+    except asyncio.CancelledError:
+        # Stopped by a signal (see main_async). Leaving async_setup_kernel shut the kernel down; if it was still
+        # starting, the context was not entered yet, so shut it down here. Never leave an orphan kernel behind.
+        try:
+            if client.km is not None and await ensure_async(client.km.is_alive()):
+                await ensure_async(client.km.shutdown_kernel(now=True))
+        finally:
+            LIVE_CLIENTS.discard(client)
+        raise
     except (CellExecutionError, CellTimeoutError):
         pass
     except DeadKernelError:
-        if not any("died" in p for p in problems):
+        if STOPPED_BY:
+            problems.append(f"cell {current + 1}: not finished: the runner was stopped by {STOPPED_BY[0]}")
+        elif not any("died" in p for p in problems):
             problems.append(
                 f"cell {current + 1}: the kernel died while running it (out of memory? see the kernel's messages above)"
             )
     except Exception as e:  # kernel failed to start, etc.
         problems.append(f"{type(e).__name__}: {e}")
 
+    LIVE_CLIENTS.discard(client)
     for index, ex in sorted(checks.items()):
         if index > last_done:
             problems.append(f"cell {index + 1}: self-check of exercise {ex!r} did not run")
@@ -314,7 +329,17 @@ def print_result(r: dict) -> None:
         print("       " + p.replace("\n", "\n       "), flush=True)
 
 
-async def main_async(jobs: list[dict], opts) -> list[dict]:
+STOPPED_BY: list[str] = []
+"""The name of the signal that stopped the runner, once one did."""
+
+LIVE_CLIENTS: set[NotebookClient] = set()
+"""Clients whose kernel may be running (shut down immediately when a signal stops the runner)."""
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def main_async(jobs: list[dict], opts) -> tuple[list[dict], int | None]:
+    """Runs the jobs, `opts.jobs` at once. Returns the finished results and the signal that stopped the run."""
     sem = asyncio.Semaphore(max(1, opts.jobs))
     results: list[dict | None] = [None] * len(jobs)
 
@@ -324,8 +349,54 @@ async def main_async(jobs: list[dict], opts) -> list[dict]:
             print_result(r)
             results[i] = r
 
-    await asyncio.gather(*(worker(i, j) for i, j in enumerate(jobs)))
-    return [r for r in results if r is not None]
+    tasks = [asyncio.ensure_future(worker(i, j)) for i, j in enumerate(jobs)]
+    stopped: list[int] = []
+
+    def stop(sig: signal.Signals) -> None:
+        if stopped:  # a second signal must not cancel the kernel shutdowns under way
+            return
+        stopped.append(int(sig))
+        STOPPED_BY.append(sig.name)
+        print(f"nbrun: {sig.name}: shutting down the running kernels, no more runs", file=sys.stderr, flush=True)
+        for client in LIVE_CLIENTS:
+            client.shutdown_kernel = "immediate"
+        for t in tasks:
+            t.cancel()
+
+    # nbclient registers its own SIGINT/SIGTERM handler for each client (each replacing the previous one, each
+    # removed when its run ends), so with several runs a signal shut down one kernel at most and the runner went
+    # on starting new ones. Its registrations of these two signals are ignored; the runner's handler stays.
+    loop = asyncio.get_running_loop()
+    add_handler, remove_handler = loop.add_signal_handler, loop.remove_signal_handler
+
+    def add_unless_stop_signal(sig, callback, *args):
+        if sig not in STOP_SIGNALS:
+            add_handler(sig, callback, *args)
+
+    def remove_unless_stop_signal(sig):
+        return False if sig in STOP_SIGNALS else remove_handler(sig)
+
+    loop.add_signal_handler, loop.remove_signal_handler = add_unless_stop_signal, remove_unless_stop_signal
+    for sig in STOP_SIGNALS:
+        add_handler(sig, stop, sig)
+    try:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for sig in STOP_SIGNALS:
+            remove_handler(sig)
+        loop.add_signal_handler, loop.remove_signal_handler = add_handler, remove_handler
+    return [r for r in results if r is not None], (stopped[0] if stopped else None)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return n
 
 
 def main(argv=None) -> int:
@@ -339,7 +410,7 @@ def main(argv=None) -> int:
     ap.add_argument("--startup-timeout", type=int, default=120)
     ap.add_argument("--drain-quiet", type=float, default=0.1, help="seconds of IOPub silence after idle")
     ap.add_argument("--no-drain", action="store_true", help="stock nbclient (to measure dropped outputs)")
-    ap.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
+    ap.add_argument("--jobs", type=positive_int, default=1, help="notebooks run at once (>= 1)")
     ap.add_argument("--kernel", default=KERNEL_NAME)
     ap.add_argument("--report", help="write the results as JSON here")
     opts = ap.parse_args(argv)
@@ -352,10 +423,14 @@ def main(argv=None) -> int:
     if not jobs:
         ap.error("no notebooks given")
 
-    results = asyncio.run(main_async(jobs, opts))
+    results, stopped_by = asyncio.run(main_async(jobs, opts))
     if opts.report:
         Path(opts.report).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     passed = sum(1 for r in results if r["ok"])
+    if stopped_by is not None:
+        name = signal.Signals(stopped_by).name
+        print(f"nbrun: stopped by {name} after {len(results)} of {len(jobs)} runs; {passed} passed", flush=True)
+        return 128 + stopped_by
     print(f"nbrun: {passed} passed, {len(results) - passed} failed", flush=True)
     return 0 if passed == len(results) else 1
 

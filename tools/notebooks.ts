@@ -135,21 +135,71 @@ interface JobResult {
   problems: string[];
 }
 
+const USAGE =
+  "usage: deno task notebooks [notebook.ipynb …] [--jobs N] [--timeout SECONDS_PER_CELL] [--no-exercises]";
+
+/** Signals passed on to nbrun.py, which then shuts its kernels down (they run in their own sessions). */
+const FORWARDED: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+
+/**
+ * The command line of `deno task notebooks`, or a one-line error (exit 2). `--jobs` and `--timeout` are
+ * whole numbers ≥ 1 (defaults from NOTEBOOK_JOBS / NBRUN_TIMEOUT, else 2 and 180).
+ *
+ * @example
+ * ```ts
+ * import { parseNotebookArgs } from "./notebooks.ts";
+ * import { deepStrictEqual, match } from "node:assert";
+ * const ok = parseNotebookArgs(["a.ipynb", "--jobs", "1"], {});
+ * deepStrictEqual(ok, { jobs: 1, timeout: 180, noExercises: false, help: false, notebooks: ["a.ipynb"] });
+ * match(String(parseNotebookArgs(["--jobs", "0"], {})), /--jobs must be a whole number >= 1, got '0'/);
+ * match(String(parseNotebookArgs(["--job", "1"], {})), /Unknown option '--job'/);
+ * ```
+ */
+export function parseNotebookArgs(
+  args: string[],
+  env: { NOTEBOOK_JOBS?: string; NBRUN_TIMEOUT?: string },
+): { jobs: number; timeout: number; noExercises: boolean; help: boolean; notebooks: string[] } | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        jobs: { type: "string", default: env.NOTEBOOK_JOBS ?? "2" },
+        timeout: { type: "string", default: env.NBRUN_TIMEOUT ?? "180" },
+        "no-exercises": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const { values, positionals } = parsed;
+  const whole = (name: string, text: string): number | string =>
+    /^\d+$/.test(text) && Number(text) >= 1
+      ? Number(text)
+      : `--${name} must be a whole number >= 1, got '${text}'`;
+  const jobs = whole("jobs", values.jobs);
+  if (typeof jobs === "string") return jobs;
+  const timeout = whole("timeout", values.timeout);
+  if (typeof timeout === "string") return timeout;
+  return { jobs, timeout, noExercises: values["no-exercises"], help: values.help, notebooks: positionals };
+}
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: {
-      jobs: { type: "string", default: Deno.env.get("NOTEBOOK_JOBS") ?? "2" },
-      timeout: { type: "string", default: Deno.env.get("NBRUN_TIMEOUT") ?? "180" },
-      "no-exercises": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    allowPositionals: true,
+  const parsed = parseNotebookArgs(Deno.args, {
+    NOTEBOOK_JOBS: Deno.env.get("NOTEBOOK_JOBS"),
+    NBRUN_TIMEOUT: Deno.env.get("NBRUN_TIMEOUT"),
   });
+  if (typeof parsed === "string") {
+    console.error(`deno task notebooks: ${parsed} (see --help)`);
+    return 2;
+  }
+  const values = parsed;
+  const positionals = parsed.notebooks;
   if (values.help) {
-    console.log(
-      "usage: deno task notebooks [notebook.ipynb …] [--jobs N] [--timeout SECONDS_PER_CELL] [--no-exercises]",
-    );
+    console.log(USAGE);
     return 0;
   }
 
@@ -202,7 +252,7 @@ async function main(): Promise<number> {
   }
 
   let jobs = planFor(notebooks, { race });
-  if (values["no-exercises"]) jobs = jobs.filter((j) => j.mode === "plain");
+  if (values.noExercises) jobs = jobs.filter((j) => j.mode === "plain");
   const tmp = await Deno.makeTempDir({ prefix: "microgpt-nbrun-" });
   const planPath = join(tmp, "plan.json");
   const reportPath = join(tmp, "report.json");
@@ -216,9 +266,9 @@ async function main(): Promise<number> {
       "--report",
       reportPath,
       "--jobs",
-      values.jobs,
+      String(values.jobs),
       "--timeout",
-      values.timeout,
+      String(values.timeout),
     ],
     cwd: ROOT,
     env: { ...lab.env, PYTHONUNBUFFERED: "1" },
@@ -226,6 +276,18 @@ async function main(): Promise<number> {
     stdout: "inherit",
     stderr: "piped",
   }).spawn();
+  // Termination (e.g. `timeout`, Ctrl-C) goes on to nbrun.py, which shuts its kernels down and exits.
+  let stoppedBy: Deno.Signal | undefined;
+  const forwarders = FORWARDED.map((sig) => {
+    const forward = () => {
+      stoppedBy ??= sig;
+      try {
+        child.kill(sig);
+      } catch { /* already exited */ }
+    };
+    Deno.addSignalListener(sig, forward);
+    return () => Deno.removeSignalListener(sig, forward);
+  });
   // The kernel's "deno jupyter is unstable" banner is noise; everything else on stderr is shown as it comes
   // (a kernel's dying words, e.g. V8 running out of memory, belong next to the run that failed).
   let pending = "";
@@ -237,6 +299,7 @@ async function main(): Promise<number> {
   }
   if (pending.trim() && !pending.includes('"deno jupyter" is unstable')) console.error(pending);
   await child.status;
+  forwarders.forEach((remove) => remove());
   const seconds = (performance.now() - started) / 1000;
 
   let results: JobResult[] = [];
@@ -260,6 +323,10 @@ async function main(): Promise<number> {
   failed += results.filter((r) => !r.ok).length + Math.max(0, missingRuns);
   console.log(`notebooks: ${jobs.length} runs in ${seconds.toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
+  if (stoppedBy) {
+    console.error(`notebooks: stopped by ${stoppedBy}`);
+    return stoppedBy === "SIGINT" ? 130 : 143;
+  }
   return failed > 0 ? 1 : 0;
 }
 
