@@ -6,7 +6,9 @@
  * skipped). Exits non-zero when anything failed.
  *
  * Flags: `--skip STAGE[,STAGE…]` (stages: fmt, lint, check, nbcheck, unit, notebooks, browser) reports those
- * stages as skipped; `--only STAGE[,…]` runs just those.
+ * stages as skipped; `--only STAGE[,…]` runs just those; `--help`. A bad flag is a one-line error (exit 2).
+ * SIGTERM/SIGINT are passed on to the running stage's command (the notebook runner then shuts its kernels down)
+ * and no further stage starts.
  *
  * @module
  */
@@ -37,6 +39,9 @@ interface Ran {
 
 const decoder = new TextDecoder();
 
+/** The signal that stopped the run, once one did (no further stage starts). */
+let stoppedBy: Deno.Signal | undefined;
+
 /** Runs a command with output shown live and captured for parsing. */
 async function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
   const started = performance.now();
@@ -48,6 +53,18 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Termination goes on to the stage's command (tools/notebooks.ts forwards it to nbrun.py, which shuts its
+  // kernels down), so nothing is left running.
+  const removers = (["SIGTERM", "SIGINT"] as const).map((sig) => {
+    const forward = () => {
+      stoppedBy ??= sig;
+      try {
+        child.kill(sig);
+      } catch { /* already exited */ }
+    };
+    Deno.addSignalListener(sig, forward);
+    return () => Deno.removeSignalListener(sig, forward);
+  });
   let output = "";
   const pump = async (stream: ReadableStream<Uint8Array>, sink: { writeSync(p: Uint8Array): number }) => {
     for await (const chunk of stream) {
@@ -58,6 +75,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   };
   await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
   const { code } = await child.status;
+  removers.forEach((remove) => remove());
   return { code, output, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -346,11 +364,30 @@ const stages: Stage[] = [
   },
 ];
 
+const USAGE = `usage: deno task test [--skip STAGE[,STAGE…]] [--only STAGE[,STAGE…]]
+stages: ${stages.map((s) => s.key).join(", ")}`;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { skip: { type: "string", default: "" }, only: { type: "string", default: "" } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        skip: { type: "string", default: "" },
+        only: { type: "string", default: "" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    console.error(`deno task test: ${(e as Error).message} (see --help)`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const keys = new Set(stages.map((s) => s.key));
   const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
   for (const k of [...list(values.skip), ...list(values.only)]) {
@@ -365,6 +402,17 @@ async function main(): Promise<number> {
   const started = performance.now();
   const results: StageResult[] = [];
   for (const stage of stages) {
+    if (stoppedBy) {
+      results.push({
+        name: stage.key,
+        passed: 0,
+        failed: 0,
+        skipped: 1,
+        seconds: 0,
+        note: `not run (${stoppedBy})`,
+      });
+      continue;
+    }
     if (skip.has(stage.key) || (only.size > 0 && !only.has(stage.key))) {
       results.push({
         name: stage.key,
@@ -406,6 +454,10 @@ async function main(): Promise<number> {
   console.log(
     `${total.passed} passed, ${total.failed} failed` + (total.skipped ? `, ${total.skipped} skipped` : ""),
   );
+  if (stoppedBy) {
+    console.error(`deno task test: stopped by ${stoppedBy}`);
+    return stoppedBy === "SIGINT" ? 130 : 143;
+  }
   return total.failed > 0 ? 1 : 0;
 }
 
