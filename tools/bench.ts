@@ -266,6 +266,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`bench: ${(e as Error).message}`);
     return 2;
   }
+  if (values["compare-python"] !== undefined && !exists(values["compare-python"])) { // not after a long run
+    console.error(`bench: --compare-python: no such file: ${values["compare-python"]}`);
+    return 2;
+  }
   const data = values.data ??
     (exists(REFERENCE_NAMES) ? new URL(REFERENCE_NAMES).pathname : new URL(SHIPPED_NAMES).pathname);
 
