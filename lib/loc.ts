@@ -208,17 +208,7 @@ export function listLibFiles(folder = ""): string[] {
 export function countLibLines(files: readonly string[]): FileLineCount[] {
   if (!Array.isArray(files)) throw new TypeError(`files must be an array of paths, got ${typeof files}`);
   return files.map((file) => {
-    checkLibPath(file);
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(new URL(file, LIB));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new RangeError(`file ${JSON.stringify(file)} does not exist in lib/`);
-      }
-      throw e;
-    }
-    return { file, ...countLines(text) };
+    return { file, ...countLines(readLibFile(file)) };
   });
 }
 
@@ -238,16 +228,7 @@ export function countLibLines(files: readonly string[]): FileLineCount[] {
  * @throws {RangeError} a path that is not a .ts file inside lib/, or a file that does not exist.
  */
 export function libImports(file: string): string[] {
-  checkLibPath(file);
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(new URL(file, LIB));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new RangeError(`file ${JSON.stringify(file)} does not exist in lib/`);
-    }
-    throw e;
-  }
+  const text = readLibFile(file);
   const found = new Set<string>();
   // A statement starts a line; "[^;]*?" spans a multi-line `import { a,\n b }`. JSDoc lines start with " * ".
   for (const m of text.matchAll(/^[ \t]*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/gm)) {
@@ -255,4 +236,17 @@ export function libImports(file: string): string[] {
     found.add(url.startsWith(LIB.href) ? url.slice(LIB.href.length) : m[1]);
   }
   return [...found].sort();
+}
+
+/** The text of a lib file, after checking its path; a missing file is a RangeError naming it. */
+function readLibFile(file: string): string {
+  checkLibPath(file);
+  try {
+    return Deno.readTextFileSync(new URL(file, LIB));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new RangeError(`file ${JSON.stringify(file)} does not exist in lib/`);
+    }
+    throw e;
+  }
 }
