@@ -19,6 +19,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureLabEnv, KERNEL_NAME, ROOT, SetupError } from "./setup.ts";
+import { forwardSignals } from "./signals.ts";
 
 /** One nbrun job (see tools/nbrun.py). */
 export interface NotebookJob {
@@ -137,9 +138,6 @@ interface JobResult {
 
 const USAGE =
   "usage: deno task notebooks [notebook.ipynb …] [--jobs N] [--timeout SECONDS_PER_CELL] [--no-exercises]";
-
-/** Signals passed on to nbrun.py, which then shuts its kernels down (they run in their own sessions). */
-const FORWARDED: Deno.Signal[] = ["SIGTERM", "SIGINT"];
 
 /**
  * The command line of `deno task notebooks`, or a one-line error (exit 2). `--jobs` and `--timeout` are
@@ -278,16 +276,7 @@ async function main(): Promise<number> {
   }).spawn();
   // Termination (e.g. `timeout`, Ctrl-C) goes on to nbrun.py, which shuts its kernels down and exits.
   let stoppedBy: Deno.Signal | undefined;
-  const forwarders = FORWARDED.map((sig) => {
-    const forward = () => {
-      stoppedBy ??= sig;
-      try {
-        child.kill(sig);
-      } catch { /* already exited */ }
-    };
-    Deno.addSignalListener(sig, forward);
-    return () => Deno.removeSignalListener(sig, forward);
-  });
+  const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
   // The kernel's "deno jupyter is unstable" banner is noise; everything else on stderr is shown as it comes
   // (a kernel's dying words, e.g. V8 running out of memory, belong next to the run that failed).
   let pending = "";
@@ -299,7 +288,7 @@ async function main(): Promise<number> {
   }
   if (pending.trim() && !pending.includes('"deno jupyter" is unstable')) console.error(pending);
   await child.status;
-  forwarders.forEach((remove) => remove());
+  stopForwarding();
   const seconds = (performance.now() - started) / 1000;
 
   let results: JobResult[] = [];

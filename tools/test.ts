@@ -18,6 +18,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ROOT } from "./setup.ts";
+import { forwardSignals } from "./signals.ts";
 
 /** Counts of one stage. */
 export interface StageResult {
@@ -55,16 +56,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   }).spawn();
   // Termination goes on to the stage's command (tools/notebooks.ts forwards it to nbrun.py, which shuts its
   // kernels down), so nothing is left running.
-  const removers = (["SIGTERM", "SIGINT"] as const).map((sig) => {
-    const forward = () => {
-      stoppedBy ??= sig;
-      try {
-        child.kill(sig);
-      } catch { /* already exited */ }
-    };
-    Deno.addSignalListener(sig, forward);
-    return () => Deno.removeSignalListener(sig, forward);
-  });
+  const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
   let output = "";
   const pump = async (stream: ReadableStream<Uint8Array>, sink: { writeSync(p: Uint8Array): number }) => {
     for await (const chunk of stream) {
@@ -75,7 +67,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   };
   await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
   const { code } = await child.status;
-  removers.forEach((remove) => remove());
+  stopForwarding();
   return { code, output, seconds: (performance.now() - started) / 1000 };
 }
 
