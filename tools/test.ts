@@ -394,26 +394,13 @@ async function main(): Promise<number> {
   const started = performance.now();
   const results: StageResult[] = [];
   for (const stage of stages) {
-    if (stoppedBy) {
-      results.push({
-        name: stage.key,
-        passed: 0,
-        failed: 0,
-        skipped: 1,
-        seconds: 0,
-        note: `not run (${stoppedBy})`,
-      });
-      continue;
-    }
-    if (skip.has(stage.key) || (only.size > 0 && !only.has(stage.key))) {
-      results.push({
-        name: stage.key,
-        passed: 0,
-        failed: 0,
-        skipped: 1,
-        seconds: 0,
-        note: "skipped by flag",
-      });
+    const notRun = stoppedBy
+      ? `not run (${stoppedBy})`
+      : skip.has(stage.key) || (only.size > 0 && !only.has(stage.key))
+      ? "skipped by flag"
+      : undefined;
+    if (notRun) {
+      results.push({ name: stage.key, passed: 0, failed: 0, skipped: 1, seconds: 0, note: notRun });
       continue;
     }
     banner(stage.name);
