@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkAdamBuffers } from "../adam.ts";
 import type { AdamStep } from "../model.ts";
 
 /** Parameters, gradients and the two moment buffers, one length. */
@@ -29,12 +30,7 @@ export interface FlatAdamBuffers {
  */
 export function adamStep(buf: FlatAdamBuffers, opts: AdamStep): void {
   const { data, grad, m, v } = buf;
-  const n = data.length;
-  if (grad.length !== n || m.length !== n || v.length !== n) {
-    throw new RangeError(
-      `adamStep: data, grad, m, v must have one length, got ${n}, ${grad.length}, ${m.length}, ${v.length}`,
-    );
-  }
+  const n = checkAdamBuffers("adamStep", buf);
   const { lr, t, beta1, beta2, eps } = opts;
   const oneMinusB1 = 1 - beta1, oneMinusB2 = 1 - beta2;
   const c1 = 1 - beta1 ** (t + 1), c2 = 1 - beta2 ** (t + 1);
