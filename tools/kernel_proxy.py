@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import sys
@@ -29,6 +30,8 @@ import zmq.asyncio
 
 DELIM = b"<IDS|MSG>"
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
+STARTS = 4  # tries to start deno when a back-end port turns out taken
+PORTS = ("shell", "iopub", "stdin", "control", "hb")
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
 
 
@@ -46,8 +49,40 @@ def header(msg: list[bytes], which: int = 2) -> dict:
         return {}
 
 
-def free_port(ip: str) -> int:
-    with socket.socket() as s:
+def ephemeral_range() -> tuple[int, int]:
+    """The ports the OS hands out for outgoing connections and for bind(0)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo, hi = (int(x) for x in f.read().split())
+            return lo, hi
+    except (OSError, ValueError):
+        return 49152, 65535  # IANA's dynamic range: macOS and Windows use it
+
+
+def free_port(ip: str, exclude: set[int] = frozenset()) -> int:
+    """A port nobody holds now, chosen outside the ephemeral range.
+
+    Deno binds the back-end ports a moment after we pick them. A port from bind(0) lies in the ephemeral range, so
+    in that moment an outgoing connection can be given the same port, and deno dies with "Address already in use"
+    (seen in CI). Our own zmq sockets connect to deno while it starts, each retry taking a fresh ephemeral port;
+    a port outside that range cannot be taken that way.
+    """
+    lo, hi = ephemeral_range()
+    pool = [(10_000, lo - 1), (hi + 1, 65_535)]
+    pool = [(a, b) for a, b in pool if b - a >= 1_000]
+    pick = random.SystemRandom()
+    for _ in range(200 if pool else 0):
+        a, b = pick.choice(pool)
+        port = pick.randint(a, b)
+        if port in exclude:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((ip, port))
+            except OSError:
+                continue
+        return port
+    with socket.socket() as s:  # no room outside the ephemeral range: let the OS choose
         s.bind((ip, 0))
         return s.getsockname()[1]
 
@@ -60,25 +95,22 @@ class Proxy:
         self.routes: dict[str, list[bytes]] = {}  # request msg_id -> identities of the client that sent it
         self.queue: deque[list[bytes]] = deque()  # held execute_requests (frames from the delimiter)
         self.current: str | None = None  # msg_id of the execute_request the kernel is running
+        self.current_msg: list[bytes] = []  # and that request
         self.replied = False
         self.idle = False
         self.last_iopub = 0.0
         self.idle_at = 0.0
         self.wake = asyncio.Event()
         self.held_idle: list[bytes] | None = None  # the current cell's idle, held until its output settled
+        self.child: asyncio.subprocess.Process | None = None
+        self.heard = False  # any message from the kernel yet? (a kernel that answered is never restarted)
+        self.stopping = False
 
     def url(self, conn: dict, name: str) -> str:
         return f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
 
     async def start(self) -> int:
         c = self.conn
-        back = dict(c)
-        for name in ("shell", "iopub", "stdin", "control", "hb"):
-            back[f"{name}_port"] = free_port(c["ip"])
-        fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            json.dump(back, f)
-
         front = {}
         for name, kind in (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER),
                            ("iopub", zmq.PUB), ("hb", zmq.REP)):
@@ -91,7 +123,6 @@ class Proxy:
         # Default SIGINT in the child (Deno's own listener decides what an interrupt does); the proxy itself
         # shrugs it off: Jupyter sends SIGINT to the whole process group.
         signal.signal(signal.SIGINT, lambda *_: None)
-        self.child = await asyncio.create_subprocess_exec(self.deno, "jupyter", "--kernel", "--conn", back_path)
         # Stopped on its own (not through the process group): take the kernel along.
         loop = asyncio.get_running_loop()
         for name in ("SIGTERM", "SIGHUP"):
@@ -99,6 +130,38 @@ class Proxy:
                 loop.add_signal_handler(getattr(signal, name), self.stop_child, getattr(signal, name))
             except (AttributeError, NotImplementedError, RuntimeError):  # Windows: no such signal / no handlers
                 pass
+
+        tasks = [asyncio.create_task(self.heartbeat())]
+        try:
+            for attempt in range(1, STARTS + 1):
+                code, port_taken = await self.run_kernel()
+                if not port_taken or self.heard or self.stopping or attempt == STARTS:
+                    return code
+                print(f"kernel_proxy: the Deno kernel found a port taken (start {attempt} of {STARTS}); "
+                      "starting it again on other ports", file=sys.stderr, flush=True)
+                if self.current is not None:  # sent to the kernel that died: hand it to the next one
+                    self.queue.appendleft(self.current_msg)
+                    self.current = None
+            return code
+        finally:
+            for t in tasks:
+                t.cancel()
+
+    async def run_kernel(self) -> tuple[int, bool]:
+        """Start deno on fresh back-end ports and relay until it exits: (exit code, died on a taken port?)."""
+        c = self.conn
+        back = dict(c)
+        used = {c[f"{name}_port"] for name in PORTS}
+        for name in PORTS:
+            back[f"{name}_port"] = port = free_port(c["ip"], used)
+            used.add(port)
+        fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(back, f)
+
+        self.child = await asyncio.create_subprocess_exec(
+            self.deno, "jupyter", "--kernel", "--conn", back_path, stderr=asyncio.subprocess.PIPE)
+        stderr = asyncio.create_task(self.relay_stderr(self.child.stderr))
 
         backs = {}
         for name, kind in (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER),
@@ -119,20 +182,38 @@ class Proxy:
             asyncio.create_task(self.kernel_to_client("control")),
             asyncio.create_task(self.kernel_to_client("stdin")),
             asyncio.create_task(self.iopub()),
-            asyncio.create_task(self.heartbeat()),
             asyncio.create_task(self.scheduler()),
         ]
         code = await self.child.wait()
         for t in tasks:
             t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            port_taken = await asyncio.wait_for(stderr, 5)
+        except asyncio.TimeoutError:  # a grandchild holds the pipe open
+            port_taken = False
+        for s in backs.values():
+            s.close()
         try:
             os.unlink(back_path)
         except OSError:
             pass
-        return code
+        return code, port_taken
+
+    async def relay_stderr(self, pipe: asyncio.StreamReader) -> bool:
+        """Copy deno's stderr to ours; True if it said a port was taken."""
+        tail, taken = b"", False
+        out = sys.stderr.buffer
+        while chunk := await pipe.read(65536):
+            out.write(chunk)
+            out.flush()
+            tail = tail[-64:] + chunk  # a message split across two reads still matches
+            taken = taken or b"AddrInUse" in tail or b"Address already in use" in tail
+        return taken
 
     def stop_child(self, sig: int) -> None:
-        if self.child.returncode is None:
+        self.stopping = True
+        if self.child is not None and self.child.returncode is None:
             self.child.send_signal(sig)
 
     async def client_to_kernel(self, name: str) -> None:
@@ -153,6 +234,7 @@ class Proxy:
     async def kernel_to_client(self, name: str) -> None:
         while True:
             frames = await self.back[name].recv_multipart()
+            self.heard = True
             _, msg = split(frames)
             parent = header(msg, 3).get("msg_id")
             idents = self.routes.get(parent, [])
@@ -166,6 +248,7 @@ class Proxy:
     async def iopub(self) -> None:
         while True:
             frames = await self.back["iopub"].recv_multipart()
+            self.heard = True
             self.last_iopub = time.monotonic()
             _, msg = split(frames)
             h = header(msg)
@@ -207,7 +290,7 @@ class Proxy:
                 await self.wake.wait()
                 continue
             msg = self.queue.popleft()
-            self.current = header(msg).get("msg_id")
+            self.current, self.current_msg = header(msg).get("msg_id"), msg
             self.replied = self.idle = False
             await self.back["shell"].send_multipart(msg)
 

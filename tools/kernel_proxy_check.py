@@ -6,6 +6,7 @@ a loop that watches SIGINT (lib/interrupt.ts) and checks that the kernel survive
 shutdown leaves no process behind. Prints one JSON object.
 
 Usage: .venv/bin/python tools/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [ROUNDS]
+(ROUNDS 0: only start the kernel, run one cell and print {"output": ...}.)
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ def main() -> int:
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
+    if rounds == 0:  # only: does a cell run?
+        out: list[str] = []
+        kc.execute_interactive('console.log("alive")', timeout=60,
+                               output_hook=lambda m: out.append(m["content"].get("text", "")))
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        print(json.dumps({"output": "".join(out).strip()}))
+        return 0
     result: dict = {"misplaced": [run_all(kc) for _ in range(rounds)]}
 
     kc.execute(
