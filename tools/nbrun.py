@@ -36,6 +36,8 @@ from pathlib import Path
 from queue import Empty
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from kernel_proxy import free_port
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
@@ -44,6 +46,23 @@ from traitlets import Float
 KERNEL_NAME = "microgpt-deno"
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
+
+
+class OwnPortsKernelManager(AsyncKernelManager):
+    """A kernel manager whose ports lie outside the ephemeral range.
+
+    jupyter_client picks ports with bind(0), then the kernel binds them a moment later; meanwhile the client's own
+    connection attempts (zmq retries every 100 ms) take ephemeral ports and can take one of those, and the kernel
+    dies with "Address already in use". Ports outside that range cannot be taken that way.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cache_ports=False, **kwargs)
+        used: set[int] = set()
+        for attr in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"):
+            port = free_port(self.ip, used)
+            setattr(self, attr, port)
+            used.add(port)
 
 
 class DrainingClient(NotebookClient):
@@ -179,6 +198,7 @@ async def run_one(job: dict, opts) -> dict:
     cls = StockClient if opts.no_drain else DrainingClient
     client = cls(
         nb,
+        kernel_manager_class=OwnPortsKernelManager,
         timeout=opts.timeout,
         kernel_name=opts.kernel,
         allow_errors=(mode == "wrong"),

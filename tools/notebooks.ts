@@ -279,16 +279,30 @@ async function main(): Promise<number> {
   const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
   // The kernel's "deno jupyter is unstable" banner is noise; everything else on stderr is shown as it comes
   // (a kernel's dying words, e.g. V8 running out of memory, belong next to the run that failed).
-  let pending = "";
-  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-    const lines = (pending + chunk).split("\n");
-    pending = lines.pop() ?? "";
-    const shown = lines.filter((l) => l.trim() && !l.includes('"deno jupyter" is unstable'));
-    if (shown.length) console.error(shown.join("\n"));
-  }
-  if (pending.trim() && !pending.includes('"deno jupyter" is unstable')) console.error(pending);
+  const relayed = (async () => {
+    let pending = "";
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop() ?? "";
+      const shown = lines.filter((l) => l.trim() && !l.includes('"deno jupyter" is unstable'));
+      if (shown.length) console.error(shown.join("\n"));
+    }
+    if (pending.trim() && !pending.includes('"deno jupyter" is unstable')) console.error(pending);
+  })();
   await child.status;
   stopForwarding();
+  // Kernels inherit nbrun's stderr: if the pipe is still open after nbrun exited, a kernel outlived it. Say so
+  // and count it as a failure rather than wait for it forever.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outlived = await Promise.race([
+    relayed.then(() => false),
+    new Promise<boolean>((done) => timer = setTimeout(() => done(true), 5000)),
+  ]);
+  clearTimeout(timer);
+  if (outlived) {
+    console.log("FAIL a kernel process was still running 5 s after nbrun.py exited (an orphan kernel)");
+    failed++;
+  }
   const seconds = (performance.now() - started) / 1000;
 
   let results: JobResult[] = [];
