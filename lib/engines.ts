@@ -5,7 +5,7 @@
  * @module
  */
 import type { Model } from "./model.ts";
-import { createScalarModel } from "./gpt.ts";
+import { createScalarModel } from "./scalar_model.ts";
 import type { CreateModelOptions } from "./params.ts";
 import { createFastModel } from "./fast/model.ts";
 
@@ -28,7 +28,7 @@ const factories = new Map<string, Factory>([["scalar", createScalarModel], ["fas
  * @example
  * ```ts
  * import { registerEngine } from "./engines.ts";
- * import { createScalarModel } from "./gpt.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
  * registerEngine("scalar", createScalarModel); // already there; shown for the shape
  * ```
  */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createModel, registerEngine } from "./engines.ts";
-import { createScalarModel } from "./gpt.ts";
+import { createScalarModel } from "./scalar_model.ts";
 import { Random } from "./random.ts";
 
 Deno.test("both engines start from the same draw and compute the same loss and logits", () => {

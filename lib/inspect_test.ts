@@ -3,7 +3,7 @@ import { inspectAttention, type TokenizerLike } from "./inspect.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
 import { Random } from "./random.ts";
-import { createScalarModel } from "./gpt.ts";
+import { createScalarModel } from "./scalar_model.ts";
 import { createModel } from "./engines.ts";
 import { Tokenizer } from "./tokenizer.ts";
 

@@ -33,6 +33,7 @@ export * from "./params.ts";
 // 5. model
 export * from "./model.ts";
 export * from "./gpt.ts";
+export * from "./scalar_model.ts";
 export * from "./engines.ts";
 // 6. training
 export * from "./adam.ts";

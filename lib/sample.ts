@@ -66,7 +66,7 @@ export interface SampleOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { sample } from "./sample.ts";
- * import { createScalarModel } from "./gpt.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
  * import { Tokenizer } from "./tokenizer.ts";
  * import { Random } from "./random.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab", "ba"]);
@@ -121,7 +121,7 @@ export interface NextTokenOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { nextTokenProbs } from "./sample.ts";
- * import { createScalarModel } from "./gpt.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
  * import { Tokenizer } from "./tokenizer.ts";
  * import { Random } from "./random.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
@@ -155,7 +155,7 @@ export interface GreedyOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { greedy } from "./sample.ts";
- * import { createScalarModel } from "./gpt.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
  * import { Tokenizer } from "./tokenizer.ts";
  * import { Random } from "./random.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);

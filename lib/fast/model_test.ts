@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gptConfig } from "../config.ts";
-import { createScalarModel } from "../gpt.ts";
+import { createScalarModel } from "../scalar_model.ts";
 import { initStateDict } from "../params.ts";
 import { Random } from "../random.ts";
 import { createFastModel } from "./model.ts";

@@ -1,0 +1,160 @@
+/**
+ * The scalar engine as a `Model`: `gpt.ts`'s forward pass and `Value` graph behind the interface every lesson,
+ * `train()` and `sample()` use (loss, gradients, Adam step, state dict), plus the graph itself for lessons
+ * (`sd`, `params`, `lossValue`).
+ *
+ * @module
+ */
+import type { GPTConfig } from "./config.ts";
+import type { AdamStep, Model, StateDict } from "./model.ts";
+import { adamUpdate } from "./adam.ts";
+import { createKVCache, docLoss, gpt, toValues, type ValueStateDict } from "./gpt.ts";
+import { checkStateDict, countParams, type CreateModelOptions, initialWeights } from "./params.ts";
+import { type Value, withNodePool } from "./value.ts";
+
+/**
+ * The scalar engine's model: the `Model` interface plus the `Value` graph for lessons (`sd`, `params`,
+ * `lossValue`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createScalarModel } from "./scalar_model.ts";
+ * import { Random } from "./random.ts";
+ * const model = createScalarModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
+ * const loss = model.lossValue([[2, 0, 1, 2]]); // a Value: inspect it, or call loss.backward()
+ * loss.backward();
+ * assert(model.sd.wte[2].some((p) => p.grad !== 0));
+ * ```
+ */
+export class ScalarModel implements Model {
+  readonly engine = "scalar" as const;
+  readonly config: GPTConfig;
+  readonly numParams: number;
+  /** The parameters as `Value`s, by name. */
+  sd: ValueStateDict;
+  /** All parameters in state-dict order (row by row). */
+  params: Value[];
+  #m: Float64Array;
+  #v: Float64Array;
+
+  /** Prefer `createScalarModel`. */
+  constructor(config: GPTConfig, sd: StateDict) {
+    checkStateDict(config, sd);
+    this.config = config;
+    this.numParams = countParams(config);
+    this.sd = toValues(sd);
+    this.params = Object.values(this.sd).flat(2);
+    this.#m = new Float64Array(this.numParams);
+    this.#v = new Float64Array(this.numParams);
+  }
+
+  /**
+   * The loss graph of a batch: one document's `docLoss`, or the mean over documents for a bigger batch.
+   * Call `.backward()` on it to get every parameter's gradient.
+   */
+  lossValue(batch: readonly (readonly number[])[]): Value {
+    if (!Array.isArray(batch) || batch.length === 0) {
+      throw new RangeError("batch must hold at least one token sequence");
+    }
+    let total = docLoss(batch[0], this.config, this.sd);
+    if (batch.length === 1) return total;
+    for (let b = 1; b < batch.length; b++) total = total.add(docLoss(batch[b], this.config, this.sd));
+    return total.mul(1 / batch.length);
+  }
+
+  lossAndGrad(batch: readonly (readonly number[])[]): number {
+    return withNodePool(() => { // the graph is dropped after the step: recycle its nodes
+      const loss = this.lossValue(batch);
+      loss.backward();
+      return loss.data;
+    });
+  }
+
+  loss(batch: readonly (readonly number[])[]): number {
+    if (!Array.isArray(batch) || batch.length === 0) {
+      throw new RangeError("batch must hold at least one token sequence");
+    }
+    // One document's graph at a time (a whole batch's graph at once makes the garbage collector's work grow
+    // with the square of the batch); the float operations are those of `lossValue(batch).data`.
+    let total = 0;
+    for (let b = 0; b < batch.length; b++) {
+      const l = withNodePool(() => docLoss(batch[b], this.config, this.sd).data);
+      total = b === 0 ? l : total + l;
+    }
+    return batch.length === 1 ? total : total * (1 / batch.length);
+  }
+
+  step(opts: AdamStep): void {
+    const p = this.params;
+    const data = new Float64Array(p.length);
+    const grad = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) {
+      data[i] = p[i].data;
+      grad[i] = p[i].grad;
+    }
+    adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
+    for (let i = 0; i < p.length; i++) {
+      p[i].data = data[i];
+      p[i].grad = 0;
+    }
+  }
+
+  begin(): (token: number) => number[] {
+    const kv = createKVCache(this.config);
+    let pos = 0;
+    return (token: number) => gpt(token, pos++, kv, this.sd).map((l) => l.data);
+  }
+
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [name, m] of Object.entries(this.sd)) out[name] = m.map((row) => row.map((v) => v.data));
+    return out;
+  }
+
+  loadStateDict(sd: StateDict): void {
+    checkStateDict(this.config, sd);
+    for (const [name, m] of Object.entries(this.sd)) {
+      m.forEach((row, r) =>
+        row.forEach((v, c) => {
+          v.data = sd[name][r][c];
+          v.grad = 0;
+        })
+      );
+    }
+    this.#m.fill(0);
+    this.#v.fill(0);
+  }
+
+  /** `GPT(scalar engine, 4,192 params: …)`. */
+  toString(): string {
+    const { vocab_size, n_embd, n_head, n_layer, block_size } = this.config;
+    return `GPT(scalar engine, ${this.numParams.toLocaleString("en-US")} params: vocab_size=${vocab_size}, ` +
+      `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+  }
+
+  /** Jupyter shows the model as its `toString()`. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
+}
+
+/**
+ * A scalar-engine GPT with weights drawn from `rng` (or copied from `stateDict`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createScalarModel } from "./scalar_model.ts";
+ * import { Random } from "./random.ts";
+ * const model = createScalarModel({ config: { vocab_size: 27 }, rng: new Random(42) });
+ * assert(model.numParams === 4192);
+ * const logits = model.begin()(26);
+ * assert(logits.length === 27);
+ * ```
+ * @throws {TypeError} neither rng nor stateDict is given.
+ */
+export function createScalarModel(opts: CreateModelOptions): ScalarModel {
+  const { config, stateDict } = initialWeights(opts, "createScalarModel");
+  return new ScalarModel(config, stateDict);
+}
