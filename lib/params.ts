@@ -75,6 +75,28 @@ export function countParams(config: Partial<GPTConfig>): number {
 }
 
 /**
+ * How a model introduces itself (its `toString()`): engine, parameter count and shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gptConfig } from "./config.ts";
+ * import { describeModel } from "./params.ts";
+ * assert.equal(
+ *   describeModel("scalar", gptConfig({ vocab_size: 27 })),
+ *   "GPT(scalar engine, 4,192 params: vocab_size=27, n_embd=16, n_head=4, n_layer=1, block_size=16)",
+ * );
+ * ```
+ */
+export function describeModel(engine: string, config: GPTConfig): string {
+  const { vocab_size, n_embd, n_head, n_layer, block_size } = config;
+  return `GPT(${engine} engine, ${
+    countParams(config).toLocaleString("en-US")
+  } params: vocab_size=${vocab_size}, ` +
+    `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+}
+
+/**
  * Draw a fresh state dict: every matrix row by row, every entry `rng.gauss(0, 0.08)`, in `paramTable` order.
  *
  * @example

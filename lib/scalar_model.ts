@@ -9,7 +9,13 @@ import type { GPTConfig } from "./config.ts";
 import type { AdamStep, Model, StateDict } from "./model.ts";
 import { adamUpdate } from "./adam.ts";
 import { createKVCache, docLoss, gpt, toValues, type ValueStateDict } from "./gpt.ts";
-import { checkStateDict, countParams, type CreateModelOptions, initialWeights } from "./params.ts";
+import {
+  checkStateDict,
+  countParams,
+  type CreateModelOptions,
+  describeModel,
+  initialWeights,
+} from "./params.ts";
 import { type Value, withNodePool } from "./value.ts";
 
 /**
@@ -128,9 +134,7 @@ export class ScalarModel implements Model {
 
   /** `GPT(scalar engine, 4,192 params: …)`. */
   toString(): string {
-    const { vocab_size, n_embd, n_head, n_layer, block_size } = this.config;
-    return `GPT(scalar engine, ${this.numParams.toLocaleString("en-US")} params: vocab_size=${vocab_size}, ` +
-      `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+    return describeModel(this.engine, this.config);
   }
 
   /** Jupyter shows the model as its `toString()`. */

@@ -13,6 +13,16 @@ import { ROOT } from "./setup.ts";
 const python = join(ROOT, ".venv", "bin", "python");
 const ignore = !existsSync(python) || Deno.build.os === "windows";
 
+/** Runs `fn` in a fresh temporary folder and removes it afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "kernel-proxy-test-"));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs tools/kernel_proxy_check.py on a kernelspec whose proxy starts `deno`; returns its JSON and stderr. */
 async function check(dir: string, deno: string, rounds: number) {
   mkdirSync(join(dir, "proxied"), { recursive: true });
@@ -45,9 +55,8 @@ async function check(dir: string, deno: string, rounds: number) {
 Deno.test({
   name: "kernel proxy: Run All output stays in its cell; interrupt and shutdown still work",
   ignore,
-  async fn() {
-    const dir = mkdtempSync(join(tmpdir(), "kernel-proxy-test-"));
-    try {
+  fn: () =>
+    inTempDir(async (dir) => {
       const { result: r } = await check(dir, Deno.execPath(), 3);
       assert.deepEqual(
         r.misplaced,
@@ -58,18 +67,14 @@ Deno.test({
       assert.equal(r.after_interrupt, "state kept: true");
       assert.equal(r.after_status, "ok");
       assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "kernel proxy: a kernel that dies on a taken port is started again on other ports",
   ignore,
-  async fn() {
-    const dir = mkdtempSync(join(tmpdir(), "kernel-proxy-test-"));
-    try {
+  fn: () =>
+    inTempDir(async (dir) => {
       // Stands in for deno: the first two starts fail the way deno does when another process took its port
       // (seen in CI); later starts are the real kernel. Each start logs the ports it was given.
       const starts = join(dir, "starts.log");
@@ -103,18 +108,14 @@ exec "${Deno.execPath()}" "$@"
           assert.ok(port < lo || port > hi, `${name}_port ${port} lies outside ${lo}–${hi}`);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "kernel proxy: a kernel that dies for another reason is not restarted",
   ignore,
-  async fn() {
-    const dir = mkdtempSync(join(tmpdir(), "kernel-proxy-test-"));
-    try {
+  fn: () =>
+    inTempDir(async (dir) => {
       const fake = join(dir, "deno-broken");
       writeFileSync(
         fake,
@@ -132,8 +133,5 @@ Deno.test({
       assert.equal(out.code, 3, "the proxy exits with the kernel's code");
       assert.match(new TextDecoder().decode(out.stderr), /error: boom/, "deno's stderr is passed on");
       assert.equal(readFileSync(join(dir, "starts.log"), "utf8"), "start\n", "started once");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
 });

@@ -10,7 +10,7 @@ import type { GPTConfig } from "../config.ts";
 import type { AdamStep, Model, StateDict } from "../model.ts";
 import { adamStep } from "./adam.ts";
 import { type SimdAdam, simdAdam } from "./adam_simd.ts";
-import { countParams, type CreateModelOptions, initialWeights } from "../params.ts";
+import { countParams, type CreateModelOptions, describeModel, initialWeights } from "../params.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
 import { type Activations, createActivations, createGrads, flat, type Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
@@ -319,9 +319,7 @@ export class FastModel implements Model {
 
   /** `GPT(fast engine, 4,192 params: …)`. */
   toString(): string {
-    const { vocab_size, n_embd, n_head, n_layer, block_size } = this.config;
-    return `GPT(fast engine, ${this.numParams.toLocaleString("en-US")} params: vocab_size=${vocab_size}, ` +
-      `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+    return describeModel(this.engine, this.config);
   }
 
   /** Jupyter shows the model as its `toString()`. */

@@ -172,3 +172,15 @@ Deno.test("interleaved sequences from begin() give the logits each would give al
   assert.deepEqual(a(3), sa(3));
   assert.deepEqual(b(4), sb(4));
 });
+
+Deno.test("a fast model shows its engine and size", () => {
+  const model = createFastModel({ config: { vocab_size: 27, n_embd: 8, n_head: 2 }, rng: new Random(1) });
+  assert.equal(
+    String(model),
+    `GPT(fast engine, ${
+      model.numParams.toLocaleString("en-US")
+    } params: vocab_size=27, n_embd=8, n_head=2, ` +
+      "n_layer=1, block_size=16)",
+  );
+  assert.equal(model.numParams, 27 * 8 + 16 * 8 + 4 * 8 * 8 + 2 * 8 * 32 + 27 * 8); // wte wpe attn mlp lm_head
+});
