@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import os
 import signal
@@ -303,6 +304,14 @@ async def run_one(job: dict, opts) -> dict:
             )
     except Exception as e:  # kernel failed to start, etc.
         problems.append(f"{type(e).__name__}: {e}")
+        # A kernel that failed to start leaves nbclient's exit-time clean-up registered, which would fail later
+        # with a traceback about a closed event loop: clean up now instead.
+        atexit.unregister(client._cleanup_kernel)
+        try:
+            if client.km is not None and await ensure_async(client.km.is_alive()):
+                await ensure_async(client.km.shutdown_kernel(now=True))
+        except Exception:  # already gone
+            pass
 
     LIVE_CLIENTS.discard(client)
     for index, ex in sorted(checks.items()):
