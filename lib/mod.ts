@@ -45,6 +45,7 @@ export * from "./sample.ts";
 export * from "./checkpoint.ts";
 // notebook helpers
 export * from "./plot.ts";
+export * from "./stats.ts";
 export * from "./check.ts";
 export * from "./inspect.ts";
 export * from "./quick.ts";
