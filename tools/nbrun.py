@@ -15,6 +15,8 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
   metadata.nbrun.interrupt_after = seconds sends the kernel an Interrupt (SIGINT, as JupyterLab's button does)
   while the cell runs; metadata.nbrun.interrupt_before = true sends one while the kernel is idle, before the
   cell, and fails if the kernel died.; --repeat N runs all cells N times in one kernel and checks them every time.
+* --mode rerun: Run All, then every code cell once more in reverse order in the same kernel (a learner re-running
+  cells out of order); any error output fails the run.
 
 Usage:
   python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
@@ -144,7 +146,7 @@ def prepare(nb, mode: str, solutions_path: str | None):
     """Substitutes exercise cells; returns (self-check cell indices {index: id}, last index to run, problems)."""
     problems: list[str] = []
     checks: dict[int, str] = {}
-    if mode == "plain":
+    if mode in ("plain", "rerun"):
         return checks, len(nb.cells) - 1, problems
     if not solutions_path:
         return checks, -1, [f"--mode {mode} needs --solutions"]
@@ -183,7 +185,7 @@ async def run_one(job: dict, opts) -> dict:
     path = Path(job["notebook"])
     mode = job.get("mode", "plain")
     label = job.get("label") or (f"{path} [{mode}]" if mode != "plain" else str(path))
-    repeat = int(job.get("repeat", 1))
+    repeat = 2 if mode == "rerun" else int(job.get("repeat", 1))
     result = {"label": label, "notebook": str(path), "mode": mode, "ok": False, "seconds": 0.0, "problems": []}
     started = time.monotonic()
     try:
@@ -222,13 +224,17 @@ async def run_one(job: dict, opts) -> dict:
             if info is not None and "language_info" in info["content"]:
                 nb.metadata["language_info"] = info["content"]["language_info"]
             for rep in range(repeat):
-                for index, cell in enumerate(nb.cells):
-                    if index > last:
-                        break
+                order = list(enumerate(nb.cells))[: last + 1]
+                if mode == "rerun" and rep > 0:
+                    order.reverse()  # a learner re-running cells out of order, with all state already there
+                for index, cell in order:
                     if cell.cell_type != "code":
                         continue
                     current = index
-                    where = f"cell {index + 1}" + (f" (run {rep + 1} of {repeat})" if repeat > 1 else "")
+                    where = f"cell {index + 1}" + (
+                        " (re-run, last cell first)" if mode == "rerun" and rep > 0
+                        else f" (run {rep + 1} of {repeat})" if repeat > 1 else ""
+                    )
                     nbmeta = cell.get("metadata", {}).get("nbrun", {})
                     if nbmeta.get("interrupt_before"):
                         await ensure_async(client.km.interrupt_kernel())
@@ -432,7 +438,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="*", help="notebooks to run as they are")
     ap.add_argument("--plan", help="JSON list of runs: notebook, mode, solutions, repeat, label")
-    ap.add_argument("--mode", choices=["plain", "solution", "wrong"], default="plain")
+    ap.add_argument("--mode", choices=["plain", "solution", "wrong", "rerun"], default="plain")
     ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
     ap.add_argument("--repeat", type=int, default=1, help="run all cells N times in one kernel")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBRUN_TIMEOUT", "180")), help="per cell, s")

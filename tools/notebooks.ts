@@ -24,7 +24,7 @@ import { forwardSignals } from "./signals.ts";
 /** One nbrun job (see tools/nbrun.py). */
 export interface NotebookJob {
   notebook: string;
-  mode: "plain" | "solution" | "wrong";
+  mode: "plain" | "rerun" | "solution" | "wrong";
   solutions?: string;
   repeat?: number;
   label?: string;
@@ -104,11 +104,19 @@ function listNotebooks(dir: string): string[] {
   return readdirSync(abs).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
 }
 
-/** Builds the runs for the given notebooks (paths relative to the project root). */
+/**
+ * Builds the runs for the given notebooks (paths relative to the project root): a plain Run All; for a lesson
+ * (under notebooks/) a re-run (all cells, then each again in reverse order, in one kernel); with exercise
+ * answers, a run with the solutions and one with wrong answers; and with `race`, the idle-race fixture ×20.
+ */
 export function planFor(notebooks: string[], { race = false } = {}): NotebookJob[] {
   const jobs: NotebookJob[] = [];
   for (const notebook of notebooks) {
     jobs.push({ notebook, mode: "plain" });
+    // Lessons only (platform fixtures count outputs per run): Run All, then every cell again, last first.
+    if (!relative(join(ROOT, "notebooks"), resolve(ROOT, notebook)).startsWith("..")) {
+      jobs.push({ notebook, mode: "rerun" });
+    }
     const solutions = solutionsFor(notebook);
     if (solutions) {
       jobs.push({ notebook, mode: "solution", solutions });
@@ -250,7 +258,7 @@ async function main(): Promise<number> {
   }
 
   let jobs = planFor(notebooks, { race });
-  if (values.noExercises) jobs = jobs.filter((j) => j.mode === "plain");
+  if (values.noExercises) jobs = jobs.filter((j) => j.mode === "plain" || j.mode === "rerun");
   const tmp = await Deno.makeTempDir({ prefix: "microgpt-nbrun-" });
   const planPath = join(tmp, "plan.json");
   const reportPath = join(tmp, "report.json");

@@ -72,16 +72,21 @@ Deno.test("commitProblems: outputs, execution counts and a foreign kernelspec ar
   assert.match(problems[1], /cell\(s\) 2, 3/);
 });
 
-Deno.test("planFor: plain run for every notebook, solution and wrong runs when answers exist, race test", () => {
+Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution and wrong runs, race test", () => {
   const fixture = "tests/fixtures/exercise.ipynb";
   assert.equal(solutionsFor(fixture), "tests/fixtures/exercise.solutions.json");
   assert.equal(solutionsFor("tests/fixtures/smoke.ipynb"), undefined);
-  const plan = planFor([fixture, "tests/fixtures/smoke.ipynb"], { race: true });
+  const lesson = "notebooks/06-sampling-temperature.ipynb";
+  const plan = planFor([fixture, "tests/fixtures/smoke.ipynb", lesson], { race: true });
   assert.deepEqual(plan.map((j) => `${j.notebook}:${j.mode}`), [
     `${fixture}:plain`,
     `${fixture}:solution`,
     `${fixture}:wrong`,
     "tests/fixtures/smoke.ipynb:plain",
+    `${lesson}:plain`,
+    `${lesson}:rerun`, // lessons only: fixtures count their outputs per run
+    `${lesson}:solution`,
+    `${lesson}:wrong`,
     "tests/fixtures/many_outputs.ipynb:plain",
   ]);
   assert.equal(plan.at(-1)?.repeat, RACE_REPEAT);
