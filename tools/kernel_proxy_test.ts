@@ -5,23 +5,13 @@
  * (deno task setup); ignored without it.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./setup.ts";
+import { inTempDir } from "./test_util.ts";
 
 const python = join(ROOT, ".venv", "bin", "python");
 const ignore = !existsSync(python) || Deno.build.os === "windows";
-
-/** Runs `fn` in a fresh temporary folder and removes it afterwards. */
-async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "kernel-proxy-test-"));
-  try {
-    await fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Runs tools/kernel_proxy_check.py on a kernelspec whose proxy starts `deno`; returns its JSON and stderr. */
 async function check(dir: string, deno: string, rounds: number) {
@@ -56,7 +46,7 @@ Deno.test({
   name: "kernel proxy: Run All output stays in its cell; interrupt and shutdown still work",
   ignore,
   fn: () =>
-    inTempDir(async (dir) => {
+    inTempDir("kernel-proxy-test-", async (dir) => {
       const { result: r } = await check(dir, Deno.execPath(), 3);
       assert.deepEqual(
         r.misplaced,
@@ -74,7 +64,7 @@ Deno.test({
   name: "kernel proxy: a kernel that dies on a taken port is started again on other ports",
   ignore,
   fn: () =>
-    inTempDir(async (dir) => {
+    inTempDir("kernel-proxy-test-", async (dir) => {
       // Stands in for deno: the first two starts fail the way deno does when another process took its port
       // (seen in CI); later starts are the real kernel. Each start logs the ports it was given.
       const starts = join(dir, "starts.log");
@@ -115,7 +105,7 @@ Deno.test({
   name: "kernel proxy: a kernel that dies for another reason is not restarted",
   ignore,
   fn: () =>
-    inTempDir(async (dir) => {
+    inTempDir("kernel-proxy-test-", async (dir) => {
       const fake = join(dir, "deno-broken");
       writeFileSync(
         fake,

@@ -20,7 +20,8 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
 
 Usage:
   python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
-  python tools/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?}]
+  python tools/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?,
+                                              #   "no_stderr"? (fail on stderr output, except with wrong answers)}]
 Exit status: 0 when every run passed. On SIGTERM or SIGINT (e.g. from `timeout`) the running kernels are shut
 down, no further run starts, and the exit status is 128 + the signal number.
 """
@@ -279,6 +280,13 @@ async def run_one(job: dict, opts) -> dict:
                     if errors and mode != "wrong":
                         problems.append(f"{where}: error output: {error_text(errors[0])}")
                         raise CellExecutionError("", "", "")
+                    if job.get("no_stderr") and mode != "wrong":
+                        warned = "".join(
+                            o.get("text", "") for o in cell.get("outputs", [])
+                            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+                        )
+                        if warned.strip():
+                            problems.append(f"{where}: wrote to stderr (a warning a learner would see): {warned[:300]!r}")
                     expect = cell.get("metadata", {}).get("nbrun", {}).get("expect")
                     if expect:
                         got = count_outputs(cell)

@@ -1,22 +1,51 @@
 /**
  * tools/nbrun.py: when the kernel cannot start, one FAIL line with the reason, exit status 1, and no Python
  * traceback afterwards; `--mode rerun` catches a notebook that breaks when its cells are run again out of
- * order. Needs `.venv` (deno task setup); ignored without it.
+ * order; `no_stderr` fails a lesson that prints warnings. Needs `.venv` (deno task setup); ignored without it.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KERNEL_NAME, ROOT } from "./setup.ts";
+import { inTempDir } from "./test_util.ts";
 
 const python = join(ROOT, ".venv", "bin", "python");
+const ignore = !existsSync(python) || Deno.build.os === "windows";
+
+/** Writes a Deno-kernel notebook with one code cell per source. */
+function writeNotebook(path: string, sources: string[]): string {
+  const cells = sources.map((source) => ({
+    cell_type: "code",
+    metadata: {},
+    outputs: [],
+    execution_count: null,
+    source,
+  }));
+  const kernelspec = { name: KERNEL_NAME, display_name: "Deno", language: "typescript" };
+  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec }, cells }));
+  return path;
+}
+
+/** Runs nbrun.py with `args` (the project's kernels unless `jupyterPath` says otherwise). */
+async function nbrun(args: string[], jupyterPath = join(ROOT, ".venv", "share", "jupyter")) {
+  const out = await new Deno.Command(python, {
+    args: [join(ROOT, "tools", "nbrun.py"), ...args],
+    env: { JUPYTER_PATH: jupyterPath },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
 
 Deno.test({
   name: "nbrun: a kernel that dies at start is one FAIL line, exit 1, no traceback",
-  ignore: !existsSync(python) || Deno.build.os === "windows",
-  async fn() {
-    const dir = mkdtempSync(join(tmpdir(), "nbrun-test-"));
-    try {
+  ignore,
+  fn: () =>
+    inTempDir("nbrun-test-", async (dir) => {
       mkdirSync(join(dir, "kernels", "broken"), { recursive: true });
       writeFileSync(
         join(dir, "kernels", "broken", "kernel.json"),
@@ -26,76 +55,51 @@ Deno.test({
           language: "sh",
         }),
       );
-      const out = await new Deno.Command(python, {
-        args: [
-          join(ROOT, "tools", "nbrun.py"),
-          "--kernel",
-          "broken",
-          join(ROOT, "tests", "fixtures", "smoke.ipynb"),
-        ],
-        env: { JUPYTER_PATH: dir },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stdout = new TextDecoder().decode(out.stdout);
-      const stderr = new TextDecoder().decode(out.stderr);
-      assert.equal(out.code, 1, stdout + stderr);
-      assert.match(stdout, /^FAIL .*smoke\.ipynb/m);
-      assert.match(stdout, /Kernel died before replying to kernel_info/);
-      assert.match(stdout, /nbrun: 0 passed, 1 failed/);
-      assert.match(stderr, /broken kernel: cannot start/, "the kernel's own words are shown");
-      assert.doesNotMatch(stderr, /Traceback|Exception ignored/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+      const r = await nbrun(["--kernel", "broken", join(ROOT, "tests", "fixtures", "smoke.ipynb")], dir);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^FAIL .*smoke\.ipynb/m);
+      assert.match(r.stdout, /Kernel died before replying to kernel_info/);
+      assert.match(r.stdout, /nbrun: 0 passed, 1 failed/);
+      assert.match(r.stderr, /broken kernel: cannot start/, "the kernel's own words are shown");
+      assert.doesNotMatch(r.stderr, /Traceback|Exception ignored/);
+    }),
 });
 
 Deno.test({
   name:
     "nbrun --mode rerun: a cell that breaks when run again after the rest fails the run; Run All alone passes",
-  ignore: !existsSync(python) || Deno.build.os === "windows",
-  async fn() {
-    const dir = mkdtempSync(join(tmpdir(), "nbrun-test-"));
-    try {
-      const code = (source: string) => ({
-        cell_type: "code",
-        metadata: {},
-        outputs: [],
-        execution_count: null,
-        source,
-      });
-      const nb = join(dir, "rerun.ipynb");
-      writeFileSync(
-        nb,
-        JSON.stringify({
-          nbformat: 4,
-          nbformat_minor: 5,
-          metadata: { kernelspec: { name: KERNEL_NAME, display_name: "Deno", language: "typescript" } },
-          cells: [
-            code("const items = [1, 2, 3];"),
-            code(
-              'items.shift();\nif (items.length < 2) throw new Error("items used up: run the cell above again");',
-            ),
-          ],
-        }),
-      );
-      const run = async (mode: string) => {
-        const out = await new Deno.Command(python, {
-          args: [join(ROOT, "tools", "nbrun.py"), "--mode", mode, nb],
-          env: { JUPYTER_PATH: join(ROOT, ".venv", "share", "jupyter") },
-          stdout: "piped",
-          stderr: "null",
-        }).output();
-        return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
-      };
-      const plain = await run("plain");
+  ignore,
+  fn: () =>
+    inTempDir("nbrun-test-", async (dir) => {
+      const nb = writeNotebook(join(dir, "rerun.ipynb"), [
+        "const items = [1, 2, 3];",
+        'items.shift();\nif (items.length < 2) throw new Error("items used up: run the cell above again");',
+      ]);
+      const plain = await nbrun(["--mode", "plain", nb]);
       assert.equal(plain.code, 0, plain.stdout);
-      const rerun = await run("rerun");
+      const rerun = await nbrun(["--mode", "rerun", nb]);
       assert.equal(rerun.code, 1, rerun.stdout);
       assert.match(rerun.stdout, /cell 2 \(re-run, last cell first\).*items used up/s);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+    }),
+});
+
+Deno.test({
+  name: "nbrun: a run with no_stderr fails on a cell that writes to stderr; without it the cell passes",
+  ignore,
+  fn: () =>
+    inTempDir("nbrun-test-", async (dir) => {
+      const nb = writeNotebook(join(dir, "warns.ipynb"), [
+        'console.log("fine");\nconsole.warn("careful: deprecated option");',
+      ]);
+      const plan = join(dir, "plan.json");
+      writeFileSync(
+        plan,
+        JSON.stringify([{ notebook: nb, label: "loud" }, { notebook: nb, no_stderr: true, label: "quiet" }]),
+      );
+      const r = await nbrun(["--plan", plan]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, /^ok .* loud/m);
+      assert.match(r.stdout, /^FAIL .* quiet/m);
+      assert.match(r.stdout, /cell 1: wrote to stderr .*careful: deprecated option/);
+    }),
 });

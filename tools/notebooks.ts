@@ -28,6 +28,8 @@ export interface NotebookJob {
   solutions?: string;
   repeat?: number;
   label?: string;
+  /** Fail on any output to stderr (lessons; not with wrong answers). */
+  no_stderr?: boolean;
 }
 
 /** A notebook's cell, as much as the checks need. */
@@ -112,14 +114,15 @@ function listNotebooks(dir: string): string[] {
 export function planFor(notebooks: string[], { race = false } = {}): NotebookJob[] {
   const jobs: NotebookJob[] = [];
   for (const notebook of notebooks) {
-    jobs.push({ notebook, mode: "plain" });
-    // Lessons only (platform fixtures count outputs per run): Run All, then every cell again, last first.
-    if (!relative(join(ROOT, "notebooks"), resolve(ROOT, notebook)).startsWith("..")) {
-      jobs.push({ notebook, mode: "rerun" });
-    }
+    // A lesson (not a platform fixture) must not write to stderr, and is also re-run out of order (fixtures
+    // count their outputs per run): Run All, then every cell again, last first.
+    const lesson = !relative(join(ROOT, "notebooks"), resolve(ROOT, notebook)).startsWith("..");
+    const quiet = lesson ? { no_stderr: true } : {};
+    jobs.push({ notebook, mode: "plain", ...quiet });
+    if (lesson) jobs.push({ notebook, mode: "rerun", ...quiet });
     const solutions = solutionsFor(notebook);
     if (solutions) {
-      jobs.push({ notebook, mode: "solution", solutions });
+      jobs.push({ notebook, mode: "solution", solutions, ...quiet });
       jobs.push({ notebook, mode: "wrong", solutions });
     }
   }

@@ -89,6 +89,11 @@ Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution
     `${lesson}:wrong`,
     "tests/fixtures/many_outputs.ipynb:plain",
   ]);
+  assert.deepEqual(
+    plan.filter((j) => j.no_stderr).map((j) => j.mode),
+    ["plain", "rerun", "solution"],
+    "a lesson may not write to stderr (except with wrong answers); fixtures may",
+  );
   assert.equal(plan.at(-1)?.repeat, RACE_REPEAT);
   assert.equal(RACE_REPEAT, 20);
 });
