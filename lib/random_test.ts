@@ -41,6 +41,31 @@ Deno.test("gauss(0, 0.08) matches CPython, including the cached second value", (
   ]);
 });
 
+Deno.test("gauss over 2,000 draws: equal to CPython but for a last-bit rounding in glibc's libm (3 draws)", () => {
+  // CPython's gauss calls glibc's log/cos/sin, which are accurate to ~0.52 ulp but not correctly rounded; V8's
+  // Math.log/cos/sin gave the correctly rounded value at every input we checked against 200-bit arithmetic, so
+  // a draw differs by a unit or two in the last place about once in 700 draws. The draws come from Python (see
+  // made_by in the file); the three that differ are pinned so a change in either direction is noticed.
+  const { gauss: cpython } = JSON.parse(
+    Deno.readTextFileSync(new URL("./testdata/gauss_cpython.json", import.meta.url)),
+  );
+  const rng = new Random(42);
+  const differ: number[] = [];
+  cpython.forEach((want: number, i: number) => {
+    const got = rng.gauss(0, 0.08);
+    if (got === want) return;
+    differ.push(i);
+    const ulp = Number.EPSILON * 2 ** Math.floor(Math.log2(Math.abs(want)));
+    // one ulp in cos/sin can become two after `* g2rad * sigma`
+    assert.ok(
+      Math.abs(got - want) <= 2 * ulp,
+      `draw ${i}: ${got} vs CPython's ${want}: more than 2 ulp apart`,
+    );
+  });
+  assert.equal(cpython.length, 2000);
+  assert.deepEqual(differ, [547, 1384, 1847]);
+});
+
 Deno.test("gauss interleaved with random() uses the cache like CPython", () => {
   // r = random.Random(12345); [r.gauss(1,2), r.random(), r.gauss(1,2), r.gauss(1,2), r.random()]
   const rng = new Random(12345);
@@ -55,6 +80,8 @@ Deno.test("gauss interleaved with random() uses the cache like CPython", () => {
 });
 
 Deno.test("shuffle(range(20)) with seed 42 matches CPython", () => {
+  // From CPython 3.11: random.seed(42); x = list(range(20)); random.shuffle(x). (../shared/REFERENCE.md lists a
+  // different order for this check; CPython gives this one, and so does the reference training run we match.)
   const xs = Array.from({ length: 20 }, (_, i) => i);
   new Random(42).shuffle(xs);
   assert.deepEqual(xs, [19, 5, 14, 4, 9, 13, 15, 18, 6, 12, 17, 10, 1, 11, 2, 16, 7, 8, 0, 3]);
