@@ -331,7 +331,8 @@ const stages: Stage[] = [
         console.log("tools/browser_test.ts does not exist: skipped");
         return { name: "browser", passed: 0, failed: 0, skipped: 1, seconds: 0, note: "not present" };
       }
-      const r = await run(deno, ["run", "-A", "tools/browser_test.ts"]);
+      // Every lesson in real JupyterLab (Run All, no error output, every figure drawn), then the platform checks.
+      const r = await run(deno, ["run", "-A", "tools/browser_test.ts", "--all"]);
       const c = parseCountsLine(r.output);
       if (c) {
         // A non-zero exit with all checks passed still fails (e.g. the server could not be stopped).
