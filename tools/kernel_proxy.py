@@ -62,10 +62,11 @@ def ephemeral_range() -> tuple[int, int]:
 def free_port(ip: str, exclude: set[int] = frozenset()) -> int:
     """A port nobody holds now, chosen outside the ephemeral range.
 
-    Deno binds the back-end ports a moment after we pick them. A port from bind(0) lies in the ephemeral range, so
-    in that moment an outgoing connection can be given the same port, and deno dies with "Address already in use"
-    (seen in CI). Our own zmq sockets connect to deno while it starts, each retry taking a fresh ephemeral port;
-    a port outside that range cannot be taken that way.
+    Deno binds the back-end ports one after another, a moment after we pick them. A port from bind(0) lies in the
+    ephemeral range, and our zmq sockets connect to deno while it starts: a connection to a port deno already
+    bound (or a retry, every 100 ms) holds a fresh ephemeral local port, which can be one deno has yet to bind,
+    and deno dies with "Address already in use" (seen in CI; 2 of 360 starts in a stress run). A port outside
+    that range cannot be taken that way.
     """
     lo, hi = ephemeral_range()
     pool = [(10_000, lo - 1), (hi + 1, 65_535)]

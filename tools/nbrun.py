@@ -55,9 +55,10 @@ FAIL_MARK = "✗"
 class OwnPortsKernelManager(AsyncKernelManager):
     """A kernel manager whose ports lie outside the ephemeral range.
 
-    jupyter_client picks ports with bind(0), then the kernel binds them a moment later; meanwhile the client's own
-    connection attempts (zmq retries every 100 ms) take ephemeral ports and can take one of those, and the kernel
-    dies with "Address already in use". Ports outside that range cannot be taken that way.
+    jupyter_client picks ports with bind(0), then the kernel binds them a moment later. A kernel that binds its
+    ports one after another (deno run directly does) can find one taken by the client's connection to an earlier
+    one, which holds an ephemeral local port, and dies with "Address already in use". Ports outside that range
+    cannot be taken that way. (Through tools/kernel_proxy.py all five are bound at once; this is a second guard.)
     """
 
     def __init__(self, **kwargs) -> None:
