@@ -30,9 +30,9 @@ import zmq.asyncio
 
 DELIM = b"<IDS|MSG>"
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
-STARTS = 4  # tries to start deno when a back-end port turns out taken
-PORTS = ("shell", "iopub", "stdin", "control", "hb")
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
+STARTS = 4  # tries to start deno when a back-end port turns out taken
+PORTS = ("shell", "iopub", "stdin", "control", "hb")  # the kernel's channels, as in a connection file
 
 
 def split(frames: list[bytes]) -> tuple[list[bytes], list[bytes]]:
@@ -86,6 +86,16 @@ def free_port(ip: str, exclude: set[int] = frozenset()) -> int:
     with socket.socket() as s:  # no room outside the ephemeral range: let the OS choose
         s.bind((ip, 0))
         return s.getsockname()[1]
+
+
+def free_ports(ip: str, exclude: set[int] = frozenset()) -> dict[str, int]:
+    """Five distinct free ports, one per kernel channel, as connection-file keys (`shell_port`, …)."""
+    used = set(exclude)
+    ports = {}
+    for name in PORTS:
+        ports[f"{name}_port"] = port = free_port(ip, used)
+        used.add(port)
+    return ports
 
 
 class Proxy:
@@ -151,11 +161,7 @@ class Proxy:
     async def run_kernel(self) -> tuple[int, bool]:
         """Start deno on fresh back-end ports and relay until it exits: (exit code, died on a taken port?)."""
         c = self.conn
-        back = dict(c)
-        used = {c[f"{name}_port"] for name in PORTS}
-        for name in PORTS:
-            back[f"{name}_port"] = port = free_port(c["ip"], used)
-            used.add(port)
+        back = {**c, **free_ports(c["ip"], {c[f"{name}_port"] for name in PORTS})}
         fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump(back, f)

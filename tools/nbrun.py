@@ -41,7 +41,7 @@ from queue import Empty
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from kernel_proxy import free_port
+from kernel_proxy import free_ports
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
@@ -63,11 +63,8 @@ class OwnPortsKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cache_ports=False, **kwargs)
-        used: set[int] = set()
-        for attr in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"):
-            port = free_port(self.ip, used)
+        for attr, port in free_ports(self.ip).items():
             setattr(self, attr, port)
-            used.add(port)
 
 
 class DrainingClient(NotebookClient):
