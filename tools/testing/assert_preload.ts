@@ -1,5 +1,5 @@
 /**
- * Preloaded by the unit + doc test stage (`deno test --preload tools/assert_preload.ts`, see tools/test.ts and
+ * Preloaded by the unit + doc test stage (`deno test --preload tools/testing/assert_preload.ts`, see tools/test.ts and
  * deno.json's "unit" task): makes `console.assert` throw instead of only printing, so a doc example whose
  * `console.assert(...)` is false fails its test. New examples should prefer `node:assert`.
  *

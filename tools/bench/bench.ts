@@ -5,7 +5,7 @@
  * engine and the fast engine on the reference run (1000 steps, batch 1, default model), the fast engine in a
  * fresh process and warm (V8 has compiled it), the whole `deno task train --engine fast` process, and the fast
  * engine on a bigger model (n_embd 64, n_head 4, n_layer 4, block_size 32, batch 8) as tokens/s. Optionally
- * (`--torch-python PY`) a PyTorch CPU peer of the bigger model (`bench/torch_peer.py`).
+ * (`--torch-python PY`) a PyTorch CPU peer of the bigger model (`tools/bench/torch_peer.py`).
  *
  * Wall-clock seconds depend on what else the machine runs; the table also shows this process's CPU seconds
  * and the load average, so a busy machine is visible. No timing is asserted anywhere.
@@ -14,14 +14,14 @@
  */
 import { parseArgs } from "node:util";
 import process from "node:process";
-import { createModel, type EngineName } from "../lib/engines.ts";
-import { loadDocs } from "../lib/data.ts";
-import { Tokenizer } from "../lib/tokenizer.ts";
-import { Random } from "../lib/random.ts";
-import { train } from "../lib/train.ts";
-import type { GPTConfig } from "../lib/config.ts";
+import { createModel, type EngineName } from "../../lib/engines.ts";
+import { loadDocs } from "../../lib/data.ts";
+import { Tokenizer } from "../../lib/tokenizer.ts";
+import { Random } from "../../lib/random.ts";
+import { train } from "../../lib/train.ts";
+import type { GPTConfig } from "../../lib/config.ts";
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 const REFERENCE_NAMES = new URL("../shared/reference/names.txt", ROOT);
 const SHIPPED_NAMES = new URL("data/names.txt", ROOT);
 
@@ -203,7 +203,7 @@ const HELP = `deno task bench [options]
   --scalar-steps N      steps for the scalar engine (default: --steps; fewer is quicker, scaled to 1000)
   --big-steps N         steps on the bigger model (default 1000; 0 skips it)
   --compare-python PATH also time \`python3 PATH\` (the Python original; ~5 min) as the baseline
-  --torch-python PY     also run bench/torch_peer.py with this Python (needs torch; see bench/README.md)
+  --torch-python PY     also run tools/bench/torch_peer.py with this Python (needs torch; see tools/bench/README.md)
   --torch-steps N       steps of the PyTorch peer (default 100)
   --data PATH           names file (default ../shared/reference/names.txt, else data/names.txt)
   --repeat N            runs of each short measurement (fresh process, warm, CLI); the median is shown (default 3)
@@ -320,7 +320,7 @@ export async function main(argv: string[]): Promise<number> {
     note: `${fresh.all.length} runs; best ${fmt(byProcess[0].process)} s`,
   });
   rows.push({ name: "fast engine, warm (training loop)", ...warm.median, note: warm.note });
-  if (!values["no-cli"] && exists(new URL("tools/train.ts", ROOT))) {
+  if (!values["no-cli"] && exists(new URL("tools/cli/train.ts", ROOT))) {
     const cli = await medianOf({ n: repeat, what: "deno task train --engine fast", progress }, async () => ({
       steps,
       tokens: 0,
@@ -357,7 +357,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values["torch-python"]) {
     progress("PyTorch peer");
-    const script = new URL("bench/torch_peer.py", ROOT).pathname;
+    const script = new URL("tools/bench/torch_peer.py", ROOT).pathname;
     const { stdout } = await timeCommand(values["torch-python"], [
       script,
       "--data",

@@ -10,16 +10,16 @@
  */
 // Only the modules the CLI needs, not lib/mod.ts (which also loads the plots, the ladder and the inspectors):
 // start-up is part of every run's time.
-import { createModel } from "../lib/engines.ts";
-import { DEFAULT_DATA_PATH, loadDocs } from "../lib/data.ts";
-import { gptConfig } from "../lib/config.ts";
-import { loadCheckpoint, saveCheckpoint } from "../lib/checkpoint.ts";
-import type { Model } from "../lib/model.ts";
-import { Random } from "../lib/random.ts";
-import { sample } from "../lib/sample.ts";
-import { Tokenizer } from "../lib/tokenizer.ts";
-import { train, type TrainHistory } from "../lib/train.ts";
-import { watchInterrupt } from "../lib/interrupt.ts";
+import { createModel } from "../../lib/engines.ts";
+import { DEFAULT_DATA_PATH, loadDocs } from "../../lib/data.ts";
+import { gptConfig } from "../../lib/config.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../lib/checkpoint.ts";
+import type { Model } from "../../lib/model.ts";
+import { Random } from "../../lib/random.ts";
+import { sample } from "../../lib/sample.ts";
+import { Tokenizer } from "../../lib/tokenizer.ts";
+import { train, type TrainHistory } from "../../lib/train.ts";
+import { watchInterrupt } from "../../lib/interrupt.ts";
 import { dirname } from "node:path";
 import { HELP, parseTrainArgs, type TrainArgs, UsageError } from "./train_args.ts";
 

@@ -8,7 +8,7 @@ PyTorch runs the whole padded batch at once with a causal mask, as one would wri
 come from torch's own generator, so the losses are not those of our engines (only the work is the same).
 
 Prints one JSON line: {"steps", "seconds", "tokens", "torch", "threads", "dtype"}. Needs torch (CPU build):
-see bench/README.md; never installed by the project's own set-up.
+see tools/bench/README.md; never installed by the project's own set-up.
 """
 import argparse
 import json

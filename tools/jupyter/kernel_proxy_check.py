@@ -1,11 +1,11 @@
-"""Check tools/kernel_proxy.py against the real Deno kernel (used by tools/kernel_proxy_test.ts).
+"""Check tools/jupyter/kernel_proxy.py against the real Deno kernel (used by tools/jupyter/kernel_proxy_test.ts).
 
 Starts a kernel from the given kernelspec folder with jupyter_client, sends several cells at once the way
 JupyterLab's "Run All" does, and counts output lines that land in the wrong cell or go missing; then interrupts
 a loop that watches SIGINT (lib/interrupt.ts) and checks that the kernel survives with its state, and that
 shutdown leaves no process behind. Prints one JSON object.
 
-Usage: .venv/bin/python tools/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [ROUNDS]
+Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [ROUNDS]
 (ROUNDS 0: only start the kernel, run one cell and print {"output": ...}.)
 """
 

@@ -1,12 +1,12 @@
 /**
- * tools/nbrun.py: when the kernel cannot start, one FAIL line with the reason, exit status 1, and no Python
+ * tools/testing/nbrun.py: when the kernel cannot start, one FAIL line with the reason, exit status 1, and no Python
  * traceback afterwards; `--mode rerun` catches a notebook that breaks when its cells are run again out of
  * order; `no_stderr` fails a lesson that prints warnings. Needs `.venv` (deno task setup); ignored without it.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KERNEL_NAME, ROOT } from "./setup.ts";
+import { KERNEL_NAME, ROOT } from "../jupyter/setup.ts";
 import { inTempDir } from "./test_util.ts";
 
 const python = join(ROOT, ".venv", "bin", "python");
@@ -29,7 +29,7 @@ function writeNotebook(path: string, sources: string[]): string {
 /** Runs nbrun.py with `args` (the project's kernels unless `jupyterPath` says otherwise). */
 async function nbrun(args: string[], jupyterPath = join(ROOT, ".venv", "share", "jupyter")) {
   const out = await new Deno.Command(python, {
-    args: [join(ROOT, "tools", "nbrun.py"), ...args],
+    args: [join(ROOT, "tools", "testing", "nbrun.py"), ...args],
     env: { JUPYTER_PATH: jupyterPath },
     stdout: "piped",
     stderr: "piped",

@@ -10,8 +10,8 @@ import {
   SOURCE,
 } from "./make_names.ts";
 
-const NAMES = new URL("../data/names.txt", import.meta.url);
-const README = new URL("../data/README.md", import.meta.url);
+const NAMES = new URL("../../data/names.txt", import.meta.url);
+const README = new URL("../../data/README.md", import.meta.url);
 
 Deno.test("corpusLines: girls first, then most births, then alphabetical; lowercase a–z only", () => {
   const rows = [
@@ -158,8 +158,8 @@ Deno.test({
 Deno.test("deno task data: bad flags and a missing --compare file exit 2 with one line, before any work", async () => {
   const run = async (...args: string[]) => {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tools/make_names.ts", ...args],
-      cwd: new URL("../", import.meta.url),
+      args: ["run", "-A", "tools/data/make_names.ts", ...args],
+      cwd: new URL("../../", import.meta.url),
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1" },

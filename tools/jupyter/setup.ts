@@ -1,6 +1,6 @@
 /**
  * The Python side of the course platform, kept inside the project: a virtualenv in `.venv` with the pinned
- * packages of `tools/requirements.txt` (JupyterLab, plotly's renderer, nbclient) and a kernelspec for the Deno
+ * packages of `tools/jupyter/requirements.txt` (JupyterLab, plotly's renderer, nbclient) and a kernelspec for the Deno
  * kernel in `.venv/share/jupyter/kernels/microgpt-deno`. Nothing outside the project is written: Jupyter's
  * runtime, workspace and settings folders point into `.venv/jupyter/` for every process we start.
  *
@@ -16,7 +16,7 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the project root (the folder holding `deno.json`), without a trailing slash. */
-export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/[\\/]$/, "");
+export const ROOT: string = fileURLToPath(new URL("../..", import.meta.url)).replace(/[\\/]$/, "");
 
 /** Name of the kernelspec every notebook's metadata refers to. */
 export const KERNEL_NAME = "microgpt-deno";
@@ -69,14 +69,14 @@ export interface KernelSpecOptions {
   /** The deno binary the kernel runs (default: the one running now). */
   deno?: string;
   /**
-   * The virtualenv's python, to start the kernel through `tools/kernel_proxy.py` (see there: it keeps every
+   * The virtualenv's python, to start the kernel through `tools/jupyter/kernel_proxy.py` (see there: it keeps every
    * cell's late output in that cell on Run All). Without it the kernelspec starts deno directly.
    */
   python?: string;
 }
 
 /**
- * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/kernel_proxy.py` when a python is
+ * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a python is
  * given), `NO_COLOR=1` so errors carry no ANSI escapes, and the default (signal) interrupt mode, which
  * `lib/interrupt.ts` relies on (the proxy leaves SIGINT to the process group, so deno gets it).
  *
@@ -97,7 +97,7 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
 } {
   const deno = options.deno ?? Deno.execPath();
   const argv = options.python
-    ? [options.python, join(ROOT, "tools", "kernel_proxy.py"), deno, "{connection_file}"]
+    ? [options.python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
     : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
   return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" } };
 }
@@ -197,7 +197,7 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
   const venv = join(ROOT, ".venv");
   const python = join(binDir(venv), exe("python"));
   const jupyter = join(binDir(venv), exe("jupyter"));
-  const requirementsPath = join(ROOT, "tools", "requirements.txt");
+  const requirementsPath = join(ROOT, "tools", "jupyter", "requirements.txt");
   const requirements = readFileSync(requirementsPath, "utf8");
   const stampPath = join(venv, ".microgpt-setup-stamp");
 
@@ -222,7 +222,7 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
         );
       }
     }
-    log("setup: installing tools/requirements.txt into .venv (JupyterLab, plotly, nbclient) …");
+    log("setup: installing tools/jupyter/requirements.txt into .venv (JupyterLab, plotly, nbclient) …");
     const pip = await run(python, [
       "-m",
       "pip",
@@ -234,7 +234,9 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
       requirementsPath,
     ]);
     if (!pip?.ok) {
-      throw new SetupError(`pip install -r tools/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`);
+      throw new SetupError(
+        `pip install -r tools/jupyter/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`,
+      );
     }
     const version = (await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]))!
       .stdout.trim();

@@ -12,7 +12,7 @@ import {
   type GPTConfig,
   gptConfig,
   trainConfig,
-} from "../lib/config.ts";
+} from "../../lib/config.ts";
 
 /**
  * A mistake on the command line: `train` prints its message on one line and exits with code 2.

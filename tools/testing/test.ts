@@ -17,7 +17,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ROOT } from "./setup.ts";
+import { ROOT } from "../jupyter/setup.ts";
 import { forwardSignals } from "./signals.ts";
 
 /** Counts of one stage. */
@@ -54,7 +54,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // Termination goes on to the stage's command (tools/notebooks.ts forwards it to nbrun.py, which shuts its
+  // Termination goes on to the stage's command (tools/testing/notebooks.ts forwards it to nbrun.py, which shuts its
   // kernels down), so nothing is left running.
   const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
   let output = "";
@@ -260,9 +260,9 @@ const stages: Stage[] = [
   },
   {
     key: "nbcheck",
-    name: "type-check notebook cells (tools/nbcheck.ts)",
+    name: "type-check notebook cells (tools/testing/nbcheck.ts)",
     run: async () => {
-      const r = await run(deno, ["run", "-A", "tools/nbcheck.ts"]);
+      const r = await run(deno, ["run", "-A", "tools/testing/nbcheck.ts"]);
       const c = parseCountsLine(r.output) ?? { passed: 0, failed: 1, skipped: 0 };
       return {
         name: "notebook type-check",
@@ -281,8 +281,8 @@ const stages: Stage[] = [
         "-A",
         "--doc",
         // console.assert only prints; the preload makes a false one in a doc example fail its test.
-        "--preload=tools/assert_preload.ts",
-        "--ignore=tools/browser_test.ts,tools/browser/",
+        "--preload=tools/testing/assert_preload.ts",
+        "--ignore=tools/testing/browser/",
         "lib/",
         "tests/",
         "tools/",
@@ -316,23 +316,23 @@ const stages: Stage[] = [
   },
   {
     key: "notebooks",
-    name: "notebooks headless + exercises (tools/notebooks.ts)",
+    name: "notebooks headless + exercises (tools/testing/notebooks.ts)",
     run: async () => {
-      const r = await run(deno, ["run", "-A", "tools/notebooks.ts"]);
+      const r = await run(deno, ["run", "-A", "tools/testing/notebooks.ts"]);
       const c = parseCountsLine(r.output) ?? { passed: 0, failed: 1, skipped: 0 };
       return { name: "notebooks", ...c, seconds: r.seconds, note: "runs and checks" };
     },
   },
   {
     key: "browser",
-    name: "browser end-to-end (tools/browser_test.ts)",
+    name: "browser end-to-end (tools/testing/browser/browser_test.ts)",
     run: async () => {
-      if (!existsSync(join(ROOT, "tools", "browser_test.ts"))) {
-        console.log("tools/browser_test.ts does not exist: skipped");
+      if (!existsSync(join(ROOT, "tools", "testing", "browser", "browser_test.ts"))) {
+        console.log("tools/testing/browser/browser_test.ts does not exist: skipped");
         return { name: "browser", passed: 0, failed: 0, skipped: 1, seconds: 0, note: "not present" };
       }
       // Every lesson in real JupyterLab (Run All, no error output, every figure drawn), then the platform checks.
-      const r = await run(deno, ["run", "-A", "tools/browser_test.ts", "--all"]);
+      const r = await run(deno, ["run", "-A", "tools/testing/browser/browser_test.ts", "--all"]);
       const c = parseCountsLine(r.output);
       if (c) {
         // A non-zero exit with all checks passed still fails (e.g. the server could not be stopped).

@@ -1,9 +1,9 @@
 // The `deno task train` CLI as a user runs it: spawned as a process, exit codes, stdout/stderr, files.
 import assert from "node:assert/strict";
 import { Progress, type TrainResult } from "./train.ts";
-import { referenceTest } from "../tests/reference_gate.ts";
+import { referenceTest } from "../../tests/reference_gate.ts";
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 const REFERENCE_JSON = new URL("../shared/reference/microgpt-reference.json", ROOT);
 const REFERENCE_NAMES = "../shared/reference/names.txt"; // as a user types it, relative to the project root
 
@@ -16,7 +16,7 @@ interface Run {
 /** `deno task train ...args` with the task's permissions, from the project root; stdout and stderr piped. */
 async function train(...args: string[]): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "tools/train.ts", ...args],
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "tools/cli/train.ts", ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -176,7 +176,7 @@ Deno.test({
         "--allow-read",
         "--allow-write",
         "--allow-env",
-        "tools/train.ts",
+        "tools/cli/train.ts",
         "--steps",
         "1000000",
         ...TINY,

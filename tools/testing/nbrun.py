@@ -19,8 +19,8 @@ Runs with the project's .venv python (nbclient, nbformat). What it adds to a sto
   cells out of order); any error output fails the run.
 
 Usage:
-  python tools/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
-  python tools/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?,
+  python tools/testing/nbrun.py [--timeout S] [--report out.json] notebook.ipynb ...
+  python tools/testing/nbrun.py --plan plan.json      # [{"notebook", "mode"?, "solutions"?, "repeat"?, "label"?,
                                               #   "no_stderr"? (fail on stderr output, except with wrong answers)}]
 Exit status: 0 when every run passed. On SIGTERM or SIGINT (e.g. from `timeout`) the running kernels are shut
 down, no further run starts, and the exit status is 128 + the signal number.
@@ -41,7 +41,9 @@ from queue import Empty
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from kernel_proxy import free_ports
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "jupyter"))
+from kernel_proxy import free_ports  # noqa: E402 (tools/jupyter/kernel_proxy.py)
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
@@ -264,7 +266,7 @@ async def run_one(job: dict, opts) -> dict:
                                 first = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
                                 text += (
                                     f" (no details from the kernel: likely a syntax error in the cell starting"
-                                    f" {first!r}; the notebook type-check `deno run -A tools/nbcheck.ts"
+                                    f" {first!r}; the notebook type-check `deno run -A tools/testing/nbcheck.ts"
                                     f" {path}` shows the line)"
                                 )
                         problems.append(f"{where}: {text}")

@@ -1,6 +1,6 @@
 /**
  * `deno task notebooks [files…] [--jobs N] [--timeout S]` — runs notebooks headless with the real Deno kernel
- * (through `tools/nbrun.py`) and checks their exercises.
+ * (through `tools/testing/nbrun.py`) and checks their exercises.
  *
  * With no files: every `notebooks/*.ipynb`, the platform fixtures in `tests/fixtures/`, and the idle-race test
  * (`tests/fixtures/many_outputs.ipynb` run 20 times in one kernel, counting every output).
@@ -18,10 +18,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureLabEnv, KERNEL_NAME, ROOT, SetupError } from "./setup.ts";
+import { ensureLabEnv, KERNEL_NAME, ROOT, SetupError } from "../jupyter/setup.ts";
 import { forwardSignals } from "./signals.ts";
 
-/** One nbrun job (see tools/nbrun.py). */
+/** One nbrun job (see tools/testing/nbrun.py). */
 export interface NotebookJob {
   notebook: string;
   mode: "plain" | "rerun" | "solution" | "wrong";
@@ -269,7 +269,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const child = new Deno.Command(lab.python, {
     args: [
-      join(ROOT, "tools", "nbrun.py"),
+      join(ROOT, "tools", "testing", "nbrun.py"),
       "--plan",
       planPath,
       "--report",

@@ -17,7 +17,7 @@
  * Exit status: 0 passed, 1 failed, 3 skipped. Every check prints one `  ✓ …` / `  ✗ …` line; the output ends
  * with `browser test: PASSED|FAILED|SKIPPED — …` and then `N passed, N failed[, 1 skipped]`.
  *
- * Usage: `deno run -A tools/browser_test.ts [--notebook notebooks/01-x.ipynb …] [--all] [--headed]`
+ * Usage: `deno run -A tools/testing/browser/browser_test.ts [--notebook notebooks/01-x.ipynb …] [--all] [--headed]`
  * (`--all`: every notebook in notebooks/ instead of only the first).
  *
  * @module
@@ -27,9 +27,9 @@ import { basename, delimiter, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
-import { startJupyterLab } from "./jupyter.ts";
-import type { JupyterServer } from "./jupyter.ts";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ROOT } from "./setup.ts";
+import { startJupyterLab } from "../../jupyter/jupyter.ts";
+import type { JupyterServer } from "../../jupyter/jupyter.ts";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, ROOT } from "../../jupyter/setup.ts";
 import {
   type CellInfo,
   cells,
@@ -41,8 +41,8 @@ import {
   shutdownKernel,
   waitFor,
   waitUntilDone,
-} from "./browser/lab_page.ts";
-import { CELL, e2eNotebook, MARK } from "./browser/e2e_notebook.ts";
+} from "./lab_page.ts";
+import { CELL, e2eNotebook, MARK } from "./e2e_notebook.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
