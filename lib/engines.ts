@@ -16,6 +16,8 @@ export type EngineName = "scalar" | "fast";
 export interface CreateAnyModelOptions extends CreateModelOptions {
   /** "scalar" (default, the `Value` engine) or "fast". */
   engine?: EngineName;
+  /** false: train without the causal mask (fast engine only; notebook 04's cheat). Default true. */
+  causal?: boolean;
 }
 
 /** What `registerEngine` takes: a function that makes a `Model` from `createModel`'s options. */
@@ -47,10 +49,15 @@ export function registerEngine(name: EngineName, factory: Factory): void {
  * const model = createModel({ config: { vocab_size: 27 }, rng: new Random(42) });
  * assert(model.engine === "scalar" && model.numParams === 4192);
  * ```
- * @throws {RangeError} an unknown engine name.
+ * @throws {RangeError} an unknown engine name, or `causal: false` on an engine other than "fast".
  */
 export function createModel(opts: CreateAnyModelOptions): Model {
   const { engine = "scalar", ...rest } = opts;
+  if (rest.causal !== undefined && rest.causal !== true && engine !== "fast") {
+    throw new RangeError(
+      `causal: false needs engine "fast" (the ${engine} engine always masks), got ${rest.causal}`,
+    );
+  }
   const factory = factories.get(engine);
   if (!factory) {
     throw new RangeError(

@@ -22,6 +22,16 @@ Deno.test("an unknown engine is a RangeError listing the known ones", () => {
   );
 });
 
+Deno.test("causal: false is the fast engine's option; the scalar engine refuses it instead of ignoring it", () => {
+  assert.throws(
+    () => createModel({ rng: new Random(1), causal: false }),
+    /causal: false needs engine "fast" \(the scalar engine always masks\), got false/,
+  );
+  const open = createModel({ config: { vocab_size: 5 }, rng: new Random(1), engine: "fast", causal: false });
+  const masked = createModel({ config: { vocab_size: 5 }, rng: new Random(1), engine: "fast" });
+  assert.notEqual(open.loss([[4, 0, 1, 4]]), masked.loss([[4, 0, 1, 4]]));
+});
+
 Deno.test("registerEngine replaces a factory", () => {
   let calls = 0;
   registerEngine("scalar", (opts) => {

@@ -1,7 +1,8 @@
 /**
  * Causal multi-head attention of one position over the KV cache, in `microgpt.py`'s float order:
  * `score[t'] = (Σ_j q_j·k_t'[j]) · (head_dim^0.5)^-1`, `w = softmax(score)`, `out[j] = Σ_t' w_t'·v_t'[j]`.
- * The mask is causal by construction: position `t` only sees the `t + 1` rows already in the cache.
+ * The mask is causal by construction: position `t` only sees the `t + 1` rows already in the cache. (A model
+ * trained without the mask passes `keys` = every position of the name: notebook 04's cheat.)
  *
  * Backward follows the scalar graph's order: the output sums hand `w_t'·dout_j` to `v_t'[j]` and collect
  * `dw_t' = Σ_j v_t'[j]·dout_j` from the last `j` down; the dot products hand `k_t'[j]·ddot_t'` to `q_j`
@@ -89,7 +90,8 @@ export function createAttentionCache(
 
 /**
  * Attention output of position `t` (its key and value already in row `t` of the cache) for query `q`,
- * written into `out` (`[n_embd]`, heads concatenated).
+ * written into `out` (`[n_embd]`, heads concatenated). It attends over the first `keys` cached rows: `t + 1`
+ * (causal, the default) or, for a model trained without the causal mask, every position of the sequence.
  *
  * @example
  * ```ts
@@ -101,9 +103,15 @@ export function createAttentionCache(
  * console.assert(out[0] === 1 && out[1] === 2);
  * ```
  */
-export function attentionForward(c: AttentionCache, t: number, q: Float64Array, out: Float64Array): void {
+export function attentionForward(
+  c: AttentionCache,
+  t: number,
+  q: Float64Array,
+  out: Float64Array,
+  keys: number = t + 1,
+): void {
   const { n_embd, n_head, head_dim, k, v, eRows, total, rtotal, w, scale } = c;
-  const T = t + 1;
+  const T = keys;
   for (let h = 0; h < n_head; h++) {
     const hs = h * head_dim;
     const row = eRows[t * n_head + h];
@@ -127,7 +135,8 @@ export function attentionForward(c: AttentionCache, t: number, q: Float64Array, 
 }
 
 /**
- * Backward of `attentionForward(c, t, q, out)`: sets `dq` from `dout` and adds to `c.dk`, `c.dv` rows `0..t`.
+ * Backward of `attentionForward(c, t, q, out, keys)`: sets `dq` from `dout` and adds to `c.dk`, `c.dv` rows
+ * `0..keys − 1`.
  *
  * @example
  * ```ts
@@ -147,9 +156,10 @@ export function attentionBackward(
   q: Float64Array,
   dout: Float64Array,
   dq: Float64Array,
+  keys: number = t + 1,
 ): void {
   const { n_embd, n_head, head_dim, k, v, dk, dv, eRows, total, rtotal, w, scale } = c;
-  const T = t + 1;
+  const T = keys;
   dq.fill(0);
   for (let h = 0; h < n_head; h++) {
     const hs = h * head_dim;

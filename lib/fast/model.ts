@@ -77,10 +77,16 @@ export class FastModel implements Model {
   #inference: Activations | undefined;
   #sequences = 0;
   #owner = 0;
+  /**
+   * Whether training attends only to earlier positions (true, the GPT) or to the whole name (false: notebook
+   * 04's model trained without the causal mask). Generation is causal either way: later tokens do not exist yet.
+   */
+  readonly causal: boolean;
 
   /** Prefer `createFastModel`. @throws {RangeError} the state dict does not fit the config. */
-  constructor(config: GPTConfig, sd: StateDict) {
+  constructor(config: GPTConfig, sd: StateDict, causal = true) {
     this.config = config;
+    this.causal = causal;
     const simd = simdAdam(countParams(config)); // the arrays Adam works on live in its memory
     this.#simd = simd;
     this.params = flatParams(config, simd);
@@ -158,7 +164,7 @@ export class FastModel implements Model {
       linearForwardBatch(P.wq, L.all.h, L.all.q, n);
       linearForwardBatch(P.wk, L.all.h, cache.k, n);
       linearForwardBatch(P.wv, L.all.h, cache.v, n);
-      for (let t = 0; t < n; t++) attentionForward(cache, t, L.q[t], L.xa[t]);
+      for (let t = 0; t < n; t++) attentionForward(cache, t, L.q[t], L.xa[t], this.causal ? t + 1 : n);
       linearForwardBatch(P.wo, L.all.xa, L.all.o, n);
       // 2) MLP: xmid + fc2·relu(fc1·rmsnorm(xmid))
       for (let t = 0; t < n; t++) {
@@ -219,7 +225,9 @@ export class FastModel implements Model {
       backwardRangeBatch(P.wo, P.woIO, n, P.wo.rows, 0);
       cache.dk.fill(0, 0, n * ne);
       cache.dv.fill(0, 0, n * ne);
-      for (let t = n - 1; t >= 0; t--) attentionBackward(cache, t, L.q[t], dxa[t], dq[t]);
+      for (let t = n - 1; t >= 0; t--) {
+        attentionBackward(cache, t, L.q[t], dxa[t], dq[t], this.causal ? t + 1 : n);
+      }
       // q, k, v rows in the order the scalar engine finishes them: heads last to first; within a head the
       // value rows, then the key rows, then the query rows, each last to first (the head's first score reaches
       // all its queries, the last score this position's keys, the weighted sums its values). At position 0
@@ -351,7 +359,7 @@ function checkBatch(batch: readonly (readonly number[])[], config: GPTConfig): v
 
 /**
  * A fast-engine GPT with weights drawn from `rng` exactly as the scalar engine draws them (or copied from
- * `stateDict`).
+ * `stateDict`). `causal: false` trains without the causal mask (every position sees the whole name).
  *
  * @example
  * ```ts
@@ -362,7 +370,7 @@ function checkBatch(batch: readonly (readonly number[])[], config: GPTConfig): v
  * ```
  * @throws {TypeError} neither rng nor stateDict is given.
  */
-export function createFastModel(opts: CreateModelOptions): FastModel {
+export function createFastModel(opts: CreateModelOptions & { causal?: boolean }): FastModel {
   const { config, stateDict } = initialWeights(opts, "createFastModel");
-  return new FastModel(config, stateDict);
+  return new FastModel(config, stateDict, opts.causal ?? true);
 }

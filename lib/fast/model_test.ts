@@ -105,6 +105,58 @@ Deno.test("the whole-model gradient matches central finite differences", () => {
   }
 });
 
+Deno.test("causal: false — each position sees the whole name: a later token changes an earlier prediction", () => {
+  const config = gptConfig({ vocab_size: 5, n_embd: 4, n_head: 2, n_layer: 2, block_size: 4 });
+  const sd = createFastModel({ config, rng: new Random(8) }).stateDict();
+  const masked = createFastModel({ config, stateDict: sd });
+  const open = createFastModel({ config, stateDict: sd, causal: false });
+  assert.equal(masked.causal, true);
+  assert.equal(open.causal, false);
+  // one position has one key either way; with three, the unmasked model reads ahead
+  assert.equal(open.loss([[4, 0]]), masked.loss([[4, 0]]));
+  assert.notEqual(open.loss([[4, 0, 1, 4]]), masked.loss([[4, 0, 1, 4]]));
+});
+
+Deno.test("causal: false — on random letters only the unmasked model gets below chance: it copies the next one", () => {
+  // Letters drawn uniformly at random: nothing in a name's past predicts its next letter, so a causal model
+  // stays near chance, while a model that sees the whole name can read the answer off the next position.
+  const config = gptConfig({ vocab_size: 6, n_embd: 16, n_head: 4, block_size: 8 });
+  const data = new Random(3);
+  const docs = Array.from(
+    { length: 400 },
+    () => [5, ...Array.from({ length: 6 }, () => data.randbelow(5)), 5],
+  );
+  const finalLoss = (causal: boolean) => {
+    const m = createFastModel({ config, rng: new Random(1), causal });
+    for (let t = 0; t < 400; t++) {
+      m.lossAndGrad([docs[t]]);
+      m.step({ lr: 0.01, t, ...ADAM });
+    }
+    return m.loss(docs.slice(0, 50));
+  };
+  const masked = finalLoss(true), open = finalLoss(false);
+  assert.ok(masked > 1.2, `causal: ${masked} (chance is about ln 5 ≈ 1.61 per letter)`);
+  assert.ok(open < 0.5 * masked, `unmasked ${open} vs causal ${masked}`);
+});
+
+Deno.test("causal: false — the gradient matches central finite differences (every key and value back-propagated)", () => {
+  const config = gptConfig({ vocab_size: 5, n_embd: 4, n_head: 2, n_layer: 2, block_size: 4 });
+  const fast = createFastModel({ config, rng: new Random(8), causal: false });
+  const batch = [[4, 0, 1, 2, 3, 4], [4, 2, 4]];
+  fast.lossAndGrad(batch);
+  const { data, grad } = fast.params;
+  const h = 1e-6;
+  for (let i = 0; i < data.length; i += 5) {
+    const x = data[i];
+    data[i] = x + h;
+    const up = fast.loss(batch);
+    data[i] = x - h;
+    const down = fast.loss(batch);
+    data[i] = x;
+    assertNear(grad[i], (up - down) / (2 * h), 1e-7, `param ${i}`);
+  }
+});
+
 Deno.test("the parameters are the scalar engine's init, flattened in state-dict order", () => {
   const config = gptConfig({ vocab_size: 27 });
   const sd = initStateDict(config, new Random(42));
