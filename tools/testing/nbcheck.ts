@@ -11,11 +11,12 @@
  * @module
  */
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
-import { solutionsFor } from "./notebooks.ts";
+import { listNotebooks, solutionsFor } from "./plan.ts";
+import { report } from "./report.ts";
 
 /** One code cell's place in the generated module. */
 interface Span {
@@ -199,12 +200,6 @@ function attribute(
   return results;
 }
 
-function listNotebooks(dir: string): string[] {
-  const abs = resolve(ROOT, dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
-}
-
 if (import.meta.main) {
   const notebooks = Deno.args.length
     ? Deno.args.map((p) => relative(ROOT, resolve(Deno.cwd(), p)))
@@ -219,6 +214,6 @@ if (import.meta.main) {
   console.log(
     `nbcheck: ${notebooks.length} notebooks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  console.log(`${results.length - failed} passed, ${failed} failed`);
+  report({ passed: results.length - failed, failed });
   Deno.exit(failed ? 1 : 0);
 }

@@ -1,7 +1,8 @@
 /**
- * tools/testing/nbrun.py: when the kernel cannot start, one FAIL line with the reason, exit status 1, and no Python
- * traceback afterwards; `--mode rerun` catches a notebook that breaks when its cells are run again out of
- * order; `no_stderr` fails a lesson that prints warnings. Needs `.venv` (deno task setup); ignored without it.
+ * tools/testing/nbrun.py: when the kernel cannot start, a failed result with the reason, exit status 1, and no
+ * Python traceback afterwards; `--mode rerun` catches a notebook that breaks when its cells are run again out
+ * of order; `--no-stderr` fails a lesson that prints warnings. Needs `.venv` (deno task setup); ignored
+ * without it.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -34,15 +35,13 @@ async function nbrun(args: string[], jupyterPath = join(ROOT, ".venv", "share", 
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+  const stdout = new TextDecoder().decode(out.stdout);
+  const result: { ok: boolean; problems: string[] } = JSON.parse(stdout);
+  return { code: out.code, stdout, stderr: new TextDecoder().decode(out.stderr), ...result };
 }
 
 Deno.test({
-  name: "nbrun: a kernel that dies at start is one FAIL line, exit 1, no traceback",
+  name: "nbrun: a kernel that dies at start is a failed result with the reason, exit 1, no traceback",
   ignore,
   fn: () =>
     inTempDir("nbrun-test-", async (dir) => {
@@ -57,9 +56,8 @@ Deno.test({
       );
       const r = await nbrun(["--kernel", "broken", join(ROOT, "tests", "fixtures", "smoke.ipynb")], dir);
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stdout, /^FAIL .*smoke\.ipynb/m);
-      assert.match(r.stdout, /Kernel died before replying to kernel_info/);
-      assert.match(r.stdout, /nbrun: 0 passed, 1 failed/);
+      assert.equal(r.ok, false);
+      assert.match(r.problems.join("\n"), /Kernel died before replying to kernel_info/);
       assert.match(r.stderr, /broken kernel: cannot start/, "the kernel's own words are shown");
       assert.doesNotMatch(r.stderr, /Traceback|Exception ignored/);
     }),
@@ -79,27 +77,25 @@ Deno.test({
       assert.equal(plain.code, 0, plain.stdout);
       const rerun = await nbrun(["--mode", "rerun", nb]);
       assert.equal(rerun.code, 1, rerun.stdout);
-      assert.match(rerun.stdout, /cell 2 \(re-run, last cell first\).*items used up/s);
+      assert.equal(rerun.ok, false);
+      assert.match(rerun.problems.join("\n"), /cell 2 \(re-run, last cell first\).*items used up/s);
     }),
 });
 
 Deno.test({
-  name: "nbrun: a run with no_stderr fails on a cell that writes to stderr; without it the cell passes",
+  name: "nbrun: a run with --no-stderr fails on a cell that writes to stderr; without it the cell passes",
   ignore,
   fn: () =>
     inTempDir("nbrun-test-", async (dir) => {
       const nb = writeNotebook(join(dir, "warns.ipynb"), [
         'console.log("fine");\nconsole.warn("careful: deprecated option");',
       ]);
-      const plan = join(dir, "plan.json");
-      writeFileSync(
-        plan,
-        JSON.stringify([{ notebook: nb, label: "loud" }, { notebook: nb, no_stderr: true, label: "quiet" }]),
-      );
-      const r = await nbrun(["--plan", plan]);
-      assert.equal(r.code, 1, r.stdout);
-      assert.match(r.stdout, /^ok .* loud/m);
-      assert.match(r.stdout, /^FAIL .* quiet/m);
-      assert.match(r.stdout, /cell 1: wrote to stderr .*careful: deprecated option/);
+      const loud = await nbrun([nb]);
+      assert.equal(loud.code, 0, loud.stdout);
+      const quiet = await nbrun(["--no-stderr", nb]);
+      assert.equal(quiet.code, 1, quiet.stdout);
+      assert.deepEqual(quiet.problems, [
+        `cell 1: wrote to stderr (a warning a learner would see): 'careful: deprecated option\\n'`,
+      ]);
     }),
 });

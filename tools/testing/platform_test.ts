@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { extractModule, locate } from "./nbcheck.ts";
-import { commitProblems, planFor, RACE_REPEAT, solutionsFor } from "./notebooks.ts";
-import { parseCountsLine, parseDenoTest } from "./test.ts";
+import { join } from "node:path";
+import { commitProblems, planFor, solutionsFor } from "./plan.ts";
+import { junitCounts } from "./test.ts";
+import { inTempDir } from "./test_util.ts";
 
 Deno.test("extractModule: code cells only, in order, exercise cells substituted, line map back to cells", () => {
   const nb = {
@@ -51,12 +53,12 @@ Deno.test("commitProblems: outputs, execution counts and a foreign kernelspec ar
   assert.match(problems[1], /cell\(s\) 2, 3/);
 });
 
-Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution and wrong runs, race test", () => {
+Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution and wrong runs", () => {
   const fixture = "tests/fixtures/exercise.ipynb";
   assert.equal(solutionsFor(fixture), "tests/fixtures/exercise.solutions.json");
   assert.equal(solutionsFor("tests/fixtures/smoke.ipynb"), undefined);
   const lesson = "notebooks/06-sampling-temperature.ipynb";
-  const plan = planFor([fixture, "tests/fixtures/smoke.ipynb", lesson], { race: true });
+  const plan = planFor([fixture, "tests/fixtures/smoke.ipynb", lesson]);
   assert.deepEqual(plan.map((j) => `${j.notebook}:${j.mode}`), [
     `${fixture}:plain`,
     `${fixture}:solution`,
@@ -66,33 +68,31 @@ Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution
     `${lesson}:rerun`, // lessons only: fixtures count their outputs per run
     `${lesson}:solution`,
     `${lesson}:wrong`,
-    "tests/fixtures/many_outputs.ipynb:plain",
   ]);
   assert.deepEqual(
-    plan.filter((j) => j.no_stderr).map((j) => j.mode),
+    plan.filter((j) => j.noStderr).map((j) => j.mode),
     ["plain", "rerun", "solution"],
     "a lesson may not write to stderr (except with wrong answers); fixtures may",
   );
-  assert.equal(plan.at(-1)?.repeat, RACE_REPEAT);
-  assert.equal(RACE_REPEAT, 20);
 });
 
-Deno.test("parseCountsLine: the last summary line wins; skipped is optional; other text is ignored", () => {
-  assert.deepEqual(parseCountsLine("nbrun: 2 passed, 0 failed\n...\n5 passed, 1 failed\n"), {
-    passed: 5,
-    failed: 1,
-    skipped: 0,
-  });
-  assert.deepEqual(parseCountsLine("9 passed, 0 failed, 2 skipped"), { passed: 9, failed: 0, skipped: 2 });
-  assert.equal(parseCountsLine("it passed, nothing failed"), undefined);
-});
-
-Deno.test("parseDenoTest: deno test closing lines with steps and ignored tests", () => {
-  assert.deepEqual(parseDenoTest("ok | 271 passed | 0 failed (56s)"), { passed: 271, failed: 0, ignored: 0 });
-  assert.deepEqual(parseDenoTest("FAILED | 12 passed (4 steps) | 3 failed (1 step) | 2 ignored (3s)"), {
-    passed: 12,
-    failed: 3,
-    ignored: 2,
-  });
-  assert.equal(parseDenoTest("error: Type checking failed."), undefined);
-});
+Deno.test("junitCounts: reads what deno test --junit-path writes (passed, failed, ignored, steps)", () =>
+  inTempDir("junit-test-", async (dir) => {
+    Deno.writeTextFileSync(
+      join(dir, "x_test.ts"),
+      `Deno.test("ok", () => {});
+Deno.test("fails", () => { throw new Error("no"); });
+Deno.test({ name: "ignored", ignore: true, fn() {} });
+Deno.test("with a step", async (t) => { await t.step("step", () => {}); });`,
+    );
+    const xml = join(dir, "report.xml");
+    await new Deno.Command(Deno.execPath(), {
+      args: ["test", "--no-config", `--junit-path=${xml}`, "x_test.ts"],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    // "with a step" and its step are two test cases.
+    assert.deepEqual(junitCounts(Deno.readTextFileSync(xml)), { passed: 3, failed: 1, skipped: 1 });
+    assert.equal(junitCounts("error: Type checking failed."), undefined);
+  }));

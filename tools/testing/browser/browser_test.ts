@@ -7,7 +7,7 @@
  *    rendered (`.js-plotly-plot .main-svg`) and that no cell has an error output;
  * 2. opens a generated notebook and runs all of it: 20 `console.log` lines and 20 displays must land in their own
  *    cell (the bare Deno kernel sends many after `idle`, and on Run All they used to land in the next cell;
- *    tools/kernel_proxy.py fixes that); a long `train` run shows its live loss plot redrawing in place, is stopped
+ *    tools/jupyter/kernel_proxy.py fixes that); a long `train` run shows its live loss plot redrawing in place, is stopped
  *    with the toolbar's Interrupt, then shows the interactive Plotly figure; the next cell runs with the kernel's
  *    state intact, also after a second Interrupt while idle; a figure's slider switches data without the kernel;
  * 3. saves screenshots to `artifacts/` (git-ignored), leaves the notebooks on disk as they were (no autosave,
@@ -15,7 +15,8 @@
  *
  * No chromium on PATH → SKIPPED (loudly), unless `REQUIRE_BROWSER=1` (CI), then FAILED.
  * Exit status: 0 passed, 1 failed, 3 skipped. Every check prints one `  ✓ …` / `  ✗ …` line; the output ends
- * with `browser test: PASSED|FAILED|SKIPPED — …` and then `N passed, N failed[, 1 skipped]`.
+ * with `browser test: PASSED|FAILED|SKIPPED — …` and then `N passed, N failed[, 1 skipped]` (the same counts go
+ * to `$TEST_REPORT` for `deno task test`, see ../report.ts).
  *
  * Usage: `deno run -A tools/testing/browser/browser_test.ts [--notebook notebooks/01-x.ipynb …] [--all] [--headed]`
  * (`--all`: every notebook in notebooks/ instead of only the first).
@@ -43,6 +44,7 @@ import {
   waitUntilDone,
 } from "./lab_page.ts";
 import { CELL, e2eNotebook, MARK } from "./e2e_notebook.ts";
+import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -445,6 +447,6 @@ if (import.meta.main) {
   if (r.status === "failed" && r.message.includes("\n")) console.error(r.message);
   const passed = r.checks.filter((c) => c.startsWith("✓")).length;
   const failed = r.status === "failed" ? Math.max(1, r.checks.filter((c) => c.startsWith("✗")).length) : 0;
-  console.log(`${passed} passed, ${failed} failed${r.status === "skipped" ? ", 1 skipped" : ""}`);
+  report({ passed, failed, skipped: r.status === "skipped" ? 1 : 0 });
   Deno.exit(r.status === "passed" ? 0 : r.status === "skipped" ? 3 : 1);
 }

@@ -1,0 +1,110 @@
+/**
+ * What `deno task notebooks` runs for each notebook, decided from the files alone: where its exercise answers
+ * are, whether it is committed clean, and the list of runs (see notebooks.ts).
+ *
+ * @module
+ */
+
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { KERNEL_NAME, ROOT } from "../jupyter/setup.ts";
+
+/** One run of nbrun.py. */
+export interface NotebookJob {
+  notebook: string;
+  mode: "plain" | "rerun" | "solution" | "wrong";
+  solutions?: string;
+  /** Fail on any output to stderr (lessons; not with wrong answers). */
+  noStderr?: boolean;
+}
+
+/** A notebook's cell, as much as the checks need. */
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+
+/**
+ * Where a notebook's exercise answers live: `tests/solutions/<stem>.json` for lesson notebooks, or
+ * `<stem>.solutions.json` beside a notebook elsewhere (the platform fixtures). Paths are relative to the root.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { solutionsFor } from "./plan.ts";
+ * assert.equal(solutionsFor("notebooks/no-such-notebook.ipynb"), undefined);
+ * ```
+ */
+export function solutionsFor(notebook: string): string | undefined {
+  const stem = basename(notebook, ".ipynb");
+  const candidates = [
+    join("tests", "solutions", `${stem}.json`),
+    join(dirname(notebook), `${stem}.solutions.json`),
+  ];
+  return candidates.find((candidate) => existsSync(resolve(ROOT, candidate)));
+}
+
+/**
+ * Problems with how a notebook is committed: outputs or execution counts left in, or another kernelspec.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commitProblems } from "./plan.ts";
+ * const nb = { metadata: { kernelspec: { name: "microgpt-deno" } }, cells: [
+ *   { cell_type: "code", source: "1", outputs: [{}], execution_count: 3 },
+ * ] };
+ * assert.equal(commitProblems(nb).length, 1);
+ * ```
+ */
+export function commitProblems(
+  nb: { metadata?: { kernelspec?: { name?: string } }; cells?: Cell[] },
+): string[] {
+  const problems: string[] = [];
+  const kernel = nb.metadata?.kernelspec?.name;
+  if (kernel !== KERNEL_NAME) {
+    problems.push(`metadata.kernelspec.name is ${JSON.stringify(kernel)}, expected "${KERNEL_NAME}"`);
+  }
+  const dirty = (nb.cells ?? [])
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.cell_type === "code" && ((c.outputs?.length ?? 0) > 0 || c.execution_count != null))
+    .map(({ i }) => i + 1);
+  if (dirty.length > 0) {
+    problems.push(
+      `committed with outputs or execution counts in cell(s) ${dirty.join(", ")} ` +
+        `(clear them: Edit → Clear Outputs of All Cells, then save)`,
+    );
+  }
+  return problems;
+}
+
+/** The `.ipynb` files of a folder (relative to the root), sorted. */
+export function listNotebooks(dir: string): string[] {
+  const abs = resolve(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
+}
+
+/**
+ * The runs for the given notebooks (paths relative to the project root): a plain Run All; for a lesson (under
+ * notebooks/) also a re-run out of order, and no stderr allowed; with exercise answers, a run with the
+ * solutions and one with wrong answers.
+ */
+export function planFor(notebooks: string[]): NotebookJob[] {
+  return notebooks.flatMap((notebook) => {
+    const lesson = !relative(join(ROOT, "notebooks"), resolve(ROOT, notebook)).startsWith("..");
+    const solutions = solutionsFor(notebook);
+    const jobs: NotebookJob[] = [{ notebook, mode: "plain", noStderr: lesson }];
+    if (lesson) jobs.push({ notebook, mode: "rerun", noStderr: true });
+    if (solutions) {
+      jobs.push({ notebook, mode: "solution", solutions, noStderr: lesson }, {
+        notebook,
+        mode: "wrong",
+        solutions,
+      });
+    }
+    return jobs;
+  });
+}
