@@ -1,0 +1,190 @@
+/**
+ * The static site in Chromium (the `site` stage of `deno task test`): builds `site/` with `deno task site`'s
+ * code (unless `--no-build`), then opens every page from `file://` with every non-file request blocked, and
+ * checks that each lesson page draws all of its executed notebook's Plotly figures (at least two), shows its SVG
+ * graphs, highlighted code and marked exercises, logs no console error, that a slider changes its figure's data,
+ * that every relative link (and `#anchor`) between the pages resolves, and that the site is at most 40 MB.
+ *
+ * No chromium on PATH → SKIPPED, unless `REQUIRE_BROWSER=1` (CI), then FAILED. Prints one `  ✓ …` / `  ✗ …` line
+ * per check and ends with `N passed, N failed[, 1 skipped]`. Exit status: 0 passed, 1 failed, 3 skipped.
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-explicit-any -- page.evaluate callbacks run in the browser, on its DOM
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
+import { CHROMIUM_ARGS, findChromium } from "../browser_test.ts";
+import { ROOT } from "../setup.ts";
+import { buildSite, SITE_DIR } from "./site.ts";
+
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+const MAX_BYTES = 40e6;
+
+interface Output {
+  data?: Record<string, { layout?: { sliders?: unknown[] } }>;
+}
+interface Cell {
+  cell_type: string;
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+}
+
+/** What the executed notebook holds, which its page must show. */
+function expected(name: string) {
+  const nb = JSON.parse(readFileSync(join(SITE_DIR, "notebooks", `${name}.ipynb`), "utf8"));
+  const outputs = (nb.cells as Cell[]).flatMap((c) => c.outputs ?? []);
+  return {
+    plotly: outputs.filter((o) => o.data?.[PLOTLY_MIME]).length,
+    sliders: outputs.filter((o) => o.data?.[PLOTLY_MIME]?.layout?.sliders?.length).length,
+    svg: outputs.filter((o) => o.data?.["image/svg+xml"]).length,
+    exercises: (nb.cells as Cell[]).filter((c) => c.metadata.tags?.includes("exercise")).length,
+  };
+}
+
+/** Counts on the page as drawn, after plotly.js had its chance to render every figure. */
+function drawn(page: Page) {
+  return page.evaluate(() => {
+    const all = (selector: string): any[] => [...(globalThis as any).document.querySelectorAll(selector)];
+    const before = (el: any): string => (globalThis as any).getComputedStyle(el, "::before").content;
+    return {
+      plotly: all(".site-plotly.js-plotly-plot").filter((p) => p.querySelector(".main-svg")).length,
+      // image/svg+xml as an <img>, or inline where the bundle's text/html comes first (graphs of notebook 03)
+      svg: all(".jp-RenderedSVG img").filter((img) => img.complete && img.naturalWidth > 0).length +
+        all(".jp-OutputArea-output svg").filter((svg) =>
+          !svg.closest(".js-plotly-plot") && !svg.parentElement.closest("svg") &&
+          svg.getBoundingClientRect().width > 0
+        ).length,
+      exercises: all(".jp-Cell.celltag_exercise").filter((e) => before(e).includes("Exercise")).length,
+      highlighted: all(".jp-InputArea .highlight span").length,
+    };
+  });
+}
+
+/** Clicks the far end of the first slider's rail from its active step; true when the figure's data changed. */
+async function sliderMoves(page: Page): Promise<boolean> {
+  const plot = page.locator(".js-plotly-plot:has(.slider-rail-touch-rect)").first();
+  await plot.scrollIntoViewIfNeeded();
+  const data = () => plot.evaluate((el: any) => JSON.stringify(el.data));
+  const before = await data();
+  const box = await plot.locator(".slider-rail-touch-rect").first().boundingBox();
+  const atLeft = await plot.evaluate((el: any) => {
+    const slider = el.layout.sliders[0];
+    return (slider.active ?? 0) < slider.steps.length / 2;
+  });
+  if (!box) return false;
+  await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
+  await page.waitForTimeout(800);
+  return (await data()) !== before;
+}
+
+/** Relative links of the page that do not resolve: a missing file, or a missing `#anchor` on this page. */
+async function brokenLinks(page: Page): Promise<string[]> {
+  const { links, ids } = await page.evaluate(() => {
+    const all = (selector: string): any[] => [...(globalThis as any).document.querySelectorAll(selector)];
+    return {
+      links: all("a[href]").map((a) => a.href as string),
+      ids: all("[id]").map((e) => e.id as string),
+    };
+  });
+  const here = page.url().split("#")[0];
+  return links.filter((href) => {
+    if (!href.startsWith("file:")) return false; // the web (not fetched here: no network)
+    const url = new URL(href);
+    if (!existsSync(fileURLToPath(url))) return true;
+    // Anchors into this page (its headings): a browser matches the fragment as written, then percent-decoded.
+    // (No page links to an anchor on another page; such a link would pass with the file alone.)
+    const id = url.hash.slice(1);
+    return id !== "" && href.split("#")[0] === here && !ids.includes(id) &&
+      !ids.includes(decodeURIComponent(id));
+  });
+}
+
+function siteBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => {
+    const path = join(dir, name);
+    return sum + (statSync(path).isDirectory() ? siteBytes(path) : statSync(path).size);
+  }, 0);
+}
+
+async function main(): Promise<number> {
+  const chromiumPath = findChromium();
+  if (chromiumPath === undefined) {
+    const required = Deno.env.get("REQUIRE_BROWSER") === "1";
+    console.log(
+      `site check: chromium not found on PATH${required ? ", and REQUIRE_BROWSER=1" : ": SKIPPED"}`,
+    );
+    console.log(required ? "0 passed, 1 failed" : "0 passed, 0 failed, 1 skipped");
+    return required ? 1 : 3;
+  }
+  let passed = 0, failed = 0;
+  const check = (ok: boolean, what: string, detail = "") => {
+    console.log(`  ${ok ? "✓" : "✗"} ${what}${detail ? ` — ${detail}` : ""}`);
+    ok ? passed++ : failed++;
+  };
+  if (!Deno.args.includes("--no-build")) check((await buildSite()) === 0, "deno task site builds site/");
+  const lessons = readdirSync(SITE_DIR).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+  const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
+  check(lessons.length === notebooks.length, "one page per notebook", `${lessons.length} pages`);
+  const bytes = siteBytes(SITE_DIR);
+  check(bytes <= MAX_BYTES, "site ≤ 40 MB", `${(bytes / 1e6).toFixed(1)} MB`);
+
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  try {
+    for (const name of ["index.html", ...lessons]) {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const errors: string[] = [];
+      const blocked: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+        blocked.push(url);
+        return route.abort();
+      });
+      await page.goto(pathToFileURL(join(SITE_DIR, name)).href, { waitUntil: "load" });
+      await page.waitForTimeout(500);
+      if (name !== "index.html") {
+        const want = expected(name.replace(/\.html$/, ""));
+        const got = await drawn(page);
+        check(
+          got.plotly === want.plotly && want.plotly >= 2,
+          `${name}: every Plotly figure drawn`,
+          `${got.plotly} of ${want.plotly}`,
+        );
+        check(got.svg === want.svg, `${name}: every SVG graph shown`, `${got.svg} of ${want.svg}`);
+        check(
+          got.exercises === want.exercises,
+          `${name}: exercises marked`,
+          `${got.exercises} of ${want.exercises}`,
+        );
+        check(got.highlighted > 100, `${name}: code highlighted`, `${got.highlighted} tokens`);
+        if (want.sliders > 0) check(await sliderMoves(page), `${name}: a slider changes its figure's data`);
+      } else {
+        const linked: string[] = await page.evaluate(() =>
+          [...(globalThis as any).document.querySelectorAll("a")].map((a: any) => a.href)
+        );
+        const missing = lessons.filter((l) => !linked.some((h) => h.endsWith(`/${l}`)));
+        check(missing.length === 0, "index.html links every lesson", missing.join(", "));
+      }
+      const broken = await brokenLinks(page);
+      check(broken.length === 0, `${name}: every link between pages resolves`, broken.join(", "));
+      check(errors.length === 0, `${name}: no console errors`, errors.slice(0, 3).join(" | "));
+      check(
+        blocked.length === 0,
+        `${name}: nothing fetched from the network`,
+        blocked.slice(0, 3).join(", "),
+      );
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());
