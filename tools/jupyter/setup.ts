@@ -104,8 +104,9 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
   try {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped", stdin: "null" })
-      .output();
+    const io = { stdout: "piped", stderr: "piped", stdin: "null" } as const;
+    // cwd: the project root, where the relative path in requirements.txt starts
+    const out = await new Deno.Command(cmd, { args, env, cwd: ROOT, ...io }).output();
     const dec = new TextDecoder();
     return {
       ok: out.success,

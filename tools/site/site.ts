@@ -8,7 +8,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ensureLabEnv, ROOT } from "../setup.ts";
+import { ensureLabEnv, ROOT } from "../jupyter/setup.ts";
 
 /** Default output folder of the site. */
 export const SITE_DIR: string = join(ROOT, "site");

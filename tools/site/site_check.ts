@@ -16,8 +16,9 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import type { Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "../browser_test.ts";
-import { ROOT } from "../setup.ts";
+import { CHROMIUM_ARGS, findChromium } from "../testing/browser/browser_test.ts";
+import { ROOT } from "../jupyter/setup.ts";
+import { report } from "../testing/report.ts";
 import { buildSite, SITE_DIR } from "./site.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
     console.log(
       `site check: chromium not found on PATH${required ? ", and REQUIRE_BROWSER=1" : ": SKIPPED"}`,
     );
-    console.log(required ? "0 passed, 1 failed" : "0 passed, 0 failed, 1 skipped");
+    report(required ? { passed: 0, failed: 1 } : { passed: 0, failed: 0, skipped: 1 });
     return required ? 1 : 3;
   }
   let passed = 0, failed = 0;
@@ -183,7 +184,7 @@ async function main(): Promise<number> {
   } finally {
     await browser.close();
   }
-  console.log(`${passed} passed, ${failed} failed`);
+  report({ passed, failed });
   return failed ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `deno task test` — everything, in order: format check, lint, type-check (code and notebook cells), unit and
- * doc tests, notebooks headless (with exercise checks), and the browser end-to-end test. Every stage runs even
+ * doc tests, notebooks headless (with exercise checks), the static site, and the browser end-to-end test. Every stage runs even
  * when an earlier one failed. Prints a summary per stage and ends with one line `N passed, N failed`
  * (`, N skipped` added when something was skipped). Exits non-zero when anything failed.
  *
@@ -190,6 +190,13 @@ export const STAGES: Stage[] = [
     args: ["task", "notebooks"],
     counts: "report",
     note: "runs and checks",
+  },
+  {
+    key: "site",
+    name: "static site: deno task site, then every page in Chromium (tools/site/site_check.ts)",
+    args: ["run", "-A", "tools/site/site_check.ts"],
+    counts: "report",
+    note: "checks",
   },
   {
     key: "browser",
