@@ -1,8 +1,8 @@
 /**
  * `deno task test` — everything, in order: format check, lint, type-check (code and notebook cells), unit and
- * doc tests, notebooks headless (with exercise checks), the static site, and the browser end-to-end test. Every stage runs even
- * when an earlier one failed. Prints a summary per stage and ends with one line `N passed, N failed`
- * (`, N skipped` added when something was skipped). Exits non-zero when anything failed.
+ * doc tests, notebooks headless (with exercise checks), the static site, and the browser end-to-end test. Every
+ * stage runs even when an earlier one failed. Prints a summary per stage and ends with one line `N passed, N
+ * failed` (`, N skipped` added when something was skipped). Exits non-zero when anything failed.
  *
  * Each stage is a command; its counts come from machine-readable results, never from its human output:
  * `deno test`'s JUnit report, the JSON counts the project's own tools write to `$TEST_REPORT` (report.ts), or
