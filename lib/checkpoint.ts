@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type GPTConfig, gptConfig } from "./config.ts";
+import { checkTokenizer } from "./checks.ts";
+import { GPT_KEYS, type GPTConfig, gptConfig } from "./config.ts";
 import { createModel, type EngineName } from "./engines.ts";
 import type { Model, StateDict } from "./model.ts";
 import { Tokenizer } from "./tokenizer.ts";
@@ -63,11 +64,7 @@ export interface LoadOptions {
  */
 export function toCheckpoint(input: CheckpointInput): Checkpoint {
   const { model, tokenizer, meta } = input;
-  if (tokenizer.vocab_size !== model.config.vocab_size) {
-    throw new RangeError(
-      `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
-    );
-  }
+  checkTokenizer(tokenizer, model.config.vocab_size);
   const stateDict = model.stateDict();
   for (const [name, m] of Object.entries(stateDict)) {
     for (const row of m) {
@@ -125,11 +122,9 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
     throw new TypeError("checkpoint: stateDict must be an object of matrices");
   }
   if (typeof c.config !== "object" || c.config === null) {
-    throw new TypeError(
-      "checkpoint: config must be an object (vocab_size, n_embd, n_head, n_layer, block_size)",
-    );
+    throw new TypeError(`checkpoint: config must be an object (${GPT_KEYS.join(", ")})`);
   }
-  for (const key of ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const) {
+  for (const key of GPT_KEYS) {
     // a missing size must not silently become the default: the weights were shaped by the saved one
     if (!(key in c.config)) throw new TypeError(`checkpoint: config.${key} is missing`);
   }
@@ -138,11 +133,7 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
   }
   const config = gptConfig(c.config);
   const tokenizer = new Tokenizer(c.chars);
-  if (tokenizer.vocab_size !== config.vocab_size) {
-    throw new RangeError(
-      `checkpoint: ${c.chars.length} characters give vocab_size ${tokenizer.vocab_size}, but config.vocab_size is ${config.vocab_size}`,
-    );
-  }
+  checkTokenizer(tokenizer, config.vocab_size); // the saved characters and the saved config must agree
   const engine = opts.engine ?? (c.engine === "fast" ? "fast" : "scalar");
   const model = createModel({ config, stateDict: c.stateDict, engine });
   return { model, tokenizer, meta: c.meta ?? {} };

@@ -58,7 +58,7 @@ Deno.test("broken checkpoints are rejected with a message saying what is wrong",
   assert.throws(() => fromCheckpoint("[1]"), TypeError);
   assert.throws(
     () => fromCheckpoint({ ...good, chars: good.chars.slice(1) }),
-    /give vocab_size 7, but config.vocab_size is 8/,
+    /tokenizer.vocab_size \(7\) must equal the model's vocab_size \(8\)/, // the saved characters and config differ
   );
   assert.throws(
     () => fromCheckpoint({ ...good, config: { ...good.config, n_head: 3 } }),

@@ -95,8 +95,20 @@ function knownKeys(what: string, partial: object, allowed: readonly string[]): v
   }
 }
 
-const GPT_KEYS = ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const;
-const TRAIN_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
+/**
+ * The keys of a `GPTConfig` and of a `TrainConfig`, in the lesson's order: the one list every other file
+ * (checkpoint, `train`, the CLI) reads them from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GPT_KEYS, TRAIN_KEYS } from "./config.ts";
+ * assert(GPT_KEYS.includes("n_embd") && TRAIN_KEYS.includes("batch_size"));
+ * ```
+ */
+export const GPT_KEYS = ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const;
+/** See `GPT_KEYS`. */
+export const TRAIN_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
 
 function finiteNumber(name: string, value: unknown): number {
   if (typeof value !== "number") {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkPos, checkSequence, checkToken } from "./checks.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
 import { linear, rmsnorm, softmax } from "./nn.ts";
@@ -60,12 +61,8 @@ export function createKVCache(config: Partial<GPTConfig>): KVCache {
  */
 export function gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict): Value[] {
   const { n_layer, n_head, n_embd, vocab_size, block_size } = kv.config;
-  if (!Number.isInteger(token) || token < 0 || token >= vocab_size) {
-    throw new RangeError(`token must be a whole number in [0, ${vocab_size}), got ${token}`);
-  }
-  if (!Number.isInteger(pos) || pos < 0 || pos >= block_size) {
-    throw new RangeError(`pos must be a whole number in [0, block_size = ${block_size}), got ${pos}`);
-  }
+  checkToken(token, vocab_size);
+  checkPos(pos, block_size);
   const head_dim = n_embd / n_head;
   const scale = Math.pow(Math.pow(head_dim, 0.5), -1); // `/ head_dim**0.5` as `* (head_dim**0.5)**-1`
   const tokEmb = sd.wte[token]; // [n_embd]
@@ -148,19 +145,11 @@ export function toValues(sd: StateDict): ValueStateDict {
  * @throws {RangeError} fewer than 2 tokens, or a token out of range.
  */
 export function docLoss(tokens: readonly number[], config: GPTConfig, sd: ValueStateDict): Value {
-  if (!Array.isArray(tokens) || tokens.length < 2) {
-    throw new RangeError(
-      `a training sequence needs at least 2 tokens ([BOS, …, BOS]), got ${tokens?.length}`,
-    );
-  }
-  const n = Math.min(config.block_size, tokens.length - 1);
+  const n = checkSequence(tokens, config);
   const kv = createKVCache(config);
   let sum: Value | null = null;
   for (let pos = 0; pos < n; pos++) {
     const target = tokens[pos + 1];
-    if (!Number.isInteger(target) || target < 0 || target >= config.vocab_size) {
-      throw new RangeError(`token must be a whole number in [0, ${config.vocab_size}), got ${target}`);
-    }
     const probs = softmax(gpt(tokens[pos], pos, kv, sd));
     const lossT = probs[target].log().neg(); // −log p(target)
     sum = sum === null ? lossT : sum.add(lossT);

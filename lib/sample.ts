@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkTokenizer } from "./checks.ts";
 import { checkTemperature } from "./config.ts";
 import type { Model } from "./model.ts";
 import type { Random } from "./random.ts";
@@ -82,7 +83,7 @@ export interface SampleOptions {
 export function sample(model: Model, opts: SampleOptions): string[] {
   const { tokenizer, rng, temperature = 0.5, count = 20 } = opts;
   checkTemperature(temperature);
-  checkVocab(model, tokenizer);
+  checkTokenizer(tokenizer, model.config.vocab_size);
   if (typeof rng?.choices !== "function") {
     throw new TypeError(`rng must be a Random (e.g. new Random(42)), got ${String(rng)}`);
   }
@@ -197,7 +198,7 @@ function checkLogit(logits: readonly number[], i: number): number {
 
 /** `[BOS, ...prefix]`, checked: known characters, and short enough to leave a position to predict. */
 function prefixTokens(model: Model, tokenizer: Tokenizer, prefix: string): number[] {
-  checkVocab(model, tokenizer);
+  checkTokenizer(tokenizer, model.config.vocab_size);
   if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
   const tokens = tokenizer.encode(prefix).slice(0, -1);
   if (tokens.length > model.config.block_size) {
@@ -208,16 +209,4 @@ function prefixTokens(model: Model, tokenizer: Tokenizer, prefix: string): numbe
     );
   }
   return tokens;
-}
-
-function checkVocab(model: Model, tokenizer: Tokenizer): void {
-  if (typeof tokenizer?.encode !== "function") {
-    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
-  }
-  if (tokenizer.vocab_size !== model.config.vocab_size) {
-    throw new RangeError(
-      `the tokenizer has vocab_size ${tokenizer.vocab_size} but the model has ${model.config.vocab_size}; ` +
-        "use the tokenizer the model was trained with",
-    );
-  }
 }

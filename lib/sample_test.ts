@@ -123,7 +123,10 @@ Deno.test("sampling options are validated", () => {
     /count must be a whole number ≥ 0/,
   );
   const wrong = Tokenizer.fromDocs(["abc"]);
-  assert.throws(() => sample(chainModel(), { tokenizer: wrong, rng }), /vocab_size 4 but the model has 3/);
+  assert.throws(
+    () => sample(chainModel(), { tokenizer: wrong, rng }),
+    /tokenizer.vocab_size \(4\) must equal the model's vocab_size \(3\)/,
+  );
   assert.throws(() => sample(chainModel(), { tokenizer, rng, temperature: NaN }), /finite number, got NaN/);
   assert.throws(
     () => sample(chainModel(), { tokenizer, rng, count: 1.5 }),

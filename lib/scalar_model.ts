@@ -8,6 +8,7 @@
 import type { GPTConfig } from "./config.ts";
 import type { AdamStep, Model, StateDict } from "./model.ts";
 import { adamUpdate } from "./adam.ts";
+import { checkBatch } from "./checks.ts";
 import { createKVCache, docLoss, gpt, toValues, type ValueStateDict } from "./gpt.ts";
 import {
   checkStateDict,
@@ -60,9 +61,7 @@ export class ScalarModel implements Model {
    * Call `.backward()` on it to get every parameter's gradient.
    */
   lossValue(batch: readonly (readonly number[])[]): Value {
-    if (!Array.isArray(batch) || batch.length === 0) {
-      throw new RangeError("batch must hold at least one token sequence");
-    }
+    checkBatch(batch, this.config);
     let total = docLoss(batch[0], this.config, this.sd);
     if (batch.length === 1) return total;
     for (let b = 1; b < batch.length; b++) total = total.add(docLoss(batch[b], this.config, this.sd));
@@ -78,9 +77,7 @@ export class ScalarModel implements Model {
   }
 
   loss(batch: readonly (readonly number[])[]): number {
-    if (!Array.isArray(batch) || batch.length === 0) {
-      throw new RangeError("batch must hold at least one token sequence");
-    }
+    checkBatch(batch, this.config);
     // One document's graph at a time (a whole batch's graph at once makes the garbage collector's work grow
     // with the square of the batch); the float operations are those of `lossValue(batch).data`.
     let total = 0;

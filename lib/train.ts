@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type TrainConfig, trainConfig } from "./config.ts";
+import { checkBatch, checkTokenizer } from "./checks.ts";
+import { TRAIN_KEYS, type TrainConfig, trainConfig } from "./config.ts";
 import type { Model } from "./model.ts";
 import { learningRate } from "./adam.ts";
 import { clearInterrupt, interrupted, watchInterrupt } from "./interrupt.ts";
@@ -205,20 +206,17 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
  * ```
  */
 export function meanLoss(model: Model, sequences: readonly (readonly number[])[]): number {
-  if (!Array.isArray(sequences) || sequences.length === 0) {
-    throw new RangeError("meanLoss: sequences must hold at least one token sequence (a mean of none is NaN)");
-  }
+  checkBatch(sequences, model.config, "sequences"); // a mean of none would be NaN
   let sum = 0;
   for (const seq of sequences) sum += model.loss([seq]);
   return sum / sequences.length;
 }
 
-const TRAIN_CONFIG_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
 const OPTION_KEYS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log"];
 
 function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
   const out: Partial<TrainConfig> = {};
-  for (const key of TRAIN_CONFIG_KEYS) {
+  for (const key of TRAIN_KEYS) {
     if (opts[key] !== undefined) out[key] = opts[key];
   }
   return out;
@@ -227,8 +225,8 @@ function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
 /** Validate `train`'s options and encode the documents (an unknown character fails here, before training). */
 function checkOptions(model: Model, opts: TrainOptions) {
   for (const key of Object.keys(opts)) {
-    if (!(TRAIN_CONFIG_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
-      const allowed = [...OPTION_KEYS, ...TRAIN_CONFIG_KEYS].join(", ");
+    if (!(TRAIN_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
+      const allowed = [...OPTION_KEYS, ...TRAIN_KEYS].join(", ");
       throw new RangeError(`train: unknown option ${JSON.stringify(key)}; allowed: ${allowed}`);
     }
   }
@@ -236,14 +234,7 @@ function checkOptions(model: Model, opts: TrainOptions) {
   const tc = trainConfig(pickTrainConfig(opts));
   if (!Array.isArray(docs)) throw new TypeError(`docs must be an array of strings, got ${typeof docs}`);
   if (docs.length === 0) throw new RangeError("docs: the corpus has no documents; give at least one");
-  if (typeof tokenizer?.encode !== "function") {
-    throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);
-  }
-  if (tokenizer.vocab_size !== model.config.vocab_size) {
-    throw new RangeError(
-      `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${model.config.vocab_size})`,
-    );
-  }
+  checkTokenizer(tokenizer, model.config.vocab_size);
   for (const d of docs) tokenizer.encode(d); // an unknown character fails here, before step 1
   // [BOS, ...ids, BOS] per document, filled as training reaches it: a short run on a big corpus does not keep
   // every document's encoding alive (megabytes that made V8 run a full garbage collection mid-training)

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkBatch, checkPos, checkToken } from "../checks.ts";
 import type { GPTConfig } from "../config.ts";
 import type { AdamStep, Model, StateDict } from "../model.ts";
 import { adamStep } from "./adam.ts";
@@ -300,10 +301,7 @@ export class FastModel implements Model {
     const tokens: number[] = [];
     return (token: number) => {
       checkToken(token, vocab_size);
-      const pos = tokens.length;
-      if (pos >= block_size) {
-        throw new RangeError(`pos must be a whole number in [0, block_size = ${block_size}), got ${pos}`);
-      }
+      const pos = checkPos(tokens.length, block_size);
       if (this.#owner !== id) {
         this.#owner = id;
         for (let p = 0; p < pos; p++) this.#forward(acts, tokens[p], p);
@@ -333,27 +331,6 @@ export class FastModel implements Model {
   /** Jupyter shows the model as its `toString()`. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": this.toString() };
-  }
-}
-
-function checkToken(token: unknown, vocab_size: number): void {
-  if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= vocab_size) {
-    throw new RangeError(`token must be a whole number in [0, ${vocab_size}), got ${token}`);
-  }
-}
-
-function checkBatch(batch: readonly (readonly number[])[], config: GPTConfig): void {
-  if (!Array.isArray(batch) || batch.length === 0) {
-    throw new RangeError("batch must hold at least one token sequence");
-  }
-  for (const tokens of batch) {
-    if (!Array.isArray(tokens) || tokens.length < 2) {
-      throw new RangeError(
-        `a training sequence needs at least 2 tokens ([BOS, …, BOS]), got ${(tokens as unknown[])?.length}`,
-      );
-    }
-    const n = Math.min(config.block_size, tokens.length - 1);
-    for (let i = 0; i <= n; i++) checkToken(tokens[i], config.vocab_size);
   }
 }
 

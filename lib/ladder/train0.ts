@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkPos, checkToken } from "../checks.ts";
 import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 
 /** Options of {@link createBigramModel}. */
@@ -55,12 +56,7 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
   const rowTotal = new Array<number>(vocab_size).fill(0);
 
   const prob = (a: number, b: number) => (counts[a][b] + smoothing) / (rowTotal[a] + smoothing * vocab_size);
-  const check = (t: number) => {
-    if (!Number.isInteger(t) || t < 0 || t >= vocab_size) {
-      throw new RangeError(`token must be a whole number in [0, ${vocab_size - 1}], got ${t}`);
-    }
-    return t;
-  };
+  const check = (t: number) => checkToken(t, vocab_size);
   const loss = (tokens: readonly number[]) => {
     const n = predictedPositions(tokens, block_size);
     let sum = 0;
@@ -95,7 +91,7 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     begin() {
       let pos = 0;
       return (token) => {
-        if (pos++ >= block_size) throw new RangeError(`at most block_size (${block_size}) positions`);
+        checkPos(pos++, block_size);
         const row = check(token);
         return counts[row].map((_, b) => Math.log(prob(row, b))); // logits = log-probabilities
       };

@@ -13,6 +13,7 @@
 import type { GPTConfig } from "../config.ts";
 import type { StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
+import { checkPos, checkToken } from "../checks.ts";
 import { pickInit } from "./init.ts";
 import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 
@@ -196,12 +197,7 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
     return sum / n;
   };
 
-  const check = (token: number) => {
-    if (!Number.isInteger(token) || token < 0 || token >= config.vocab_size) {
-      throw new RangeError(`token must be a whole number in [0, ${config.vocab_size - 1}], got ${token}`);
-    }
-    return token;
-  };
+  const check = (token: number) => checkToken(token, config.vocab_size);
 
   return withDisplay({
     rung: 1,
@@ -228,9 +224,7 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
     begin() {
       let pos = 0;
       return (token) => {
-        if (pos++ >= config.block_size) {
-          throw new RangeError(`at most block_size (${config.block_size}) positions`);
-        }
+        checkPos(pos++, config.block_size);
         return mlpForward(params, check(token)).logits;
       };
     },

@@ -10,6 +10,7 @@ import type { StateDict } from "../model.ts";
 import { linear, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
 import { Value, withNodePool, zeroGrad } from "../value.ts";
+import { checkPos, checkToken } from "../checks.ts";
 import { pickInit } from "./init.ts";
 import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
 import { MLP_MATRICES, type MlpOptions } from "./train1.ts";
@@ -41,12 +42,7 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
   const flat = Object.values(params).flat(2);
   const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
 
-  const check = (token: number) => {
-    if (!Number.isInteger(token) || token < 0 || token >= config.vocab_size) {
-      throw new RangeError(`token must be a whole number in [0, ${config.vocab_size - 1}], got ${token}`);
-    }
-    return token;
-  };
+  const check = (token: number) => checkToken(token, config.vocab_size);
   const forward = (token: number): Value[] => {
     const x = wte[check(token)]; // [n_embd]
     const h = linear(x, mlp_fc1).map((v) => v.relu()); // [4·n_embd]
@@ -89,9 +85,7 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
     begin() {
       let pos = 0;
       return (token) => {
-        if (pos++ >= config.block_size) {
-          throw new RangeError(`at most block_size (${config.block_size}) positions`);
-        }
+        checkPos(pos++, config.block_size);
         return forward(token).map((v) => v.data);
       };
     },

@@ -13,6 +13,7 @@ import type { GPTConfig } from "../config.ts";
 import { linear, rmsnorm, softmax } from "../nn.ts";
 import { toValues } from "../gpt.ts";
 import { Value, withNodePool, zeroGrad } from "../value.ts";
+import { checkPos, checkToken } from "../checks.ts";
 import { pickInit } from "./init.ts";
 import { predictedPositions, type Rung, type UpdateOpts, withDisplay } from "./rung.ts";
 import type { MlpOptions } from "./train1.ts";
@@ -97,12 +98,7 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
   const params: Record<string, Value[][]> = toValues(init);
   const flat = Object.values(params).flat(2);
   const optimize = spec.optimizer();
-  const check = (token: number) => {
-    if (!Number.isInteger(token) || token < 0 || token >= config.vocab_size) {
-      throw new RangeError(`token must be a whole number in [0, ${config.vocab_size - 1}], got ${token}`);
-    }
-    return token;
-  };
+  const check = (token: number) => checkToken(token, config.vocab_size);
   type Cache = { keys: Value[][]; values: Value[][] }[];
   const newCache = (): Cache => Array.from({ length: config.n_layer }, () => ({ keys: [], values: [] }));
 
@@ -159,9 +155,7 @@ export function createTransformerRung(spec: TransformerSpec, opts: MlpOptions): 
       const cache = newCache();
       let pos = 0;
       return (token) => {
-        if (pos >= config.block_size) {
-          throw new RangeError(`at most block_size (${config.block_size}) positions`);
-        }
+        checkPos(pos, config.block_size);
         return forward(token, pos++, cache).map((v) => v.data);
       };
     },

@@ -9,6 +9,7 @@ import {
   checkTemperature,
   DEFAULT_CONFIG,
   DEFAULT_TRAIN,
+  GPT_KEYS,
   type GPTConfig,
   gptConfig,
   trainConfig,
@@ -145,10 +146,7 @@ const FLAG_OF: Record<string, string> = {
 
 /** Rewrite a validation message from lib/config.ts in terms of the flags (`n_embd` → `--n-embd`). */
 function inFlags(message: string): string {
-  return message.replace(
-    /\b(n_embd|n_head|n_layer|block_size|num_steps|learning_rate|batch_size|temperature)\b/g,
-    (k) => FLAG_OF[k],
-  );
+  return message.replace(new RegExp(`\\b(${Object.keys(FLAG_OF).join("|")})\\b`, "g"), (k) => FLAG_OF[k]);
 }
 
 function num(flag: string, value: string): number {
@@ -231,14 +229,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   }
   if (v.help) return "help";
   const model: TrainArgs["model"] = {};
-  for (
-    const [flag, key] of [["n-embd", "n_embd"], ["n-head", "n_head"], ["n-layer", "n_layer"], [
-      "block-size",
-      "block_size",
-    ]] as const
-  ) {
-    const value = v[flag];
-    if (value !== undefined) model[key] = num(flag, value);
+  for (const key of GPT_KEYS) { // n_embd → --n-embd, …; vocab_size comes from the data
+    const flag = key.replace("_", "-") as keyof typeof OPTIONS, value = v[flag];
+    if (key !== "vocab_size" && typeof value === "string") model[key] = num(flag, value);
   }
   if (v.load !== undefined && Object.keys(model).length > 0) {
     const given = Object.keys(model).map((k) => FLAG_OF[k]).join(", ");
