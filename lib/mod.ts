@@ -43,6 +43,8 @@ export type { StepInfo } from "./train.ts"; // plot.ts's liveLoss accepts the sa
 // 7. inference
 export * from "./sample.ts";
 export * from "./checkpoint.ts";
+// 8. parity: the Python original's run, committed
+export * from "./reference_run.ts";
 // notebook helpers
 export * from "./plot.ts";
 export * from "./stats.ts";

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { createKVCache, gpt, toValues } from "../gpt.ts";
-import { parseDocs } from "../data.ts";
+import { loadDocs } from "../data.ts";
 import { Random } from "../random.ts";
 import { Tokenizer } from "../tokenizer.ts";
 import { Value } from "../value.ts";
 import { adam, createAdamGPT } from "./train5.ts";
-import { referenceTest } from "../../tests/reference_gate.ts";
-
-const REF = new URL("../../../shared/reference/", import.meta.url);
-const haveRef = existsSync(new URL("microgpt-reference.json", REF)) && existsSync(new URL("names.txt", REF));
+import { loadReferenceRun } from "../reference_run.ts";
 
 Deno.test("train5: the first Adam step moves every parameter by ≈ lr against its gradient's sign", () => {
   const ps = [new Value(1), new Value(-2)];
@@ -33,24 +29,18 @@ Deno.test("train5: the ladder's forward pass equals the engine's gpt() on the sa
   }
 });
 
-Deno.test(referenceTest({ // ignored without ../shared/reference; fails instead when REQUIRE_REFERENCE=1 (CI)
-  name: "train5: reproduces the Python reference microGPT run (first 20 steps)",
-  present: haveRef,
-  needs: "../shared/reference/microgpt-reference.json or names.txt",
-  fn() {
-    const ref = JSON.parse(Deno.readTextFileSync(new URL("microgpt-reference.json", REF)));
-    const docs = parseDocs(Deno.readTextFileSync(new URL("names.txt", REF)));
-    const rng = new Random(42);
-    rng.shuffle(docs); // the reference's first use of the RNG, then the weights
-    const tokenizer = Tokenizer.fromDocs(docs);
-    const m = createAdamGPT({ rng });
-    for (let step = 0; step < 20; step++) { // the reference runs 1000 steps; its lr schedule needs that
-      const loss = m.lossAndGrad(tokenizer.encode(docs[step]));
-      assert(Math.abs(loss - ref.losses[step]) < 1e-12, `step ${step + 1}: ${loss} vs ${ref.losses[step]}`);
-      m.update({ lr: 0.01 * (1 - step / 1000), step });
-    }
-  },
-}));
+Deno.test("train5: reproduces the Python original's run on data/names.txt (first 20 steps)", () => {
+  const ref = loadReferenceRun(); // committed: lib/testdata/microgpt_course_names.json
+  const rng = new Random(42);
+  const docs = loadDocs(undefined, { rng }); // the reference's first use of the RNG, then the weights
+  const tokenizer = Tokenizer.fromDocs(docs);
+  const m = createAdamGPT({ rng });
+  for (let step = 0; step < 20; step++) { // the reference runs 1000 steps; its lr schedule needs that
+    const loss = m.lossAndGrad(tokenizer.encode(docs[step]));
+    assert(Math.abs(loss - ref.losses[step]) < 1e-12, `step ${step + 1}: ${loss} vs ${ref.losses[step]}`);
+    m.update({ lr: 0.01 * (1 - step / 1000), step });
+  }
+});
 
 Deno.test("train5: adam() rejects β outside [0, 1) and eps ≤ 0 (β = 1 would divide by 1 − 1^(t+1) = 0)", () => {
   assert.throws(() => adam({ beta1: 1 }), /beta1 must be in \[0, 1\), got 1/);

@@ -3,8 +3,8 @@
  * Flags and their checks live in `train_args.ts`; `deno task train --help` lists them.
  *
  * The run follows the reference's use of the random generator: shuffle the documents, draw the initial
- * weights, train, then sample; so `deno task train --data ../shared/reference/names.txt --json` reproduces the
- * Python reference run.
+ * weights, train, then sample; so `deno task train --json` reproduces the Python original's run on
+ * `data/names.txt` (committed in `lib/testdata/microgpt_course_names.json`).
  *
  * @module
  */

@@ -111,7 +111,7 @@ Examples:
   deno task train --steps 200 --samples 10
   deno task train --n-embd 32 --n-layer 2 --engine fast --save model.ckpt.json
   deno task train --load model.ckpt.json --samples 50 --temperature 0.8
-  deno task train --data ../shared/reference/names.txt --json > run.json`;
+  deno task train --data data/names.txt --json > run.json   # the Python original's run, step for step`;
 
 const OPTIONS = {
   "n-embd": { type: "string" },

