@@ -83,3 +83,110 @@ export function rmsnorm(x: readonly Value[]): Value[] {
   const scale = ms.add(1e-5).pow(-0.5);
   return x.map((xi) => xi.mul(scale));
 }
+
+/** What `gpt()` hands an attention head besides its inputs: where it is, and the parts it may use. */
+export interface HeadContext {
+  /** Layer index. */
+  layer: number;
+  /** Head index within the layer. */
+  head: number;
+  /** Position of the query (the cache holds positions 0…pos). */
+  pos: number;
+  /** The softmax in use (the engine's, or a part swapped in). */
+  softmax: (logits: readonly Value[]) => Value[];
+  /** Reports the head's inner stages (`attn_scores`, `attn_logits`, `attn_weights`) to the forward observer. */
+  observe?: (stage: "attn_scores" | "attn_logits" | "attn_weights", values: readonly Value[]) => void;
+  /** Divide the scores by √head_dim (default true; `inspectAttention`'s `scale: false` turns it off). */
+  scaled?: boolean;
+}
+
+/**
+ * One causal attention head at one position: scores `q·k_t / √head_dim` over the cached positions t = 0…pos
+ * (the cache only holds the past, so it is the causal mask), softmax, and the weighted sum of the values.
+ *
+ * @param q this position's query, [head_dim]
+ * @param keys the cached keys of this head, [T][head_dim]
+ * @param values the cached values of this head, [T][head_dim]
+ * @returns the head's output, [head_dim]
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { attentionHead } from "./nn.ts";
+ * import { Value } from "./value.ts";
+ * const v = (xs: number[]) => xs.map((x) => new Value(x));
+ * // one cached position: all the weight goes to it, the output is its value
+ * const out = attentionHead(v([1, 0]), [v([2, 3])], [v([5, 7])]);
+ * assert.deepEqual(out.map((o) => o.data), [5, 7]);
+ * ```
+ */
+export function attentionHead(
+  q: readonly Value[],
+  keys: readonly (readonly Value[])[],
+  values: readonly (readonly Value[])[],
+  ctx: Partial<HeadContext> = {},
+): Value[] {
+  const { softmax: softmaxFn = softmax, observe, scaled = true } = ctx;
+  const head_dim = q.length;
+  const scale = Math.pow(Math.pow(head_dim, 0.5), -1); // `/ head_dim**0.5` as `* (head_dim**0.5)**-1`
+  const scores = keys.map((k) => { // [T]: q·k_t
+    let dot = q[0].mul(k[0]);
+    for (let j = 1; j < head_dim; j++) dot = dot.add(q[j].mul(k[j]));
+    return dot;
+  });
+  const logits = scaled ? scores.map((s) => s.mul(scale)) : scores; // [T]
+  const weights = softmaxFn(logits); // [T], sum to 1
+  if (observe) {
+    observe("attn_scores", scores);
+    observe("attn_logits", logits);
+    observe("attn_weights", weights);
+  }
+  const out = new Array<Value>(head_dim); // [head_dim]: Σ_t weights[t]·values[t]
+  for (let j = 0; j < head_dim; j++) {
+    let o = weights[0].mul(values[0][j]);
+    for (let t = 1; t < values.length; t++) o = o.add(weights[t].mul(values[t][j]));
+    out[j] = o;
+  }
+  return out;
+}
+
+/** What `gpt()` hands the MLP besides its inputs. */
+export interface MlpContext {
+  /** The linear layer in use (the engine's, or a part swapped in). */
+  linear: (x: readonly Value[], w: readonly (readonly Value[])[]) => Value[];
+  /** Reports the hidden layer before (`mlp_hidden`) and after (`mlp_relu`) the ReLU to the forward observer. */
+  observe?: (stage: "mlp_hidden" | "mlp_relu", values: readonly Value[]) => void;
+}
+
+/**
+ * The MLP of one position: widen with `fc1` (n_embd → 4·n_embd), ReLU, narrow with `fc2` (back to n_embd).
+ *
+ * @param x the normalised input, [n_embd]
+ * @param fc1 weights [4·n_embd][n_embd]
+ * @param fc2 weights [n_embd][4·n_embd]
+ * @returns [n_embd]
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mlp } from "./nn.ts";
+ * import { Value } from "./value.ts";
+ * const v = (xs: number[]) => xs.map((x) => new Value(x));
+ * // hidden = [2, −2] → relu → [2, 0] → out = 3·2 + 5·0
+ * const out = mlp(v([2]), [v([1]), v([-1])], [v([3, 5])]);
+ * assert(out[0].data === 6);
+ * ```
+ */
+export function mlp(
+  x: readonly Value[],
+  fc1: readonly (readonly Value[])[],
+  fc2: readonly (readonly Value[])[],
+  ctx: Partial<MlpContext> = {},
+): Value[] {
+  const { linear: linearFn = linear, observe } = ctx;
+  const hidden = linearFn(x, fc1); // [4·n_embd]
+  const relu = hidden.map((h) => h.relu());
+  if (observe) {
+    observe("mlp_hidden", hidden);
+    observe("mlp_relu", relu);
+  }
+  return linearFn(relu, fc2); // [n_embd]
+}
