@@ -1,6 +1,7 @@
 // The `deno task train` CLI as a user runs it: spawned as a process, exit codes, stdout/stderr, files.
 import assert from "node:assert/strict";
-import { Progress, type TrainResult } from "./train.ts";
+import { Progress } from "./progress.ts";
+import type { TrainResult } from "./train.ts";
 import { existsSync } from "node:fs";
 import { loadReferenceRun, REFERENCE_RUN_PATH, type ReferenceRun } from "../../lib/reference_run.ts";
 

