@@ -49,6 +49,7 @@ export * from "./reference_run.ts";
 export * from "./plot.ts";
 export * from "./stats.ts";
 export * from "./check.ts";
+export * from "./check_part.ts";
 export * from "./inspect.ts";
 export * from "./quick.ts";
 export * from "./loc.ts";

@@ -1,0 +1,290 @@
+/**
+ * `checkPart(part, implementation)`: check a learner's own version of one part of the GPT by running the real
+ * model with it swapped in, beside the reference, for a few training steps. The report says which number
+ * parted first (a forward value, a gradient or an updated parameter), at which step, layer, position and
+ * index, expected against actual, and names the usual mistake when the numbers fit it.
+ *
+ * @module
+ */
+import { DEFAULT_TRAIN, type GPTConfig, gptConfig } from "./config.ts";
+import { loadDocs } from "./data.ts";
+import { learningRate } from "./adam.ts";
+import { attentionHead } from "./nn.ts";
+import { initStateDict } from "./params.ts";
+import { DISPLAY, type MimeBundle } from "./plot/display.ts";
+import { Table, table } from "./plot/table.ts";
+import { Random } from "./random.ts";
+import { ScalarModel } from "./scalar_model.ts";
+import { Tokenizer } from "./tokenizer.ts";
+import { probes } from "./check_part_hints.ts";
+import { type Parting, runModel, type RunResult, runSampler, type RunSetup } from "./check_part_run.ts";
+
+/** The parts a learner can swap in, each with the signature of the engine's own function. */
+export const PARTS: Readonly<Record<string, { arity: number; signature: string }>> = Object.freeze({
+  value: {
+    arity: 1,
+    signature: "class Value { constructor(data); add, mul, pow, neg, sub, div, exp, log, relu, backward }",
+  },
+  linear: { arity: 2, signature: "linear(x: Value[], w: Value[][]): Value[]" },
+  softmax: { arity: 1, signature: "softmax(logits: Value[]): Value[]" },
+  rmsnorm: { arity: 1, signature: "rmsnorm(x: Value[]): Value[]" },
+  head: {
+    arity: 3,
+    signature: "head(q: Value[], keys: Value[][], values: Value[][]): Value[] (one head, the cache so far)",
+  },
+  mlp: { arity: 3, signature: "mlp(x: Value[], fc1: Value[][], fc2: Value[][]): Value[]" },
+  gpt: { arity: 4, signature: "gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict): Value[]" },
+  adam: {
+    arity: 4,
+    signature: "adam(params: Value[], m: number[], v: number[], opts: AdamStep): void (sets p.grad = 0)",
+  },
+  sample: { arity: 2, signature: "probs(logits: number[], temperature: number): number[]" },
+});
+
+/** Options of `checkPart`. */
+export interface CheckPartOptions {
+  /** Training steps to compare (one name each). Default 3. */
+  steps?: number;
+  /** Seeds the shuffle, the weights and the sampler, as in training. Default 42. */
+  seed?: number;
+  /** Architecture changes (vocab_size comes from the names). */
+  config?: Partial<GPTConfig>;
+  /** The names (default: the project's data/names.txt). */
+  docs?: readonly string[];
+}
+
+/** The verdict of `checkPart`: `ok`, the report text, and where the numbers parted (shown as a table). */
+export class PartCheck {
+  constructor(
+    readonly part: string,
+    readonly ok: boolean,
+    readonly report: string,
+    readonly parting: Parting | undefined,
+    readonly hint: string | undefined,
+    readonly table: Table | undefined,
+  ) {}
+
+  /** The report, then the table of steps. */
+  toString(): string {
+    return this.table ? `${this.report}\n\n${this.table}` : this.report;
+  }
+
+  /** JupyterLab shows the report and the table. */
+  [DISPLAY](): MimeBundle {
+    const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+    const html = `<pre style="white-space:pre-wrap">${esc(this.report)}</pre>${this.table?.toHTML() ?? ""}`;
+    return { "text/plain": this.toString(), "text/html": html };
+  }
+}
+
+let defaultDocs: string[] | undefined; // data/names.txt, read once
+
+/**
+ * Run the model with `implementation` in place of `part` beside the reference and compare every number.
+ * Parts: `value` (a learner's Value class), `linear`, `softmax`, `rmsnorm`, `head`, `mlp`, `gpt`, `adam`,
+ * `sample`; see `PARTS` for each signature. Never throws for a learner's mistake (a throw, NaN, a wrong
+ * shape): those make a failing report that names the problem.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPart } from "./check_part.ts";
+ * import { Value } from "./value.ts";
+ * const mine = (x: Value[]) => {
+ *   const ms = x.map((xi) => xi.mul(xi)).reduce((a, b) => a.add(b)).mul(1 / x.length);
+ *   const scale = ms.add(1e-5).pow(-0.5);
+ *   return x.map((xi) => xi.mul(scale));
+ * };
+ * const result = checkPart("rmsnorm", mine, { steps: 1 });
+ * assert(result.ok, result.report);
+ * ```
+ * @throws {RangeError} an unknown part (the message lists the known ones), or bad options.
+ * @throws {TypeError} implementation is not a function (a class for `value`) or takes the wrong number of
+ *   parameters.
+ */
+export function checkPart(part: string, implementation: unknown, options: CheckPartOptions = {}): PartCheck {
+  const spec = PARTS[part];
+  if (typeof part !== "string" || spec === undefined || !Object.hasOwn(PARTS, part)) {
+    throw new RangeError(
+      `checkPart: unknown part ${JSON.stringify(part)}; known parts: ${Object.keys(PARTS).join(", ")}`,
+    );
+  }
+  checkImplementation(part, implementation);
+  const { steps = 3, seed = 42 } = options;
+  if (!Number.isInteger(steps) || steps < 1 || steps > 50) {
+    throw new RangeError(`checkPart: steps must be a whole number in [1, 50], got ${steps}`);
+  }
+  if (!Number.isInteger(seed)) throw new RangeError(`checkPart: seed must be a whole number, got ${seed}`);
+  const make = () => setUp(options, seed, steps);
+  const s = make();
+  const result = part === "sample"
+    ? runSampler(implementation, {
+      model: new ScalarModel(s.config, s.stateDict),
+      tokenizer: s.tokenizer,
+      rng: () => make().rng,
+      temperature: 0.5,
+      count: 5,
+    })
+    : runModel(part, implementation, s);
+  return verdict(part, implementation, result, steps);
+}
+
+function checkImplementation(part: string, f: unknown): void {
+  const { arity, signature } = PARTS[part];
+  if (typeof f !== "function") {
+    throw new TypeError(
+      `checkPart: the ${part} to check must be a ${
+        part === "value" ? "class" : "function"
+      }: ${signature}; got ${f === null ? "null" : typeof f}`,
+    );
+  }
+  if (part === "value") {
+    const missing = ["add", "mul", "pow", "neg", "sub", "div", "exp", "log", "relu", "backward"]
+      .filter((m) => typeof f.prototype?.[m] !== "function");
+    if (missing.length > 0) {
+      throw new TypeError(`checkPart: your Value class has no ${missing.join(", ")} (needed: ${signature})`);
+    }
+  } else if (f.length !== arity) {
+    throw new TypeError(
+      `checkPart: your ${part} takes ${f.length} parameter${
+        f.length === 1 ? "" : "s"
+      }; the engine's takes ${arity}: ${signature}`,
+    );
+  }
+}
+
+function setUp(
+  options: CheckPartOptions,
+  seed: number,
+  steps: number,
+): RunSetup & { tokenizer: Tokenizer; rng: Random } {
+  const docs = [...(options.docs ?? (defaultDocs ??= loadDocs()))];
+  const rng = new Random(seed);
+  rng.shuffle(docs); // the reference order: shuffle, then every weight, then sampling
+  const tokenizer = Tokenizer.fromDocs(docs);
+  const config = gptConfig({ ...options.config, vocab_size: tokenizer.vocab_size });
+  const stateDict = initStateDict(config, rng);
+  const { learning_rate, beta1, beta2, eps_adam, num_steps } = DEFAULT_TRAIN;
+  return {
+    config,
+    stateDict,
+    batches: Array.from({ length: steps }, (_, i) => tokenizer.encode(docs[i % docs.length])),
+    adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
+    head: attentionHead,
+    tokenizer,
+    rng,
+  };
+}
+
+const fmt = (x: number | string | undefined) =>
+  typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x);
+
+/** "step 1, layer 0, position 3, output 7" */
+function where(p: Parting): string {
+  const bits = [
+    p.quantity === "probability"
+      ? `draw ${p.step}`
+      : p.quantity === "sampled name"
+      ? `name ${p.step}`
+      : `step ${p.step}`,
+  ];
+  if (p.layer !== undefined) bits.push(p.layer < 0 ? "the embedding" : `layer ${p.layer}`);
+  if (p.head !== undefined) bits.push(`head ${p.head}`);
+  if (p.pos !== undefined) bits.push(`position ${p.pos}`);
+  if (p.index !== undefined && p.quantity === "forward value") bits.push(`output ${p.index}`);
+  return bits.join(", ");
+}
+
+/** "the rmsnorm output", "the gradient of wte[3][5]", … */
+function what(p: Parting): string {
+  switch (p.quantity) {
+    case "forward value":
+      return `the ${p.name} output`;
+    case "gradient":
+      return `the gradient of ${p.name}`;
+    case "updated parameter":
+      return `the updated parameter ${p.name}`;
+    case "probability":
+      return `the probability of token ${p.index}`;
+    case "sampled name":
+      return "the sampled name";
+    default:
+      return `the ${p.name}`;
+  }
+}
+
+function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
+  const rows = r.rows.length > 0
+    ? table(r.rows, { title: "where the numbers part (Δ = yours − reference)" })
+    : undefined;
+  let p = r.parting;
+  let hint = r.hint || undefined;
+  let probed = 0;
+  for (const probe of probes(part)) {
+    if (p !== undefined && hint !== undefined) break;
+    probed++;
+    let actual: number[];
+    let problem: string | undefined;
+    const expected = probe.expected();
+    try {
+      actual = probe.actual(impl);
+      if (!Array.isArray(actual) || actual.length !== expected.length) {
+        problem = `returned ${actual?.length} numbers, expected ${expected.length}`;
+      }
+    } catch (e) {
+      actual = [];
+      problem = `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+    }
+    const i = problem
+      ? -1
+      : expected.findIndex((e, j) => !(Math.abs(actual[j] - e) <= 1e-12 * Math.max(1, Math.abs(e))));
+    if (problem === undefined && i < 0) continue;
+    if (p === undefined) {
+      p = problem ? { quantity: "probe", step: 0, name: probe.label, problem } : {
+        quantity: "probe",
+        step: 0,
+        name: probe.label,
+        index: i,
+        expected: expected[i],
+        actual: actual[i],
+      };
+    }
+    if (probe.hint && (probe.fits?.(actual) ?? true)) hint ??= probe.hint;
+  }
+  const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
+  if (p === undefined) {
+    const how = r.maxDelta === 0
+      ? "bit-identical"
+      : `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})`;
+    const what = part === "sample"
+      ? `${r.rows.length} names sampled with the same seeded rng`
+      : `${steps} training step${steps === 1 ? "" : "s"} (forward values, gradients, updated parameters)`;
+    const extra = probed > 0 ? ` and ${probed} edge case${probed === 1 ? "" : "s"}` : "";
+    return new PartCheck(
+      part,
+      true,
+      `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
+      undefined,
+      undefined,
+      rows,
+    );
+  }
+  let text: string;
+  if (p.quantity === "probe") {
+    text = `your ${name} leaves the reference on an edge case, ${p.name}` +
+      (p.problem
+        ? `: it ${p.problem}`
+        : ` at index ${p.index}: expected ${fmt(p.expected)}, got ${fmt(p.actual)}`);
+  } else if (p.problem) {
+    text = `your ${name} fails at ${where(p)}${p.name !== part ? ` (${p.name})` : ""}: ${p.problem}`;
+  } else {
+    const finite = typeof p.actual !== "number" || Number.isFinite(p.actual);
+    const delta = typeof p.expected === "number" && typeof p.actual === "number" && finite
+      ? ` (Δ ${(p.actual - p.expected).toExponential(1)})`
+      : "";
+    text = `your ${name} leaves the reference at ${where(p)}: ${what(p)} is ${fmt(p.actual)}, expected ` +
+      `${fmt(p.expected)}${delta}`;
+  }
+  const report = `✗ ${text}${hint ? `\n  hint: ${hint}` : ""}`;
+  return new PartCheck(part, false, report, p, hint, rows);
+}
