@@ -57,6 +57,8 @@ export interface SampleOptions {
   temperature?: number;
   /** How many names. Default 20. */
   count?: number;
+  /** Logits → probabilities at a temperature (default `probsFromLogits`; `checkPart` swaps in a learner's). */
+  probs?: (logits: readonly number[], temperature: number) => number[];
 }
 
 /**
@@ -81,7 +83,7 @@ export interface SampleOptions {
  * @throws {TypeError} no tokenizer or rng, or count is not a number.
  */
 export function sample(model: Model, opts: SampleOptions): string[] {
-  const { tokenizer, rng, temperature = 0.5, count = 20 } = opts;
+  const { tokenizer, rng, temperature = 0.5, count = 20, probs = probsFromLogits } = opts;
   checkTemperature(temperature);
   checkTokenizer(tokenizer, model.config.vocab_size);
   if (typeof rng?.choices !== "function") {
@@ -97,7 +99,7 @@ export function sample(model: Model, opts: SampleOptions): string[] {
     let token = tokenizer.bos;
     const ids: number[] = [];
     for (let pos = 0; pos < model.config.block_size; pos++) {
-      token = rng.choices(probsFromLogits(next(token), temperature));
+      token = rng.choices(probs(next(token), temperature));
       if (token === tokenizer.bos) break;
       ids.push(token);
     }
