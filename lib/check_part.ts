@@ -17,7 +17,9 @@ import { Random } from "./random.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
 import { probes } from "./check_part_hints.ts";
-import { type Parting, runModel, type RunResult, runSampler, type RunSetup } from "./check_part_run.ts";
+import type { Parting, RunResult } from "./check_part_compare.ts";
+import { runModel, type RunSetup } from "./check_part_run.ts";
+import { runSampler } from "./check_part_sample.ts";
 
 /** The parts a learner can swap in, each with the signature of the engine's own function. */
 export const PARTS: Readonly<Record<string, { arity: number; signature: string }>> = Object.freeze({
@@ -30,9 +32,10 @@ export const PARTS: Readonly<Record<string, { arity: number; signature: string }
   rmsnorm: { arity: 1, signature: "rmsnorm(x: Value[]): Value[]" },
   head: {
     arity: 3,
-    signature: "head(q: Value[], keys: Value[][], values: Value[][]): Value[] (one head, the cache so far)",
+    signature:
+      "head(q: Value[], keys: Value[][], values: Value[][], ctx?): Value[] (one head; keys/values: the cache so far)",
   },
-  mlp: { arity: 3, signature: "mlp(x: Value[], fc1: Value[][], fc2: Value[][]): Value[]" },
+  mlp: { arity: 3, signature: "mlp(x: Value[], fc1: Value[][], fc2: Value[][], ctx?): Value[]" },
   gpt: { arity: 4, signature: "gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict): Value[]" },
   adam: {
     arity: 4,
@@ -144,7 +147,7 @@ function checkImplementation(part: string, f: unknown): void {
     if (missing.length > 0) {
       throw new TypeError(`checkPart: your Value class has no ${missing.join(", ")} (needed: ${signature})`);
     }
-  } else if (f.length !== arity) {
+  } else if (f.length !== arity && !(f.length === arity + 1 && (part === "head" || part === "mlp"))) {
     throw new TypeError(
       `checkPart: your ${part} takes ${f.length} parameter${
         f.length === 1 ? "" : "s"
@@ -191,7 +194,7 @@ function where(p: Parting): string {
   if (p.layer !== undefined) bits.push(p.layer < 0 ? "the embedding" : `layer ${p.layer}`);
   if (p.head !== undefined) bits.push(`head ${p.head}`);
   if (p.pos !== undefined) bits.push(`position ${p.pos}`);
-  if (p.index !== undefined && p.quantity === "forward value") bits.push(`output ${p.index}`);
+  if (p.quantity === "forward value" && p.index !== undefined) bits.push(p.name, `output ${p.index}`);
   return bits.join(", ");
 }
 
@@ -199,7 +202,7 @@ function where(p: Parting): string {
 function what(p: Parting): string {
   switch (p.quantity) {
     case "forward value":
-      return `the ${p.name} output`;
+      return "the value";
     case "gradient":
       return `the gradient of ${p.name}`;
     case "updated parameter":

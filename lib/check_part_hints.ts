@@ -8,7 +8,9 @@
  */
 import { adamUpdate } from "./adam.ts";
 import type { AdamStep } from "./model.ts";
-import { rmsnorm, softmax } from "./nn.ts";
+import type { GPTConfig } from "./config.ts";
+import { createKVCache, gpt, GPT_PARTS, type ValueStateDict } from "./gpt.ts";
+import { attentionHead, rmsnorm, softmax } from "./nn.ts";
 import { probsFromLogits } from "./sample.ts";
 import { Value } from "./value.ts";
 
@@ -210,4 +212,39 @@ export function probes(part: string): Probe[] {
     default:
       return [];
   }
+}
+
+/** For a learner's whole gpt: does the reference forward with one usual mistake give the learner's logits? */
+export function gptHint(
+  config: GPTConfig,
+  sd: ValueStateDict,
+  tokens: readonly number[],
+  pos: number,
+  actual: readonly number[],
+): string | undefined {
+  for (const part of ["rmsnorm", "head"]) {
+    for (const mk of forwardMistakes(part, attentionHead)) {
+      const wrongPart = (...args: unknown[]) => {
+        const w = mk.wrong(args);
+        return w === null
+          ? (GPT_PARTS[part as "rmsnorm"] as (...a: unknown[]) => Value[])(...args)
+          : w.map((x) => new Value(x));
+      };
+      try {
+        // A mistake model gives plain numbers: as leaves, enough to compare the logits at this position.
+        const kv = createKVCache(config);
+        let logits: Value[] = [];
+        for (let p = 0; p <= pos; p++) {
+          logits = gpt(tokens[p], p, kv, sd, { parts: { [part]: wrongPart } });
+        }
+        if (
+          logits.length &&
+          datas(logits).every((x, i) => Math.abs(x - actual[i]) <= 1e-9 * Math.max(1, Math.abs(x)))
+        ) {
+          return mk.hint;
+        }
+      } catch { /* this mistake cannot be replayed through the forward pass */ }
+    }
+  }
+  return undefined;
 }

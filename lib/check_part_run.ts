@@ -6,61 +6,29 @@
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import { createKVCache, gpt, type GptOptions, type KVCache, type ValueStateDict } from "./gpt.ts";
+import { gpt, GPT_PARTS, type KVCache, type LossOptions, type ValueStateDict } from "./gpt.ts";
 import type { AdamStep, StateDict } from "./model.ts";
 import { ScalarModel } from "./scalar_model.ts";
-import { probsFromLogits, sample } from "./sample.ts";
-import type { Random } from "./random.ts";
-import type { Tokenizer } from "./tokenizer.ts";
 import { Value } from "./value.ts";
-import { adamHint, datas, fitHint, forwardMistakes, type HeadFn, NOT_ZEROED } from "./check_part_hints.ts";
-
-/** Which number parted first. */
-export type Quantity =
-  | "forward value"
-  | "loss"
-  | "gradient"
-  | "updated parameter"
-  | "probability"
-  | "sampled name"
-  | "probe";
-
-/** Where the learner's run left the reference, and by how much. */
-export interface Parting {
-  quantity: Quantity;
-  /** Training step (0-based), or the sample's number for the sampler. */
-  step: number;
-  /** What was compared: "rmsnorm", "logits", "wte[3][5]", a probe's input, … */
-  name: string;
-  layer?: number;
-  pos?: number;
-  head?: number;
-  /** Index into the compared vector. */
-  index?: number;
-  expected?: number | string;
-  actual?: number | string;
-  /** The learner's function threw or returned something of the wrong shape or type. */
-  problem?: string;
-}
-
-/** One step of the comparison, for the report's table. */
-export type StepRow = {
-  step: number;
-  "loss (reference)"?: number;
-  "loss (yours)"?: number;
-  "max |Δ| forward"?: number;
-  "max |Δ| gradient"?: number;
-  "max |Δ| parameters"?: number;
-} & Record<string, unknown>;
-
-/** The outcome of one run. */
-export interface RunResult {
-  parting?: Parting;
-  hint?: string;
-  rows: StepRow[];
-  /** Largest |Δ| over everything compared (0: bit-identical). */
-  maxDelta: number;
-}
+import {
+  agrees,
+  checkValues,
+  compare,
+  errorText,
+  PartFailure,
+  type Parting,
+  type RunResult,
+  type StepRow,
+} from "./check_part_compare.ts";
+import {
+  adamHint,
+  datas,
+  fitHint,
+  forwardMistakes,
+  gptHint,
+  type HeadFn,
+  NOT_ZEROED,
+} from "./check_part_hints.ts";
 
 /** What the run needs: the model's setup, the training names and Adam's settings. */
 export interface RunSetup {
@@ -73,51 +41,12 @@ export interface RunSetup {
   head: HeadFn;
 }
 
-/** Agreement: |a − e| ≤ 1e-12 · max(1, |e|). NaN never agrees. */
-export function agrees(a: number, e: number): boolean {
-  return a === e || Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e));
-}
-
 interface Rec {
   name: string;
   layer?: number;
   pos?: number;
   head?: number;
   data: number[];
-}
-
-/** A learner's function failed: threw, or returned the wrong shape. Carries where (from the last record). */
-class PartFailure extends Error {}
-
-/** Compare two vectors; the first disagreeing index or -1, and the largest |Δ|. */
-function compare(a: readonly number[], e: readonly number[]): { index: number; max: number } {
-  let index = -1;
-  let max = 0;
-  for (let i = 0; i < e.length; i++) {
-    const d = Math.abs(a[i] - e[i]);
-    if (!agrees(a[i], e[i]) && index < 0) index = i;
-    if (d > max || Number.isNaN(d)) max = Number.isNaN(d) ? Infinity : d;
-  }
-  return { index, max };
-}
-
-/** Checks a learner's output: an array of `n` things with a numeric `data`. */
-export function checkValues(part: string, out: unknown, n: number, what: string): Value[] {
-  if (!Array.isArray(out)) {
-    throw new PartFailure(`your ${part} returned ${typeOf(out)}, not an array of Values`);
-  }
-  if (out.length !== n) {
-    throw new PartFailure(`your ${part} returned ${out.length} values; ${what} has ${n}`);
-  }
-  const bad = out.findIndex((v) => typeof v?.data !== "number");
-  if (bad >= 0) {
-    throw new PartFailure(`your ${part} returned ${typeOf(out[bad])} at index ${bad}, not a Value`);
-  }
-  return out as Value[];
-}
-
-function typeOf(x: unknown): string {
-  return x === null ? "null" : Array.isArray(x) ? `an array` : typeof x;
 }
 
 /** The length the part's output must have, from its inputs. */
@@ -137,8 +66,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const mine = new ScalarModel(config, stateDict);
   let refRecs: Rec[] = [];
   let mineRecs: Rec[] = [];
-  const record = (into: () => Rec[]): GptOptions["observe"] => (name, values, at) =>
-    into().push({ name, ...at, data: datas(values) });
+  const record = (into: () => Rec[]): LossOptions["observe"] => (ev) =>
+    into().push({ name: ev.stage, layer: ev.layer, pos: ev.pos, head: ev.head, data: datas(ev.values) });
   ref.forward = { observe: record(() => refRecs) };
   mine.forward = { observe: record(() => mineRecs) };
   let localHint: string | undefined;
@@ -162,7 +91,7 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
     mine.sd = sd;
     mine.params = Object.values(sd).flat(2);
   } else if (part !== "adam") {
-    const refPart = defaultPart(part, setup);
+    const refPart = defaultPart(part);
     const f = impl as (...args: unknown[]) => unknown;
     const swapped = (...args: unknown[]) => {
       let out: Value[];
@@ -236,7 +165,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
           expected: e.data[c.index],
           actual: a.data[c.index],
         };
-        const hint = localHint || (part === "gpt" ? gptHint(setup, ref, batches[step], e, a) : undefined);
+        const hint = localHint ||
+          (part === "gpt" ? gptHint(setup.config, ref.sd, batches[step], e.pos ?? 0, a.data) : undefined);
         return { parting, rows, maxDelta: Infinity, hint };
       }
     }
@@ -325,140 +255,6 @@ function paramName(model: ScalarModel, i: number): string {
 }
 
 /** The engine's own part, to run beside the learner's on the same inputs. */
-function defaultPart(part: string, setup: RunSetup): (...args: unknown[]) => Value[] {
-  const parts = DEFAULT_PARTS(setup);
-  const f = parts[part];
-  if (f === undefined) throw new TypeError(`checkPart: no reference for part "${part}"`);
-  return f;
+function defaultPart(part: string): (...args: unknown[]) => Value[] {
+  return GPT_PARTS[part as keyof typeof GPT_PARTS] as (...args: unknown[]) => Value[];
 }
-
-import { linear, mlp, rmsnorm, softmax } from "./nn.ts";
-
-function DEFAULT_PARTS(setup: RunSetup): Record<string, (...args: unknown[]) => Value[]> {
-  return {
-    linear: (x, w) => linear(x as Value[], w as Value[][]),
-    softmax: (l) => softmax(l as Value[]),
-    rmsnorm: (x) => rmsnorm(x as Value[]),
-    head: (q, k, v) => setup.head(q as Value[], k as Value[][], v as Value[][]),
-    mlp: (x, a, b) => mlp(x as Value[], a as Value[][], b as Value[][]),
-  };
-}
-
-/** For a learner's whole gpt: does the reference forward with one usual mistake give the learner's logits? */
-function gptHint(setup: RunSetup, ref: ScalarModel, tokens: number[], e: Rec, a: Rec): string | undefined {
-  const pos = e.pos ?? 0;
-  for (const part of ["rmsnorm", "head"]) {
-    for (const mk of forwardMistakes(part, setup.head)) {
-      const wrongPart = (...args: unknown[]) => {
-        const w = mk.wrong(args);
-        return w === null ? defaultPart(part, setup)(...args) : w.map((x) => new Value(x));
-      };
-      try {
-        // A mistake model gives plain numbers: as leaves, enough to compare the logits at this position.
-        const kv = createKVCache(setup.config);
-        let logits: Value[] = [];
-        for (let p = 0; p <= pos; p++) {
-          logits = gpt(tokens[p], p, kv, ref.sd, { parts: { [part]: wrongPart } } as GptOptions);
-        }
-        if (
-          logits.length &&
-          datas(logits).every((x, i) => Math.abs(x - a.data[i]) <= 1e-9 * Math.max(1, Math.abs(x)))
-        ) {
-          return mk.hint;
-        }
-      } catch { /* this mistake cannot be replayed through the forward pass */ }
-    }
-  }
-  return undefined;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-/**
- * The sampler: `sample()` draws names twice with the same seeded rng, once with the learner's
- * `probs(logits, temperature)`; every probability vector and every name is compared.
- */
-export function runSampler(
-  impl: unknown,
-  opts: { model: ScalarModel; tokenizer: Tokenizer; rng: () => Random; temperature: number; count: number },
-): RunResult {
-  const f = impl as (logits: number[], T: number) => unknown;
-  const refProbs: number[][] = [];
-  const mineProbs: { args: [number[], number]; out: number[] }[] = [];
-  const { model, tokenizer, temperature, count } = opts;
-  const refNames = sample(model, {
-    tokenizer,
-    rng: opts.rng(),
-    temperature,
-    count,
-    probs: (l, T) => {
-      const p = probsFromLogits(l, T);
-      refProbs.push(p);
-      return p;
-    },
-  });
-  let myNames: string[];
-  try {
-    myNames = sample(model, {
-      tokenizer,
-      rng: opts.rng(),
-      temperature,
-      count,
-      probs: (l, T) => {
-        const p = f([...l], T);
-        if (!Array.isArray(p) || p.length !== l.length || p.some((x) => typeof x !== "number")) {
-          throw new PartFailure(
-            `your sampler returned ${typeOf(p)} of length ${(p as unknown[])?.length}; ` +
-              `it must return ${l.length} numbers (one probability per token)`,
-          );
-        }
-        mineProbs.push({ args: [[...l], T], out: p });
-        if (p.some((x) => !Number.isFinite(x) || x < 0)) throw new PartFailure("");
-        return p;
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof PartFailure) || e.message !== "") {
-      const problem = e instanceof PartFailure ? e.message : `your sampler threw ${errorText(e)}`;
-      return {
-        parting: { quantity: "probability", step: 0, name: "sample", problem },
-        rows: [],
-        maxDelta: Infinity,
-      };
-    }
-    myNames = [];
-  }
-  let maxDelta = 0;
-  for (let i = 0; i < mineProbs.length; i++) {
-    const c = compare(mineProbs[i].out, refProbs[i]);
-    maxDelta = Math.max(maxDelta, c.max);
-    if (c.index >= 0) {
-      const hint = fitHint(forwardMistakes("sample", setupless), mineProbs[i].args, mineProbs[i].out);
-      const parting: Parting = {
-        quantity: "probability",
-        step: i,
-        name: "next-token probabilities",
-        index: c.index,
-        expected: refProbs[i][c.index],
-        actual: mineProbs[i].out[c.index],
-      };
-      return { parting, rows: [], maxDelta: Infinity, hint };
-    }
-  }
-  const bad = refNames.findIndex((n, i) => n !== myNames[i]);
-  if (bad >= 0) {
-    const parting: Parting = {
-      quantity: "sampled name",
-      step: bad,
-      name: "name",
-      expected: refNames[bad],
-      actual: myNames[bad] ?? "(none)",
-    };
-    return { parting, rows: [], maxDelta: Infinity };
-  }
-  return { rows: refNames.map((name, i) => ({ step: i, name })), maxDelta };
-}
-
-const setupless: HeadFn = () => [];

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { checkPart, PARTS } from "./check_part.ts";
 import { gpt, type KVCache, type ValueStateDict } from "./gpt.ts";
 import type { AdamStep } from "./model.ts";
-import { attentionHead, linear, mlp, rmsnorm, softmax } from "./nn.ts";
+import { attentionHead, linear, mlp, softmax } from "./nn.ts";
 import { probsFromLogits } from "./sample.ts";
 import { Value } from "./value.ts";
 import { DISPLAY } from "./plot/display.ts";
@@ -138,7 +138,7 @@ Deno.test("checkPart: rmsnorm scaled by 1.001 fails, naming the part and the ste
   assert.equal(r.ok, false);
   assert.match(
     r.report,
-    /^✗ your rmsnorm leaves the reference at step 0, the embedding, position 0, output 0: /,
+    /^✗ your rmsnorm leaves the reference at step 0, position 0, embedding_normed, output 0: the value is /,
   );
   assert.equal(r.parting?.quantity, "forward value");
   const { expected, actual } = r.parting!;
@@ -244,7 +244,7 @@ Deno.test("checkPart: a whole gpt with an unscaled head fails at its logits, wit
     gpt(t, p, kv, sd, { parts: { head: (q, k, v) => myHead(q, k, v, { scale: false, dropSelf: false }) } });
   const r = checkPart("gpt", wrong);
   assert.equal(r.ok, false);
-  assert.match(r.report, /step 0, position 1, output \d+: the logits output/);
+  assert.match(r.report, /step 0, position 1, logits, output \d+: the value is/);
   assert.match(r.report, /hint: are the scores divided by √dₖ/);
 });
 

@@ -129,6 +129,11 @@ export interface ForwardOptions {
   parts?: Partial<GPTParts>;
 }
 
+/** Options of `docLoss()`: those of `gpt()`, and another forward pass in its place (`checkPart("gpt", …)`). */
+export interface LossOptions extends ForwardOptions {
+  gpt?: (token: number, pos: number, kv: KVCache, sd: ValueStateDict, opts: ForwardOptions) => Value[];
+}
+
 /**
  * One forward step: the logits [vocab_size] for the token after `token` at position `pos`, given the
  * earlier positions in `kv` (which this call extends). `opts.observe` sees every intermediate vector;
@@ -284,7 +289,7 @@ export function docLoss(
   tokens: readonly number[],
   config: GPTConfig,
   sd: ValueStateDict,
-  opts: ForwardOptions = {},
+  opts: LossOptions = {},
 ): Value {
   const n = checkSequence(tokens, config);
   const kv = createKVCache(config);
@@ -292,7 +297,7 @@ export function docLoss(
   let sum: Value | null = null;
   for (let pos = 0; pos < n; pos++) {
     const target = tokens[pos + 1];
-    const probs = softmax(gpt(tokens[pos], pos, kv, sd, opts));
+    const probs = softmax((opts.gpt ?? gpt)(tokens[pos], pos, kv, sd, opts));
     const lossT = probs[target].log().neg(); // −log p(target)
     sum = sum === null ? lossT : sum.add(lossT);
   }

@@ -9,7 +9,7 @@ import type { GPTConfig } from "./config.ts";
 import type { AdamStep, Model, StateDict } from "./model.ts";
 import { adamUpdate } from "./adam.ts";
 import { checkBatch } from "./checks.ts";
-import { createKVCache, docLoss, gpt, toValues, type ValueStateDict } from "./gpt.ts";
+import { createKVCache, docLoss, gpt, type LossOptions, toValues, type ValueStateDict } from "./gpt.ts";
 import {
   checkStateDict,
   countParams,
@@ -42,6 +42,8 @@ export class ScalarModel implements Model {
   sd: ValueStateDict;
   /** All parameters in state-dict order (row by row). */
   params: Value[];
+  /** Options of every forward pass in `lossValue`/`loss` (observers, swapped parts: `checkPart` sets them). */
+  forward: LossOptions = {};
   #m: Float64Array;
   #v: Float64Array;
 
@@ -62,9 +64,11 @@ export class ScalarModel implements Model {
    */
   lossValue(batch: readonly (readonly number[])[]): Value {
     checkBatch(batch, this.config);
-    let total = docLoss(batch[0], this.config, this.sd);
+    let total = docLoss(batch[0], this.config, this.sd, this.forward);
     if (batch.length === 1) return total;
-    for (let b = 1; b < batch.length; b++) total = total.add(docLoss(batch[b], this.config, this.sd));
+    for (let b = 1; b < batch.length; b++) {
+      total = total.add(docLoss(batch[b], this.config, this.sd, this.forward));
+    }
     return total.mul(1 / batch.length);
   }
 
@@ -82,7 +86,7 @@ export class ScalarModel implements Model {
     // with the square of the batch); the float operations are those of `lossValue(batch).data`.
     let total = 0;
     for (let b = 0; b < batch.length; b++) {
-      const l = withNodePool(() => docLoss(batch[b], this.config, this.sd).data);
+      const l = withNodePool(() => docLoss(batch[b], this.config, this.sd, this.forward).data);
       total = b === 0 ? l : total + l;
     }
     return batch.length === 1 ? total : total * (1 / batch.length);
