@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { closest, distance } from "fastest-levenshtein";
 import {
   checkTemperature,
   DEFAULT_CONFIG,
@@ -165,24 +166,10 @@ function wholeNumber(flag: string, value: string, min: number): number {
   return n;
 }
 
-function closest(flag: string): string | undefined {
-  const names = Object.keys(OPTIONS);
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        d[i][j] = Math.min(
-          d[i - 1][j] + 1,
-          d[i][j - 1] + 1,
-          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-        );
-      }
-    }
-    return d[a.length][b.length];
-  };
-  const best = names.map((n) => [n, dist(flag, n)] as const).sort((a, b) => a[1] - b[1])[0];
-  return flag.length >= 3 && best[1] <= 2 ? best[0] : undefined;
+/** The known flag nearest to a mistyped one (at most 2 edits away), for "did you mean". */
+function nearestFlag(flag: string): string | undefined {
+  const best = closest(flag, Object.keys(OPTIONS));
+  return flag.length >= 3 && distance(flag, best) <= 2 ? best : undefined;
 }
 
 /** node:util's parse errors, in one line and in our words. */
@@ -190,7 +177,7 @@ function parseError(e: Error & { code?: string }): UsageError {
   const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
   switch (e.code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
-      const guess = closest(flag.replace(/^-+/, "").replace(/=.*/, ""));
+      const guess = nearestFlag(flag.replace(/^-+/, "").replace(/=.*/, ""));
       return new UsageError(`unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ""}`);
     }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
