@@ -1,13 +1,13 @@
-"""Proxy between Jupyter and the Deno kernel that keeps every cell's output in that cell.
+"""Proxy between Jupyter and the Deno kernel: every cell's output in that cell, Interrupt as in ipykernel.
 
-The Deno kernel (2.9.6) sends part of a cell's output after it reports `idle`, and tags such late output with
-the request it is working on *when the output is flushed*. JupyterLab's "Run All" queues every cell at once, so
-the kernel is already running the next cell by then, and late lines land in the next cell. This proxy sits
-between Jupyter and `deno jupyter --kernel`: it forwards every message unchanged (same key, same signatures)
-but hands the kernel one `execute_request` at a time, only after the previous one's reply and `idle` arrived
-and IOPub has then been quiet for a moment; that `idle` is held back until then, so every client (nbclient,
-nbconvert, VS Code) sees all of a cell's output before its idle. Nothing else changes: Interrupt (SIGINT to the process group)
-reaches deno directly, and the proxy exits when deno exits.
+It sits between Jupyter and `deno jupyter --kernel`, forwards every message unchanged (same key, same
+signatures) and adds what Deno's kernel (2.9.6) lacks:
+- Output in its cell. Deno sends part of a cell's output after it reports `idle`, tagged with the request it
+  runs when the output is flushed; with "Run All" that is the next cell. The proxy hands deno one
+  `execute_request` at a time, holds each cell's `idle` until IOPub has been quiet for a moment, then sends the next.
+- Interrupt that never kills or hangs the kernel, and Run All that stops at the first error, as with ipykernel
+  (kernel_interrupt.py).
+Restart and Shutdown reach deno unchanged; the proxy exits when deno exits on its own.
 
 Usage (kernelspec argv): python kernel_proxy.py DENO_PATH {connection_file}
 """
@@ -17,9 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -28,87 +26,28 @@ from collections import deque
 import zmq
 import zmq.asyncio
 
-DELIM = b"<IDS|MSG>"
+from kernel_interrupt import HALTED, Stopping, error_content
+from kernel_messages import Signer, header, split
+from kernel_ports import PORTS, free_ports
+
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
 STARTS = 4  # tries to start deno when a back-end port turns out taken
-PORTS = ("shell", "iopub", "stdin", "control", "hb")  # the kernel's channels, as in a connection file
-
-
-def split(frames: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    """(routing identities, message frames starting at the delimiter)."""
-    i = frames.index(DELIM)
-    return frames[:i], frames[i:]
-
-
-def header(msg: list[bytes], which: int = 2) -> dict:
-    """Decoded header (which=2) or parent header (which=3) of a message that starts at the delimiter."""
-    try:
-        return json.loads(msg[which])
-    except (IndexError, ValueError):
-        return {}
-
-
-def ephemeral_range() -> tuple[int, int]:
-    """The ports the OS hands out for outgoing connections and for bind(0)."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            lo, hi = (int(x) for x in f.read().split())
-            return lo, hi
-    except (OSError, ValueError):
-        return 49152, 65535  # IANA's dynamic range: macOS and Windows use it
-
-
-def free_port(ip: str, exclude: set[int] = frozenset()) -> int:
-    """A port nobody holds now, chosen outside the ephemeral range.
-
-    Deno binds the back-end ports one after another, a moment after we pick them. A port from bind(0) lies in the
-    ephemeral range, and our zmq sockets connect to deno while it starts: a connection to a port deno already
-    bound (or a retry, every 100 ms) holds a fresh ephemeral local port, which can be one deno has yet to bind,
-    and deno dies with "Address already in use" (seen in CI; 2 of 360 starts in a stress run). A port outside
-    that range cannot be taken that way.
-    """
-    lo, hi = ephemeral_range()
-    pool = [(10_000, lo - 1), (hi + 1, 65_535)]
-    pool = [(a, b) for a, b in pool if b - a >= 1_000]
-    pick = random.SystemRandom()
-    for _ in range(200 if pool else 0):
-        a, b = pick.choice(pool)
-        port = pick.randint(a, b)
-        if port in exclude:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind((ip, port))
-            except OSError:
-                continue
-        return port
-    with socket.socket() as s:  # no room outside the ephemeral range: let the OS choose
-        s.bind((ip, 0))
-        return s.getsockname()[1]
-
-
-def free_ports(ip: str, exclude: set[int] = frozenset()) -> dict[str, int]:
-    """Five distinct free ports, one per kernel channel, as connection-file keys (`shell_port`, …)."""
-    used = set(exclude)
-    ports = {}
-    for name in PORTS:
-        ports[f"{name}_port"] = port = free_port(ip, used)
-        used.add(port)
-    return ports
-
-
-class Proxy:
+class Proxy(Stopping):
     def __init__(self, deno: str, conn: dict) -> None:
         self.deno = deno
         self.conn = conn
+        self.signer = Signer(conn)
         self.ctx = zmq.asyncio.Context()
         self.routes: dict[str, list[bytes]] = {}  # request msg_id -> identities of the client that sent it
         self.queue: deque[list[bytes]] = deque()  # held execute_requests (frames from the delimiter)
         self.current: str | None = None  # msg_id of the execute_request the kernel is running
         self.current_msg: list[bytes] = []  # and that request
-        self.replied = False
-        self.idle = False
+        self.replied = self.idle = False
+        self.failed = False  # the current cell replied with an error or was interrupted
+        self.interrupted = False  # an Interrupt arrived while the current cell ran
+        self.halted = False  # deno was asked to halt the current cell's JavaScript
+        self.count = 0  # the current cell's execution_count
         self.last_iopub = 0.0
         self.idle_at = 0.0
         self.wake = asyncio.Event()
@@ -116,6 +55,9 @@ class Proxy:
         self.child: asyncio.subprocess.Process | None = None
         self.heard = False  # any message from the kernel yet? (a kernel that answered is never restarted)
         self.stopping = False
+        self.restart = False  # deno was killed because a cell would not stop: start it again
+        self.ready = asyncio.Event()  # deno's IOPub reaches the proxy (set by the first message on it)
+        self.own: set[str] = set()  # msg_ids of the proxy's own requests to deno: their answers stay here
 
     def url(self, conn: dict, name: str) -> str:
         return f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
@@ -131,21 +73,24 @@ class Proxy:
             front[name] = s
         self.front = front
 
-        # Default SIGINT in the child (Deno's own listener decides what an interrupt does); the proxy itself
-        # shrugs it off: Jupyter sends SIGINT to the whole process group.
-        signal.signal(signal.SIGINT, lambda *_: None)
-        # Stopped on its own (not through the process group): take the kernel along.
         loop = asyncio.get_running_loop()
-        for name in ("SIGTERM", "SIGHUP"):
-            try:
-                loop.add_signal_handler(getattr(signal, name), self.stop_child, getattr(signal, name))
+        signal.signal(signal.SIGINT, lambda *_: None)  # until the handler below is installed (none on Windows)
+        for name, handler in (("SIGINT", self.interrupt), ("SIGTERM", self.stop_child), ("SIGHUP", self.stop_child)):
+            try:  # SIGINT: an Interrupt in signal mode; SIGTERM/SIGHUP: stopped on its own, take the kernel along
+                sig = getattr(signal, name)
+                loop.add_signal_handler(sig, handler, sig)
             except (AttributeError, NotImplementedError, RuntimeError):  # Windows: no such signal / no handlers
                 pass
 
         tasks = [asyncio.create_task(self.heartbeat())]
         try:
-            for attempt in range(1, STARTS + 1):
+            attempt = 0
+            while True:
                 code, port_taken = await self.run_kernel()
+                if self.restart and not self.stopping:
+                    await self.answer_restarted()
+                    continue
+                attempt += 1
                 if not port_taken or self.heard or self.stopping or attempt == STARTS:
                     return code
                 print(f"kernel_proxy: the Deno kernel found a port taken (start {attempt} of {STARTS}); "
@@ -153,7 +98,6 @@ class Proxy:
                 if self.current is not None:  # sent to the kernel that died: hand it to the next one
                     self.queue.appendleft(self.current_msg)
                     self.current = None
-            return code
         finally:
             for t in tasks:
                 t.cancel()
@@ -181,16 +125,11 @@ class Proxy:
             backs[name] = s
         self.back = backs
 
-        tasks = [
-            asyncio.create_task(self.client_to_kernel("shell")),
-            asyncio.create_task(self.client_to_kernel("control")),
-            asyncio.create_task(self.client_to_kernel("stdin")),
-            asyncio.create_task(self.kernel_to_client("shell")),
-            asyncio.create_task(self.kernel_to_client("control")),
-            asyncio.create_task(self.kernel_to_client("stdin")),
-            asyncio.create_task(self.iopub()),
-            asyncio.create_task(self.scheduler()),
-        ]
+        tasks = [asyncio.create_task(self.client_to_kernel(name)) for name in ("shell", "control", "stdin")]
+        tasks += [asyncio.create_task(self.kernel_to_client(name)) for name in ("shell", "control", "stdin")]
+        self.ready.clear()  # no cell goes to this deno before its IOPub answers (greet)
+        tasks += [asyncio.create_task(self.iopub()), asyncio.create_task(self.scheduler())]
+        tasks.append(asyncio.create_task(self.greet()))
         code = await self.child.wait()
         for t in tasks:
             t.cancel()
@@ -235,6 +174,9 @@ class Proxy:
             if name == "shell" and h.get("msg_type") == "execute_request":
                 self.queue.append(msg)
                 self.wake.set()
+            elif name == "control" and h.get("msg_type") == "interrupt_request":
+                await self.reply("control", msg, "interrupt_reply", {"status": "ok"})
+                self.interrupt()
             else:
                 await self.back[name].send_multipart(msg)
 
@@ -244,11 +186,19 @@ class Proxy:
             self.heard = True
             _, msg = split(frames)
             parent = header(msg, 3).get("msg_id")
-            idents = self.routes.get(parent, [])
-            if name == "shell" and header(msg).get("msg_type") == "execute_reply" and parent == self.current:
+            idents = self.routes.get(parent)
+            if idents is None:  # the answer to one of the proxy's own requests
+                continue
+            msg_type = header(msg).get("msg_type", "")
+            if name == "shell" and msg_type == "execute_reply" and parent == self.current:
+                content = header(msg, 5)
+                self.failed = content.get("status") == "error" or self.interrupted
+                if self.halted and content.get("status") == "error":  # deno says only "Execution failed"
+                    msg = self.signer.with_content(msg, {**content, **error_content(HALTED)})
+                    await self.publish("error", error_content(HALTED), self.current_msg)
                 self.replied = True
                 self.wake.set()
-            if name != "stdin" and parent in self.routes and header(msg).get("msg_type", "").endswith("_reply"):
+            if name != "stdin" and msg_type.endswith("_reply"):
                 self.routes.pop(parent, None)
             await self.front[name].send_multipart(idents + msg)
 
@@ -258,16 +208,32 @@ class Proxy:
             self.heard = True
             self.last_iopub = time.monotonic()
             _, msg = split(frames)
-            h = header(msg)
-            if h.get("msg_type") == "status" and header(msg, 3).get("msg_id") == self.current:
-                state = json.loads(msg[5]).get("execution_state")
-                if state == "idle":
+            self.ready.set()
+            msg_type = header(msg).get("msg_type")
+            if header(msg, 3).get("msg_id") in self.own:
+                continue
+            if header(msg, 3).get("msg_id") == self.current:
+                if msg_type == "execute_input":
+                    self.count = header(msg, 5).get("execution_count", 0)
+                elif msg_type == "error" and self.halted:  # the proxy publishes its own explanation
+                    continue
+                elif msg_type == "status" and header(msg, 5).get("execution_state") == "idle":
                     self.idle = True
                     self.idle_at = self.last_iopub
                     self.held_idle = frames  # sent when the cell has settled, after its late output
                     self.wake.set()
                     continue
             await self.front["iopub"].send_multipart(frames)
+
+    async def greet(self) -> None:
+        """Ask deno for kernel_info until its IOPub answers: a message published before the proxy's subscription
+        reached deno is lost (PUB/SUB), so no cell is sent before that (jupyter_client's wait_for_ready does the same)."""
+        while not self.ready.is_set():
+            await self.send_own("shell", "kernel_info_request")
+            try:
+                await asyncio.wait_for(self.ready.wait(), 0.2)
+            except asyncio.TimeoutError:
+                pass
 
     async def heartbeat(self) -> None:
         while True:
@@ -285,7 +251,7 @@ class Proxy:
                         if self.held_idle is not None:
                             await self.front["iopub"].send_multipart(self.held_idle)
                             self.held_idle = None
-                        self.current = None
+                        await self.cell_done()
                         continue
                     await asyncio.sleep(QUIET - (now - self.last_iopub) if not quiet else 0)
                     continue
@@ -296,10 +262,13 @@ class Proxy:
                 self.wake.clear()
                 await self.wake.wait()
                 continue
+            await self.ready.wait()
             msg = self.queue.popleft()
             self.current, self.current_msg = header(msg).get("msg_id"), msg
-            self.replied = self.idle = False
+            self.replied = self.idle = self.failed = self.interrupted = self.halted = False
+            self.count = 0
             await self.back["shell"].send_multipart(msg)
+
 
 
 def main() -> int:

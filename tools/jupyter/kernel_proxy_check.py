@@ -1,12 +1,14 @@
 """Check tools/jupyter/kernel_proxy.py against the real Deno kernel (used by tools/jupyter/kernel_proxy_test.ts).
 
-Starts a kernel from the given kernelspec folder with jupyter_client, sends several cells at once the way
-JupyterLab's "Run All" does, and counts output lines that land in the wrong cell or go missing; then interrupts
-a loop that watches SIGINT (lib/interrupt.ts) and checks that the kernel survives with its state, and that
-shutdown leaves no process behind. Prints one JSON object.
+Starts a kernel from the given kernelspec folder with jupyter_client and, by MODE:
+- runall: sends several cells at once the way JupyterLab's "Run All" does, 3 rounds, and counts output lines
+  that land in the wrong cell or go missing;
+- interrupt: interrupts at every kind of moment (idle, a training loop, a runaway synchronous loop, a cell
+  waiting forever), sends a failing cell with two behind it, restarts during a runaway loop;
+- alive: runs one cell.
+Then shuts the kernel down and lists processes left behind. Prints one JSON object.
 
-Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [ROUNDS]
-(ROUNDS 0: only start the kernel, run one cell and print {"output": ...}.)
+Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [MODE]
 """
 
 from __future__ import annotations
@@ -55,58 +57,88 @@ def run_all(kc) -> int:
     return bad
 
 
+def result(kc, msg_id: str, timeout: float = 30) -> dict:
+    """Wait for a cell's reply and idle: {status, text (its output), seconds}."""
+    t0, text, status, idle = time.time(), "", None, False
+    while time.time() - t0 < timeout and not (status and idle):
+        try:
+            msg = kc.get_iopub_msg(timeout=0.1)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                c = msg["content"]
+                text += c.get("text") or c.get("evalue") or c.get("data", {}).get("text/plain", "")
+                idle = idle or c.get("execution_state") == "idle"
+        except queue.Empty:
+            pass
+        try:
+            while not status:
+                msg = kc.get_shell_msg(timeout=0.01)
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    status = msg["content"]["status"]
+        except queue.Empty:
+            pass
+    return {"status": status or "timeout", "text": text.strip(), "seconds": round(time.time() - t0, 2)}
+
+
+def run(kc, code: str, timeout: float = 30) -> dict:
+    return result(kc, kc.execute(code), timeout)
+
+
+def interrupted(km, kc, code: str, after: float, then: str) -> dict:
+    """Run `code`, Interrupt it `after` s in; the cell's result, then that of `then` (s counted from the Interrupt)."""
+    msg_id = kc.execute(code)
+    time.sleep(after)
+    km.interrupt_kernel()
+    t0 = time.time()
+    stopped = result(kc, msg_id)
+    return {**stopped, "then": run(kc, then), "answered_after": round(time.time() - t0, 2)}
+
+
+def interrupts(km, kc) -> dict:
+    """Interrupt at every kind of moment; Run All with a failing first cell; Restart during a runaway cell."""
+    r = {"setup": run(kc, 'import { createModel, Random, Tokenizer, train } from "@lib/mod.ts";\n'
+                          'const docs = ["emma", "olivia", "ava"], tokenizer = Tokenizer.fromDocs(docs);\n'
+                          "const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, "
+                          "n_head: 2 }, rng: new Random(1) });\nlet kept = 41;")}
+    km.interrupt_kernel()  # nothing runs
+    time.sleep(0.5)
+    r["idle"] = run(kc, "kept + 1")
+    r["train"] = interrupted(km, kc, "const history = await train(model, { docs, tokenizer, num_steps: 200_000 });",
+                             4, "[history.stoppedAt === history.losses.length, Number.isFinite(model.loss([[0, 1]]))]")
+    r["runaway"] = interrupted(km, kc, "while (true) {}", 2, "[1 + 1, kept]")
+    ids = [kc.execute(c) for c in ('throw new Error("first")', "var second = 2", "var third = 3")]
+    r["run_all"] = [result(kc, i)["status"] for i in ids] + [run(kc, "typeof second + typeof third")["text"]]
+    ids = [kc.execute('throw new Error("again")', stop_on_error=False), kc.execute("var fourth = 4; fourth")]
+    r["no_stop"] = [result(kc, i)["status"] for i in ids]
+    r["waiting"] = interrupted(km, kc, "await new Promise(() => {})", 2, "[1 + 1, typeof kept]")
+    kc.execute("while (true) {}")
+    time.sleep(1)
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=60)
+    r["restarted"] = run(kc, "1 + 1")
+    return r
+
+
 def main() -> int:
     kernel_dirs, name, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+    mode = sys.argv[4] if len(sys.argv) > 4 else "runall"
     km = KernelManager(kernel_name=name, kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernel_dirs]))
     km.start_kernel(cwd=cwd)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
-    if rounds == 0:  # only: does a cell run?
-        out: list[str] = []
-        kc.execute_interactive('console.log("alive")', timeout=60,
-                               output_hook=lambda m: out.append(m["content"].get("text", "")))
-        kc.stop_channels()
-        km.shutdown_kernel(now=False)
-        print(json.dumps({"output": "".join(out).strip()}))
-        return 0
-    result: dict = {"misplaced": [run_all(kc) for _ in range(rounds)]}
-
-    kc.execute(
-        'import { watchInterrupt, interrupted } from "@lib/interrupt.ts";\n'
-        "watchInterrupt();\nlet spins = 0;\n"
-        "while (!interrupted()) { spins++; await new Promise((r) => setTimeout(r, 1)); }\n"
-        'console.log("stopped after", spins);'
-    )
-    time.sleep(2)
-    km.interrupt_kernel()
-    out = ""
-    t0 = time.time()
-    while time.time() - t0 < 20 and "stopped after" not in out:
-        try:
-            msg = kc.get_iopub_msg(timeout=1)
-        except queue.Empty:
-            continue
-        if msg["msg_type"] == "stream":
-            out += msg["content"]["text"]
-    result["interrupt_output"] = out.strip()
-    after: list[str] = []
-    reply = kc.execute_interactive(
-        'console.log("state kept:", spins > 0)',
-        timeout=30,
-        output_hook=lambda m: after.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None,
-    )
-    result["after_interrupt"] = "".join(after).strip()
-    result["after_status"] = reply["content"]["status"]
-
+    if mode == "alive":  # only: does a cell run?
+        result_ = {"output": run(kc, 'console.log("alive")', 60)["text"]}
+    elif mode == "interrupt":
+        result_ = interrupts(km, kc)
+    else:
+        result_ = {"misplaced": [run_all(kc) for _ in range(3)]}
     pid = km.provisioner.process.pid
     children = [p for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == pid]
     kc.stop_channels()
     km.shutdown_kernel(now=False)
     time.sleep(0.5)
-    result["left_running"] = [p for p in children if _alive(p)]
-    print(json.dumps(result))
+    result_["left_running"] = [p for p in children if _alive(p)]
+    print(json.dumps(result_))
     return 0
 
 

@@ -1,8 +1,8 @@
 /**
  * tools/jupyter/kernel_proxy.py against the real Deno kernel: "Run All"-style cells keep every output line in their own
- * cell (the bare kernel misplaces many), Interrupt still stops a SIGINT-watching loop with the kernel's state
- * intact, shutdown leaves no process, and a kernel that dies on a taken port is started again. Needs `.venv`
- * (deno task setup); ignored without it.
+ * cell (the bare kernel misplaces many), Interrupt at any moment leaves a working kernel (issue 14's cases),
+ * Run All stops at the first error, shutdown leaves no process, and a kernel that dies on a taken port is started
+ * again. Needs `.venv` (deno task setup); ignored without it.
  */
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,8 +13,8 @@ import { inTempDir } from "../testing/test_util.ts";
 const python = join(ROOT, ".venv", "bin", "python");
 const ignore = !existsSync(python) || Deno.build.os === "windows";
 
-/** Runs tools/jupyter/kernel_proxy_check.py on a kernelspec whose proxy starts `deno`; returns its JSON and stderr. */
-async function check(dir: string, deno: string, rounds: number) {
+/** Runs tools/jupyter/kernel_proxy_check.py in `mode` on a kernelspec whose proxy starts `deno`; its JSON and stderr. */
+async function check(dir: string, deno: string, mode: "runall" | "interrupt" | "alive") {
   mkdirSync(join(dir, "proxied"), { recursive: true });
   writeFileSync(
     join(dir, "proxied", "kernel.json"),
@@ -23,6 +23,7 @@ async function check(dir: string, deno: string, rounds: number) {
       display_name: "proxied Deno",
       language: "typescript",
       env: { NO_COLOR: "1" },
+      interrupt_mode: "message",
     }),
   );
   const out = await new Deno.Command(python, {
@@ -31,7 +32,7 @@ async function check(dir: string, deno: string, rounds: number) {
       dir,
       "proxied",
       join(ROOT, "notebooks"),
-      String(rounds),
+      mode,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -43,19 +44,64 @@ async function check(dir: string, deno: string, rounds: number) {
 }
 
 Deno.test({
-  name: "kernel proxy: Run All output stays in its cell; interrupt and shutdown still work",
+  name: "kernel proxy: Run All output stays in its cell; shutdown leaves no process",
   ignore,
   fn: () =>
     inTempDir("kernel-proxy-test-", async (dir) => {
-      const { result: r } = await check(dir, Deno.execPath(), 3);
+      const { result: r } = await check(dir, Deno.execPath(), "runall");
       assert.deepEqual(
         r.misplaced,
         [0, 0, 0],
         "no output line in a wrong cell or missing, in 3 Run All rounds",
       );
-      assert.match(r.interrupt_output, /^stopped after \d+$/);
-      assert.equal(r.after_interrupt, "state kept: true");
-      assert.equal(r.after_status, "ok");
+      assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
+    }),
+});
+
+Deno.test({
+  name: "kernel proxy: Interrupt at any moment leaves a working kernel; Run All stops at the first error",
+  ignore,
+  fn: () =>
+    inTempDir("kernel-proxy-test-", async (dir) => {
+      const { result: r } = await check(dir, Deno.execPath(), "interrupt");
+      assert.equal(r.setup.status, "ok", r.setup.text);
+      assert.deepEqual(
+        r.idle,
+        { ...r.idle, status: "ok", text: "42" },
+        "idle: nothing happens, `kept` is still 41",
+      );
+      // 4 s into 200,000 steps: train() stops at its next step, says where, keeps the history and the model
+      assert.equal(r.train.status, "ok");
+      assert.match(r.train.text, /^stopped at step \d+ of 200000$/);
+      assert.ok(
+        r.train.answered_after < 10,
+        `train answered ${r.train.answered_after} s after the Interrupt`,
+      );
+      assert.deepEqual(r.train.then, { ...r.train.then, status: "ok", text: "[ true, true ]" });
+      // `while (true) {}` (SIGINT cannot reach it): halted, told so, variables kept, no client-side restart
+      assert.equal(r.runaway.status, "error");
+      assert.match(r.runaway.text, /halted this cell .* Variables are kept/);
+      assert.deepEqual(r.runaway.then, { ...r.runaway.then, status: "ok", text: "[ 2, 41 ]" });
+      assert.ok(
+        r.runaway.answered_after < 15,
+        `1 + 1 answered ${r.runaway.answered_after} s after the Interrupt`,
+      );
+      // three cells at once with stop_on_error, the first throws: the others are aborted and never run
+      assert.deepEqual(r.run_all, ["error", "aborted", "aborted", '"undefinedundefined"']);
+      assert.deepEqual(r.no_stop, ["error", "ok"], "without stop_on_error the next cell runs");
+      // a cell waiting forever cannot be halted: the kernel is restarted and the cell says so
+      assert.equal(r.waiting.status, "error");
+      assert.match(r.waiting.text, /kernel was restarted: every variable .* Run the cells above/);
+      assert.deepEqual(r.waiting.then, { ...r.waiting.then, status: "ok", text: '[ 2, "undefined" ]' });
+      assert.ok(
+        r.waiting.answered_after < 15,
+        `1 + 1 answered ${r.waiting.answered_after} s after the Interrupt`,
+      );
+      assert.deepEqual(
+        r.restarted,
+        { ...r.restarted, status: "ok", text: "2" },
+        "Restart during `while (true) {}`",
+      );
       assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
     }),
 });
@@ -82,7 +128,7 @@ exec "${Deno.execPath()}" "$@"
 `,
       );
       chmodSync(fake, 0o755);
-      const { result, stderr } = await check(dir, fake, 0);
+      const { result, stderr } = await check(dir, fake, "alive");
       assert.equal(result.output, "alive", "the third start runs the cell");
       assert.equal((stderr.match(/starting it again on other ports/g) ?? []).length, 2, stderr);
       const conns = readFileSync(starts, "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -77,8 +77,10 @@ export interface KernelSpecOptions {
 
 /**
  * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a
- * python is given), `NO_COLOR=1` so errors carry no ANSI escapes, and the default (signal) interrupt mode,
- * which `lib/interrupt.ts` relies on (the proxy leaves SIGINT to the process group, so deno gets it).
+ * python is given), `NO_COLOR=1` so errors carry no ANSI escapes. Through the proxy, `interrupt_mode: "message"`:
+ * Interrupt reaches the proxy as an `interrupt_request`, and the proxy decides how to stop the cell (see
+ * kernel_interrupt.py); deno alone keeps the default (signal) mode, which `lib/interrupt.ts`'s SIGINT listener
+ * relies on.
  *
  * @example
  * ```ts
@@ -95,12 +97,14 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
   display_name: string;
   language: string;
   env: Record<string, string>;
+  interrupt_mode?: "message";
 } {
   const deno = options.deno ?? Deno.execPath();
   const argv = options.python
     ? [options.python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
     : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
-  return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" } };
+  const spec = { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" } };
+  return options.python ? { ...spec, interrupt_mode: "message" } : spec;
 }
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {

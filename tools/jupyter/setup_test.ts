@@ -17,6 +17,7 @@ Deno.test("kernelSpec: deno directly, or through tools/jupyter/kernel_proxy.py w
     assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);
     assert.equal(spec.language, "typescript");
     assert.deepEqual(spec.env, { NO_COLOR: "1" });
-    assert.equal("interrupt_mode" in spec, false); // default = signal; "message" would be ignored by the kernel
   }
+  assert.equal("interrupt_mode" in direct, false); // signal: SIGINT reaches lib/interrupt.ts's listener
+  assert.equal(proxied.interrupt_mode, "message"); // the proxy receives Interrupt and decides how to stop the cell
 });
