@@ -1,6 +1,6 @@
 """Free ports for a kernel's five channels, chosen where no outgoing connection can take them first.
 
-Used by kernel_proxy.py (the ports of the deno it starts) and tools/testing/nbrun.py (its kernel manager's).
+kernel_proxy.py starts deno on them (the back end Jupyter never sees).
 """
 
 from __future__ import annotations
