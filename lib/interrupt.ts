@@ -1,12 +1,15 @@
 /**
- * Stopping a training run cleanly. In a Jupyter kernel, the notebook's "Interrupt" button sends SIGINT,
- * which would kill a Deno kernel; `watchInterrupt()` registers one listener that only raises a flag.
- * `train()` checks the flag between steps, stops, and returns what it has — the model stays usable.
+ * Stopping a long loop cleanly. In a Jupyter kernel, the notebook's Interrupt button reaches the kernel proxy
+ * (tools/jupyter/kernel_interrupt.py), which sends deno SIGINT only if it has a listener (without one SIGINT
+ * kills a Deno process); `watchInterrupt()` registers one listener that only raises a flag. Every long lib loop
+ * (`train`, the ladder's `trainRung`) runs its steps through a `stepGate`, which registers the listener, lets
+ * the event loop run every ~50 ms (so the listener can run at all), and stops the loop after the current step,
+ * saying "stopped at step N of M"; the loop returns what it has and the model stays usable.
  * Outside Jupyter (the CLI) Ctrl-C keeps its usual meaning unless you ask for the listener with `force`.
  *
  * @module
  */
-import { isJupyter } from "./plot/display.ts";
+import { isJupyter } from "./jupyter.ts";
 
 let flag = false;
 let listening = false;
@@ -89,4 +92,62 @@ export function clearInterrupt(): void {
  */
 export function requestInterrupt(): void {
   flag = true;
+}
+
+/** Options of `stepGate`. */
+export interface StepGateOptions {
+  /** Where "stopped at step N of M" goes (default `console.log`). */
+  log?: (line: string) => void;
+  /** Put before that line, e.g. `"rung 3"` → "rung 3: stopped at step …". */
+  label?: string;
+}
+
+/** What a long loop asks between steps (see `stepGate`). */
+export interface StepGate {
+  /**
+   * Call after step `done` of `total`: yields to the event loop if ~50 ms passed since the last time, then
+   * returns true (having logged "stopped at step `done` of `total`") if an Interrupt asks to stop early.
+   */
+  stop(done: number, total: number): Promise<boolean>;
+}
+
+const YIELD_MS = 50;
+
+/**
+ * Start a long loop that an Interrupt can stop: registers the SIGINT listener (in Jupyter), forgets earlier
+ * Interrupts, and returns the gate to pass after each step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requestInterrupt, stepGate } from "./interrupt.ts";
+ * const lines: string[] = [];
+ * const gate = stepGate({ log: (l) => lines.push(l), label: "demo" });
+ * let step = 0;
+ * while (step < 100) {
+ *   step++;
+ *   if (step === 3) requestInterrupt(); // as the Interrupt button does
+ *   if (await gate.stop(step, 100)) break;
+ * }
+ * assert.equal(step, 3);
+ * assert.deepEqual(lines, ["demo: stopped at step 3 of 100"]);
+ * ```
+ */
+export function stepGate(opts: StepGateOptions = {}): StepGate {
+  const { log = console.log, label } = opts;
+  watchInterrupt();
+  clearInterrupt();
+  let lastYield = performance.now();
+  return {
+    async stop(done, total) {
+      if (performance.now() - lastYield >= YIELD_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0)); // let signals, displays and timers run
+        lastYield = performance.now();
+      }
+      if (!interrupted() || done >= total) return false;
+      clearInterrupt();
+      log(`${label ? `${label}: ` : ""}stopped at step ${done} of ${total}`);
+      return true;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { clearInterrupt, interrupted, requestInterrupt, watchInterrupt } from "./interrupt.ts";
+import { clearInterrupt, interrupted, requestInterrupt, stepGate, watchInterrupt } from "./interrupt.ts";
 
 Deno.test("outside Jupyter no listener is registered by default (Ctrl-C keeps its meaning)", () => {
   assert.equal(watchInterrupt(), false);
@@ -38,4 +38,33 @@ Deno.test("with the listener, SIGINT sets the flag and does not kill the process
   const text = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.equal(text, "watching true true\nround 1 true\nround 2 true\nalive\n");
+});
+
+Deno.test("stepGate: a busy loop gives timers a turn every ~50 ms, so a signal listener can run", async () => {
+  const gate = stepGate();
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const t0 = performance.now();
+  let step = 0;
+  while (performance.now() - t0 < 300) {
+    const s0 = performance.now();
+    while (performance.now() - s0 < 1) { /* one busy 1 ms step */ }
+    await gate.stop(++step, 1e9);
+  }
+  clearInterval(timer);
+  assert.ok(ticks >= 3 && ticks <= 12, `the timer ran ${ticks} times in 300 ms (about every 50 ms: ~6)`);
+});
+
+Deno.test("stepGate: stops after the step an Interrupt came in, once; not on the last step; a new gate forgets", async () => {
+  const lines: string[] = [];
+  const gate = stepGate({ log: (l) => lines.push(l), label: "sweep" });
+  assert.equal(await gate.stop(1, 5), false);
+  requestInterrupt();
+  assert.equal(await gate.stop(2, 5), true);
+  assert.equal(await gate.stop(3, 5), false, "the Interrupt was used up");
+  requestInterrupt();
+  assert.equal(await gate.stop(5, 5), false, "nothing left to stop after the last step");
+  assert.deepEqual(lines, ["sweep: stopped at step 2 of 5"]);
+  const next = stepGate({ log: (l) => lines.push(l) });
+  assert.equal(await next.stop(1, 5), false, "an Interrupt from before the loop does not stop it");
 });

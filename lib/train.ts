@@ -9,7 +9,7 @@ import { checkBatch, checkTokenizer } from "./checks.ts";
 import { TRAIN_KEYS, type TrainConfig, trainConfig } from "./config.ts";
 import type { Model } from "./model.ts";
 import { learningRate } from "./adam.ts";
-import { clearInterrupt, interrupted, watchInterrupt } from "./interrupt.ts";
+import { stepGate } from "./interrupt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
 /** What `onStep` receives after every step. */
@@ -112,8 +112,6 @@ export class TrainHistory {
   }
 }
 
-const YIELD_MS = 50;
-
 /**
  * Train `model` on `docs`. Step s (0-based) uses the documents starting at `docs[(s · batch_size) mod len]`,
  * learning rate `lr · (1 − s / num_steps)`, one Adam update. A non-finite loss stops with an error naming
@@ -141,11 +139,9 @@ const YIELD_MS = 50;
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
   const { tc, encoded, valEncoded, evalEvery } = checkOptions(model, opts); // bad options fail before step 1
   const { docs, tokenizer, onStep, log = console.log } = opts;
-  watchInterrupt();
-  clearInterrupt();
+  const gate = stepGate({ log }); // an Interrupt stops after the current step
   const history = new TrainHistory(tc.num_steps, model.engine);
   const start = performance.now();
-  let lastYield = start;
   for (let s = 0; s < tc.num_steps; s++) {
     const batch: number[][] = [];
     for (let b = 0; b < tc.batch_size; b++) {
@@ -172,18 +168,11 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
       }
       history.val.push({ step: s + 1, loss: info.val });
     }
-    const now = performance.now();
-    info.seconds = (now - start) / 1000;
+    info.seconds = (performance.now() - start) / 1000;
     history.seconds = info.seconds;
     onStep?.(info);
-    if (now - lastYield >= YIELD_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0)); // let signals, displays and timers run
-      lastYield = performance.now();
-    }
-    if (interrupted() && s + 1 < tc.num_steps) {
-      clearInterrupt();
+    if (await gate.stop(s + 1, tc.num_steps)) {
       history.stoppedAt = s + 1;
-      log(`stopped at step ${s + 1} of ${tc.num_steps}`);
       break;
     }
   }

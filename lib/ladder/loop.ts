@@ -6,7 +6,7 @@
  * @module
  */
 import { learningRate } from "../adam.ts";
-import { clearInterrupt, interrupted, watchInterrupt } from "../interrupt.ts";
+import { stepGate } from "../interrupt.ts";
 import type { Random } from "../random.ts";
 import { probsFromLogits } from "../sample.ts";
 import { checkTemperature } from "../config.ts";
@@ -72,10 +72,8 @@ export async function trainRung(rung: Rung, opts: RungTrainOptions): Promise<Run
   }
   if (!(learning_rate > 0)) throw new RangeError(`learning_rate must be > 0, got ${learning_rate}`);
   if (docs.length === 0) throw new RangeError("docs must hold at least one document, got 0");
-  watchInterrupt();
-  clearInterrupt();
+  const gate = stepGate({ label: `rung ${rung.rung}` }); // an Interrupt stops after the current step
   const start = performance.now();
-  let lastYield = start;
   const losses: number[] = [];
   let stoppedAt: number | undefined;
   for (let step = 0; step < num_steps; step++) {
@@ -90,14 +88,8 @@ export async function trainRung(rung: Rung, opts: RungTrainOptions): Promise<Run
     rung.update({ lr, step });
     losses.push(loss);
     onStep?.({ step: step + 1, num_steps, loss, lr });
-    if (performance.now() - lastYield > 50) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = performance.now();
-    }
-    if (interrupted() && step + 1 < num_steps) {
-      clearInterrupt();
+    if (await gate.stop(step + 1, num_steps)) {
       stoppedAt = step + 1;
-      console.log(`rung ${rung.rung}: stopped at step ${stoppedAt} of ${num_steps}`);
       break;
     }
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { requestInterrupt } from "../interrupt.ts";
 import { Random } from "../random.ts";
 import { evalRung, sampleRung, trainRung } from "./loop.ts";
 import type { Rung, UpdateOpts } from "./rung.ts";
@@ -36,6 +37,28 @@ Deno.test("trainRung: one document per step, cycling; lr decays linearly from le
   assert.deepEqual(updates.map((u) => u.lr), [0.8, 0.8 * 0.75, 0.8 * 0.5, 0.8 * 0.25]);
   assert.deepEqual(h.losses, [1, 1, 1, 1]);
   assert.equal(h.stoppedAt, undefined);
+});
+
+Deno.test("trainRung: an Interrupt stops after the current step, says where, keeps what was learned", async () => {
+  const { rung, updates } = spy();
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  try {
+    const h = await trainRung(rung, {
+      docs: ["a"],
+      tokenizer,
+      num_steps: 10,
+      learning_rate: 0.1,
+      onStep: ({ step }) => step === 3 && requestInterrupt(),
+    });
+    assert.equal(h.stoppedAt, 3);
+    assert.equal(h.losses.length, 3);
+    assert.equal(updates.length, 3, "the third step's update was applied, no fourth step began");
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(lines, ["rung 9: stopped at step 3 of 10"]);
 });
 
 Deno.test("trainRung: a non-finite loss stops with an error that suggests a smaller learning rate", async () => {

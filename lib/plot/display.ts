@@ -5,6 +5,9 @@
  * @module
  */
 
+import { jupyterApi } from "../jupyter.ts";
+export { isJupyter } from "../jupyter.ts";
+
 /** The symbol the Deno Jupyter kernel looks for: `obj[DISPLAY]()` returns a MIME bundle. */
 export const DISPLAY: unique symbol = Symbol.for("Jupyter.display");
 
@@ -45,20 +48,6 @@ export function isDisplayable(x: unknown): x is Displayable {
 }
 
 /**
- * True when running inside a Deno Jupyter kernel. `Deno.jupyter`'s getter throws outside a kernel, so this
- * never throws.
- *
- * @example
- * ```ts
- * import { isJupyter } from "./display.ts";
- * if (!isJupyter()) console.log("not in a notebook");
- * ```
- */
-export function isJupyter(): boolean {
-  return kernelShow() !== undefined;
-}
-
-/**
  * The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel.
  *
  * @example
@@ -68,14 +57,8 @@ export function isJupyter(): boolean {
  * ```
  */
 export function kernelShow(): ShowFn | undefined {
-  try {
-    const jupyter = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno?.jupyter;
-    const show = jupyter?.display;
-    if (typeof show !== "function") return undefined;
-    return (bundle, options) => show.call(jupyter, bundle, options);
-  } catch {
-    return undefined;
-  }
+  const jupyter = jupyterApi();
+  return jupyter && ((bundle, options) => jupyter.display(bundle, options));
 }
 
 /**
