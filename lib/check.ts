@@ -42,3 +42,59 @@ export function check(name: string, ok: boolean | (() => boolean), hint: string)
   else console.log(`✗ ${name} — ${hint}${problem ? ` (${problem})` : ""}`);
   return passed;
 }
+
+/** A reference solution, shown folded: JupyterLab displays a closed `<details>` that opens on a click. */
+export class Solution {
+  constructor(readonly notebook: string, readonly id: string, readonly code: string) {}
+
+  /** The solution's code. */
+  toString(): string {
+    return this.code;
+  }
+
+  /** Folded in JupyterLab (one click opens it); the text fallback only says where it is. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const esc = this.code.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+    return {
+      "text/html": `<details><summary>Stuck? Click to show a solution (exercise "${this.id}")</summary>` +
+        `<pre>${esc}</pre></details>`,
+      "text/plain": `a solution of exercise "${this.id}": tests/solutions/${this.notebook}.json ` +
+        "(String(solution(…)) prints it)",
+    };
+  }
+}
+
+/**
+ * The reference solution of an exercise, from `tests/solutions/<notebook>.json` (the one the tests run), folded
+ * away until the learner clicks it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { solution } from "./check.ts";
+ * const s = solution("08-recap", "adam-scalar");
+ * assert(String(s).includes("function adamScalar"));
+ * ```
+ * @throws {RangeError} no such notebook or exercise (the message lists the exercises of the notebook).
+ */
+export function solution(notebook: string, id: string): Solution {
+  if (typeof notebook !== "string" || !/^[\w-]+$/.test(notebook)) {
+    throw new RangeError(
+      `solution: notebook must be a notebook's file name without .ipynb, got ${String(notebook)}`,
+    );
+  }
+  let all: Record<string, { solution: string }>;
+  try {
+    all = JSON.parse(Deno.readTextFileSync(new URL(`../tests/solutions/${notebook}.json`, import.meta.url)));
+  } catch {
+    throw new RangeError(
+      `solution: no solutions for notebook "${notebook}" (tests/solutions/${notebook}.json)`,
+    );
+  }
+  if (!Object.hasOwn(all, id)) {
+    throw new RangeError(
+      `solution: "${notebook}" has no exercise "${id}"; it has ${Object.keys(all).join(", ")}`,
+    );
+  }
+  return new Solution(notebook, id, all[id].solution);
+}

@@ -69,3 +69,20 @@ Deno.test("check: bad arguments are the caller's bug and throw", () => {
   assert.throws(() => check("n", "yes" as unknown as boolean, "h"), TypeError);
   assert.throws(() => check("n", true, undefined as unknown as string), TypeError);
 });
+
+Deno.test("solution: the tests' reference solution, folded in a <details> for JupyterLab", async () => {
+  const { solution } = await import("./check.ts");
+  const s = solution("08-recap", "adam-scalar");
+  const file = JSON.parse(
+    Deno.readTextFileSync(new URL("../tests/solutions/08-recap.json", import.meta.url)),
+  );
+  assert.equal(String(s), file["adam-scalar"].solution);
+  const display =
+    (s as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")];
+  const html = display.call(s)["text/html"];
+  assert.match(html, /^<details><summary>Stuck\? Click to show a solution/);
+  assert.ok(!html.includes("<details open"));
+  assert.throws(() => solution("08-recap", "nope"), /has no exercise "nope"; it has adam-scalar/);
+  assert.throws(() => solution("../etc", "x"), RangeError);
+  assert.throws(() => solution("99-none", "x"), /no solutions for notebook "99-none"/);
+});
