@@ -90,3 +90,36 @@ export function entropy(p: readonly number[]): number {
   }
   return h;
 }
+
+/**
+ * How sharp a set of attention rows is: the mean, over the rows, of each row's largest weight. 1 when every
+ * row puts all its weight on one key; 1/n when a row spreads evenly over n keys (so a row with a single key
+ * always scores 1 — leave such rows out to measure a choice).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { meanLargestWeight } from "./stats.ts";
+ * assert.equal(meanLargestWeight([[0.9, 0.1], [0.25, 0.25, 0.5]]), 0.7); // (0.9 + 0.5) / 2
+ * assert.equal(meanLargestWeight([[0.25, 0.25, 0.25, 0.25]]), 0.25); // uniform over 4 keys
+ * ```
+ * @param rows Non-empty rows of weights (finite numbers); at least one row.
+ * @throws {RangeError} no rows, an empty row, or a weight that is not a finite number.
+ */
+export function meanLargestWeight(rows: readonly (readonly number[])[]): number {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new RangeError("meanLargestWeight: rows must hold at least one row of weights");
+  }
+  let sum = 0;
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length === 0) {
+      throw new RangeError(`meanLargestWeight: rows[${i}] must be a non-empty array of weights`);
+    }
+    const bad = row.findIndex((w) => typeof w !== "number" || !Number.isFinite(w));
+    if (bad >= 0) {
+      throw new RangeError(`meanLargestWeight: rows[${i}][${bad}] must be a finite number, got ${row[bad]}`);
+    }
+    sum += Math.max(...row);
+  });
+  return sum / rows.length;
+}

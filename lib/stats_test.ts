@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { entropy, movingAverage } from "./stats.ts";
+import { entropy, meanLargestWeight, movingAverage } from "./stats.ts";
 
 Deno.test("movingAverage: trailing windows, shorter at the start (values by hand)", () => {
   // windows of 2: [1], [1, 3], [3, 5], [5, 7], [7, 9]
@@ -92,4 +92,16 @@ Deno.test("entropy: a sum off by rounding passes; anything else that is not a di
     name: "TypeError",
     message: /p\[1\] must be a number/,
   });
+});
+
+Deno.test("meanLargestWeight: one-hot rows give 1, uniform rows 1/n, a mix the mean of the maxima", () => {
+  assert.equal(meanLargestWeight([[0, 1, 0], [1]]), 1);
+  assert.equal(meanLargestWeight([[0.2, 0.2, 0.2, 0.2, 0.2]]), 0.2);
+  assert.equal(meanLargestWeight([[0.6, 0.4], [0.1, 0.3, 0.6], [0.5, 0.5]]), (0.6 + 0.6 + 0.5) / 3);
+});
+
+Deno.test("meanLargestWeight: no rows, an empty row or a non-finite weight is a RangeError naming it", () => {
+  assert.throws(() => meanLargestWeight([]), /rows must hold at least one row/);
+  assert.throws(() => meanLargestWeight([[1], []]), /rows\[1\] must be a non-empty array/);
+  assert.throws(() => meanLargestWeight([[0.5, NaN]]), /rows\[0\]\[1\] must be a finite number, got NaN/);
 });
