@@ -218,7 +218,11 @@ function what(p: Parting): string {
 
 function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
   const rows = r.rows.length > 0
-    ? table(r.rows, { title: "where the numbers part (Δ = yours − reference)" })
+    ? table(r.rows, {
+      title: part === "sample"
+        ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
+        : "where the numbers part (Δ = yours − reference)",
+    })
     : undefined;
   let p = r.parting;
   let hint = r.hint || undefined;
@@ -252,7 +256,9 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
         actual: actual[i],
       };
     }
-    if (probe.hint && (probe.fits?.(actual) ?? true)) hint ??= probe.hint;
+    // A probe's hint only when the model's own numbers agreed: a function that is NaN everywhere is not "no max".
+    const agreed = r.parting === undefined || !probe.onlyAfterAgreement;
+    if (probe.hint && agreed && (probe.fits?.(actual) ?? true)) hint ??= probe.hint;
   }
   const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
   if (p === undefined) {

@@ -48,7 +48,8 @@ export type StepRow = {
 export interface RunResult {
   parting?: Parting;
   hint?: string;
-  rows: StepRow[];
+  /** The report's table: one row per training step (or per sampled name). */
+  rows: Record<string, unknown>[];
   /** Largest |Δ| over everything compared (0: bit-identical). */
   maxDelta: number;
 }

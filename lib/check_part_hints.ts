@@ -121,6 +121,8 @@ export interface Probe {
   hint?: string;
   /** Do the learner's numbers fit the hint's mistake? (Default: any failure of this probe fits.) */
   fits?: (actual: readonly number[]) => boolean;
+  /** Give the hint only if the model run agreed (a function that is NaN everywhere has another problem). */
+  onlyAfterAgreement?: boolean;
 }
 
 const nonFinite = (xs: readonly number[]) => xs.some((x) => !Number.isFinite(x));
@@ -136,6 +138,7 @@ const softmaxProbe = (logits: number[]): Probe => ({
   actual: (f) => datas((f as (l: Vals) => Vals)(logits.map((l) => new Value(l)))),
   hint: NO_MAX,
   fits: nonFinite,
+  onlyAfterAgreement: true,
 });
 
 const sampleProbe = (logits: number[]): Probe => ({
@@ -144,6 +147,7 @@ const sampleProbe = (logits: number[]): Probe => ({
   actual: (f) => (f as (l: number[], T: number) => number[])(logits, 1),
   hint: NO_MAX,
   fits: nonFinite,
+  onlyAfterAgreement: true,
 });
 
 /** `a·a`, `x²`, … on a learner's Value class: data and gradients of the inputs. */

@@ -97,5 +97,5 @@ export function runSampler(
     };
     return { parting, rows: [], maxDelta: Infinity };
   }
-  return { rows: refNames.map((name, i) => ({ step: i, name })), maxDelta };
+  return { rows: refNames.map((name, i) => ({ "#": i + 1, name })), maxDelta };
 }

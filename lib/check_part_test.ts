@@ -277,6 +277,9 @@ Deno.test("checkPart: a wrong shape, a throw or NaN makes a failing report that 
   assert.match(nan.report, /^✗ .* is NaN, expected/);
   const numbers = checkPart("rmsnorm", (x: Value[]) => x.map((v) => v.data) as unknown as Value[]);
   assert.match(numbers.report, /returned number at index 0, not a Value/);
+  const nans = checkPart("sample", (l: number[], _T: number) => l.map(() => NaN));
+  assert.match(nans.report, /^✗ your sampler leaves the reference at draw 0: the probability of token 0 is NaN/);
+  assert.equal(nans.hint, undefined); // NaN everywhere is not the missing max subtraction
   const sampler = checkPart("sample", (l: number[], _T: number) => l.slice(1));
   assert.match(sampler.report, /^✗ .*it must return 27 numbers/);
 });
