@@ -194,7 +194,6 @@ function where(p: Parting): string {
   if (p.layer !== undefined) bits.push(p.layer < 0 ? "the embedding" : `layer ${p.layer}`);
   if (p.head !== undefined) bits.push(`head ${p.head}`);
   if (p.pos !== undefined) bits.push(`position ${p.pos}`);
-  if (p.quantity === "forward value" && p.index !== undefined) bits.push(p.name, `output ${p.index}`);
   return bits.join(", ");
 }
 
@@ -202,7 +201,7 @@ function where(p: Parting): string {
 function what(p: Parting): string {
   switch (p.quantity) {
     case "forward value":
-      return "the value";
+      return `${p.name}[${p.index}]`;
     case "gradient":
       return `the gradient of ${p.name}`;
     case "updated parameter":

@@ -138,7 +138,7 @@ Deno.test("checkPart: rmsnorm scaled by 1.001 fails, naming the part and the ste
   assert.equal(r.ok, false);
   assert.match(
     r.report,
-    /^✗ your rmsnorm leaves the reference at step 0, position 0, embedding_normed, output 0: the value is /,
+    /^✗ your rmsnorm leaves the reference at step 0, position 0: embedding_normed\[0\] is /,
   );
   assert.equal(r.parting?.quantity, "forward value");
   const { expected, actual } = r.parting!;
@@ -244,7 +244,7 @@ Deno.test("checkPart: a whole gpt with an unscaled head fails at its logits, wit
     gpt(t, p, kv, sd, { parts: { head: (q, k, v) => myHead(q, k, v, { scale: false, dropSelf: false }) } });
   const r = checkPart("gpt", wrong);
   assert.equal(r.ok, false);
-  assert.match(r.report, /step 0, position 1, logits, output \d+: the value is/);
+  assert.match(r.report, /step 0, position 1: logits\[\d+\] is/);
   assert.match(r.report, /hint: are the scores divided by √dₖ/);
 });
 
