@@ -13,7 +13,7 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
 * --no-stderr: a cell that writes to stderr fails the run (a warning a learner would see);
 * per-cell expectations for the platform fixtures: metadata.nbrun.expect = {"stdout_lines": n,
   "display_data": n, "execute_result": n, "mime:<type>": n, "stdout_contains": "text"};
-  metadata.nbrun.interrupt_after = s sends an Interrupt (SIGINT, as JupyterLab's button) while the cell runs,
+  metadata.nbrun.interrupt_after = s sends an Interrupt (as JupyterLab's ■ button) while the cell runs,
   metadata.nbrun.interrupt_before = true one while the kernel is idle (the kernel must survive it).
 
 Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--timeout S] notebook.ipynb

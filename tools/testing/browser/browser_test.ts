@@ -8,9 +8,12 @@
  * 2. opens a generated notebook and runs all of it: 20 `console.log` lines and 20 displays must land in their own
  *    cell (the bare Deno kernel sends many after `idle`, and on Run All they used to land in the next cell;
  *    tools/jupyter/kernel_proxy.py fixes that); a long `train` run shows its live loss plot redrawing in place, is stopped
- *    with the toolbar's Interrupt, then shows the interactive Plotly figure; the next cell runs with the kernel's
- *    state intact, also after a second Interrupt while idle; a figure's slider switches data without the kernel;
- * 3. saves screenshots to `artifacts/` (git-ignored), leaves the notebooks on disk as they were (no autosave,
+ *    with the toolbar's Interrupt (which also stops Run All there), then shows the interactive Plotly figure; the
+ *    next cell, run by hand, runs with the kernel's state intact, also after a second Interrupt while idle; a
+ *    figure's slider switches data without the kernel;
+ * 3. interrupts a runaway `while (true) {}` with the toolbar's ■ and runs the next cell; a failing cell stops a
+ *    run of the cells below it (interrupt_stage.ts);
+ * 4. saves screenshots to `artifacts/` (git-ignored), leaves the notebooks on disk as they were (no autosave,
  *    checkpoint folders removed) and always stops the server and its kernels.
  *
  * No chromium on PATH → SKIPPED (loudly), unless `REQUIRE_BROWSER=1` (CI), then FAILED.
@@ -43,7 +46,8 @@ import {
   waitFor,
   waitUntilDone,
 } from "./lab_page.ts";
-import { CELL, e2eNotebook, MARK } from "./e2e_notebook.ts";
+import { CELL, e2eNotebook, MARK, notebookJson } from "./e2e_notebook.ts";
+import { INTERRUPT_CELLS, interruptStage } from "./interrupt_stage.ts";
 import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -148,6 +152,8 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   }
   const e2ePath = join(work, "e2e.ipynb");
   writeFileSync(e2ePath, e2eNotebook());
+  const interruptPath = join(work, "interrupt.ipynb");
+  writeFileSync(interruptPath, notebookJson(INTERRUPT_CELLS));
   const notebookBytes = new Map(notebooks.map((n) => [n, readFileSync(join(ROOT, n))]));
   // JupyterLab writes .ipynb_checkpoints/ beside every notebook it opens: remove the ones this run creates.
   const checkpointDirs = [...new Set(notebooks.map((n) => join(ROOT, dirname(n), ".ipynb_checkpoints")))]
@@ -301,11 +307,11 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     const after = await kernelInfo(page);
     check(after?.id === before?.id && after?.status === "idle", "same kernel, idle after the interrupt");
     check(
-      textOf(e2e[CELL.after]).includes(MARK.alive),
-      "the next cell ran and printed",
+      !textOf(e2e[CELL.after]).includes(MARK.alive),
+      "■ also stopped Run All: the cell below was not run (as with ipykernel)",
       lastLine(textOf(e2e[CELL.after])),
     );
-    // Run that cell once more by hand: the kernel takes new work after an interrupt.
+    // Run that cell by hand: the kernel takes new work after an interrupt, with its state.
     const count = e2e[CELL.after].executionCount ?? 0;
     await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.after).click();
     await menu(page, "Run", "Run Selected Cell");
@@ -313,7 +319,11 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
       const c = (await cells(page!))[CELL.after];
       return (c.executionCount ?? 0) > count && textOf(c).includes(MARK.alive);
     }, 30_000);
-    check(true, "re-running that cell works", `execution count ${count} → ${count + 1}+`);
+    check(
+      true,
+      "running that cell by hand works, with the training's state",
+      `execution count ${count} → ${count + 1}+`,
+    );
     // An Interrupt while nothing runs must not kill the kernel either (lib's SIGINT listener stays registered).
     await interruptFromToolbar(page);
     await page.waitForTimeout(1500);
@@ -343,6 +353,8 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
       screenshots,
     );
     await shot(page, undefined, join(artifacts, "browser-e2e.png"), screenshots);
+    // 3 — Interrupt on a runaway cell, and Run All stopping at the first error (interrupt_stage.ts)
+    await interruptStage(page, relative(ROOT, interruptPath), check);
     check(pageErrors.length === 0, "no uncaught errors in the page", pageErrors.slice(0, 3).join("; "));
     if (failures.length > 0) return result("failed", failures.join("\n"));
     return result(

@@ -47,12 +47,17 @@ console.log(history.stoppedAt === undefined ? "ran to the end (not interrupted)"
 
 /** The .ipynb JSON (nbformat 4.5, the project's Deno kernelspec). */
 export function e2eNotebook(): string {
+  return notebookJson(sources);
+}
+
+/** An .ipynb JSON of code cells (nbformat 4.5, the project's Deno kernelspec). */
+export function notebookJson(codeCells: string[]): string {
   return JSON.stringify(
     {
-      cells: sources.map((source, i) => ({
+      cells: codeCells.map((source, i) => ({
         cell_type: "code",
         execution_count: null,
-        id: `e2e-${i}`,
+        id: `cell-${i}`,
         metadata: {},
         outputs: [],
         source,
