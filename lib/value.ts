@@ -254,7 +254,9 @@ export class Value {
   /**
    * Fill in `grad` of every node this one depends on: grad of this = 1, then for each node in reverse
    * topological order, `child.grad += localGrad · node.grad`. Gradients accumulate (call `zeroGrad` on the
-   * parameters between steps). Iterative, so graphs of any depth work.
+   * parameters between steps). Iterative, so graphs of any depth work. `onVisit`, if given, is called with
+   * each operation node (leaves have nothing to pass on) right after it has passed its gradient to its
+   * children, in the order of the sweep (notebook 03's stepper watches the backward pass with it).
    *
    * @example
    * ```ts
@@ -262,11 +264,13 @@ export class Value {
    * import { Value } from "./value.ts";
    * const a = new Value(3);
    * const y = a.mul(a); // a used twice: its gradient accumulates
-   * y.backward();
+   * const visited: number[] = [];
+   * y.backward((node) => visited.push(node.data));
    * assert(a.grad === 6);
+   * assert.deepEqual(visited, [9]); // the one operation node; the leaf a has nothing to pass on
    * ```
    */
-  backward(): void {
+  backward(onVisit?: (node: Value) => void): void {
     const topo = topoBuf;
     const n = topoSort(this, topo, false);
     this.grad = 1;
@@ -280,6 +284,7 @@ export class Value {
         v.child0!.grad += v.local0 * g;
         if (v.arity === 2) v.child1!.grad += v.local1 * g;
       }
+      if (onVisit) onVisit(v);
     }
     if (pool === null) topoBuf = []; // outside a pool, let the graph be collected
   }

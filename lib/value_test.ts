@@ -176,3 +176,14 @@ Deno.test("a Value shows its data and grad", () => {
 function displayOf(x: unknown): unknown {
   return (x as Record<symbol, () => unknown>)[Symbol.for("Jupyter.display")]();
 }
+
+Deno.test("backward(onVisit): each operation node once, from the root down, after it passed its gradient on", () => {
+  const a = new Value(2, { label: "a" }), b = new Value(3, { label: "b" });
+  const p = a.mul(b);
+  const L = p.pow(2);
+  const seen: { node: Value; grads: number[] }[] = [];
+  L.backward((node) => seen.push({ node, grads: [L.grad, p.grad, a.grad, b.grad] }));
+  assert.deepEqual(seen.map((s) => s.node), [L, p]); // a and b are leaves
+  assert.deepEqual(seen[0].grads, [1, 12, 0, 0]); // L has sent 2p · 1 = 12 to p
+  assert.deepEqual(seen[1].grads, [1, 12, 36, 24]); // p has sent 12·b to a and 12·a to b
+});
