@@ -1,7 +1,7 @@
 /**
- * The Adam update on plain arrays. The float operations follow microgpt.py operator by operator, so a run
- * reproduces the Python reference. The scalar engine calls it; the fast engine runs a fused copy
- * (`fast/adam.ts`, which also zeroes the gradients) that its test checks against this one bit for bit.
+ * The Adam update, the one both engines use (the scalar engine on arrays it gathers from its `Value`s, the fast
+ * engine on its flat parameter arrays). The float operations follow microgpt.py operator by operator, so a run
+ * reproduces the Python reference.
  *
  * @module
  */
@@ -18,7 +18,8 @@ export interface AdamBuffers {
 /**
  * One Adam step over all parameters, in place:
  * `m = β1·m + (1−β1)·g`, `v = β2·v + (1−β2)·g²`, `m̂ = m / (1 − β1^(t+1))`, `v̂ = v / (1 − β2^(t+1))`,
- * `p −= lr · m̂ / (√v̂ + eps)`. Gradients are left as they are (the caller zeroes them).
+ * `p −= lr · m̂ / (√v̂ + eps)`. Gradients are left as they are (the caller zeroes them). Once `1 − β1^(t+1)`
+ * rounds to 1 (from step ~230 with β1 = 0.85) `m / 1 = m` exactly, so that division is skipped.
  *
  * @example
  * ```ts
@@ -38,12 +39,15 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
   const oneMinusB2 = 1 - beta2;
   const c1 = 1 - beta1 ** (t + 1);
   const c2 = 1 - beta2 ** (t + 1);
+  const unbiased = c1 === 1;
   for (let i = 0; i < n; i++) {
     const g = grad[i];
-    m[i] = beta1 * m[i] + oneMinusB1 * g;
-    v[i] = beta2 * v[i] + oneMinusB2 * (g * g);
-    const mHat = m[i] / c1;
-    const vHat = v[i] / c2;
+    const mi = beta1 * m[i] + oneMinusB1 * g;
+    const vi = beta2 * v[i] + oneMinusB2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    const mHat = unbiased ? mi : mi / c1;
+    const vHat = vi / c2;
     data[i] -= lr * mHat / (vHat ** 0.5 + eps);
   }
 }

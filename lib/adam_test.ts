@@ -40,3 +40,16 @@ Deno.test("adamUpdate rejects arrays of different lengths", () => {
     /must have one length, got 2, 1, 2, 2/,
   );
 });
+
+Deno.test("once 1 − β1^(t+1) rounds to 1, the update is microgpt.py's formula with m / 1, bit for bit", () => {
+  const t = 400, opts = { lr: 0.004, t, beta1: 0.85, beta2: 0.99, eps: 1e-8 };
+  assert.equal(1 - 0.85 ** (t + 1), 1); // the division adamUpdate leaves out
+  const m0 = [0.013, -0.2, 0], v0 = [0.0004, 0.03, 0], g = [0.05, -0.7, 0], p0 = [0.3, -0.1, 0.02];
+  const buf = { data: [...p0], grad: [...g], m: [...m0], v: [...v0] };
+  adamUpdate(buf, opts);
+  p0.forEach((p, i) => {
+    const m = 0.85 * m0[i] + (1 - 0.85) * g[i], v = 0.99 * v0[i] + (1 - 0.99) * (g[i] * g[i]);
+    const want = p - opts.lr * (m / (1 - 0.85 ** (t + 1))) / ((v / (1 - 0.99 ** (t + 1))) ** 0.5 + opts.eps);
+    assert.equal(buf.data[i], want, `parameter ${i}`);
+  });
+});

@@ -48,9 +48,10 @@ export interface AttentionCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAttentionCache } from "./attention.ts";
  * const c = createAttentionCache({ n_embd: 16, n_head: 4, block_size: 8 });
- * console.assert(c.head_dim === 4 && c.k.length === 128);
+ * assert(c.head_dim === 4 && c.k.length === 128);
  * ```
  * @throws {RangeError} `n_embd` is not divisible by `n_head`.
  */
@@ -95,12 +96,13 @@ export function createAttentionCache(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { attentionForward, createAttentionCache } from "./attention.ts";
  * const c = createAttentionCache({ n_embd: 2, n_head: 1, block_size: 2 });
  * c.v.set([1, 2], 0); // one cached position: the output is its value
  * const out = new Float64Array(2);
  * attentionForward(c, 0, Float64Array.of(0.5, 0.5), out);
- * console.assert(out[0] === 1 && out[1] === 2);
+ * assert(out[0] === 1 && out[1] === 2);
  * ```
  */
 export function attentionForward(
@@ -140,6 +142,7 @@ export function attentionForward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { attentionBackward, attentionForward, createAttentionCache } from "./attention.ts";
  * const c = createAttentionCache({ n_embd: 1, n_head: 1, block_size: 1 });
  * c.k[0] = 2;
@@ -147,7 +150,7 @@ export function attentionForward(
  * const q = Float64Array.of(1), out = new Float64Array(1), dq = new Float64Array(1);
  * attentionForward(c, 0, q, out);
  * attentionBackward(c, 0, q, Float64Array.of(1), dq);
- * console.assert(c.dv[0] === 1 && dq[0] === 0); // one position: weight 1, the score does not matter
+ * assert(c.dv[0] === 1 && dq[0] === 0); // one position: weight 1, the score does not matter
  * ```
  */
 export function attentionBackward(

@@ -7,6 +7,7 @@
  */
 import type { GPTConfig } from "../config.ts";
 import { type AttentionCache, createAttentionCache } from "./attention.ts";
+import type { LinearIO } from "./linear.ts";
 import { type ActiveSet, activeSet } from "./relu.ts";
 
 /** `count` views of `width` numbers over one new buffer: `[count][width]`. */
@@ -21,11 +22,12 @@ function rows(count: number, width: number): Float64Array[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createActivations, flat } from "./buffers.ts";
  * import { gptConfig } from "../config.ts";
  * const acts = createActivations(gptConfig({}));
  * acts.layers[0].q[1][0] = 7;
- * console.assert(flat(acts.layers[0].q)[16] === 7);
+ * assert(flat(acts.layers[0].q)[16] === 7);
  * ```
  */
 export function flat(views: readonly Float64Array[]): Float64Array {
@@ -81,10 +83,11 @@ export interface Activations {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createActivations } from "./buffers.ts";
  * import { gptConfig } from "../config.ts";
  * const acts = createActivations(gptConfig({ n_layer: 2 }));
- * console.assert(acts.xs.length === 3 && acts.layers[1].f[0].length === 64);
+ * assert(acts.xs.length === 3 && acts.layers[1].f[0].length === 64);
  * ```
  */
 export function createActivations(config: GPTConfig): Activations {
@@ -124,6 +127,14 @@ export function createActivations(config: GPTConfig): Activations {
   };
 }
 
+/** Where the backward pass of one block's attention matrices reads and writes, every position at once. */
+export interface LayerIO {
+  readonly attn_wo: LinearIO; // x = xa, dy = d(wo·xa), dx = d xa
+  readonly attn_wq: LinearIO; // x = h, dy = d q, dx = d h (k and v add to the same d h)
+  readonly attn_wk: LinearIO;
+  readonly attn_wv: LinearIO;
+}
+
 /** Gradient scratch of the backward pass: per position (`[T][…]`) where a layer runs all positions at once. */
 export interface Grads {
   readonly dlogits: Float64Array; // [vocab_size]
@@ -135,32 +146,45 @@ export interface Grads {
   readonly dx0: Float64Array; // [n_embd]
   readonly dh2: Float64Array; // [n_embd]
   readonly dr: Float64Array; // [4·n_embd]
-  /** `lm_head` rows in backward order (the target's last). */
+  /** `lm_head` rows in backward order, walked from the end (the target's first). */
   readonly order: Int32Array; // [vocab_size]
+  /** Per block: these buffers and the activations `acts` as the batched backward's inputs and outputs. */
+  readonly layers: LayerIO[];
 }
 
 /**
- * Allocate the gradient scratch.
+ * Allocate the gradient scratch for the backward pass through the training activations `acts`.
  *
  * @example
  * ```ts
- * import { createGrads } from "./buffers.ts";
+ * import assert from "node:assert/strict";
+ * import { createActivations, createGrads } from "./buffers.ts";
  * import { gptConfig } from "../config.ts";
- * console.assert(createGrads(gptConfig({})).dr.length === 64 && createGrads(gptConfig({})).dq.length === 16);
+ * const config = gptConfig({});
+ * const grads = createGrads(config, createActivations(config));
+ * assert(grads.dr.length === 64 && grads.dq.length === 16 && grads.layers.length === 1);
  * ```
  */
-export function createGrads(config: GPTConfig): Grads {
+export function createGrads(config: GPTConfig, acts: Activations): Grads {
   const { n_embd, vocab_size, block_size: T } = config;
+  const [dxmid, dh, dq, dxa] = [0, 1, 2, 3].map(() => rows(T, n_embd));
+  const layers = acts.layers.map(({ all, cache }) => ({
+    attn_wo: { x: all.xa, dy: flat(dxmid), dx: flat(dxa) },
+    attn_wq: { x: all.h, dy: flat(dq), dx: flat(dh) },
+    attn_wk: { x: all.h, dy: cache.dk, dx: flat(dh) },
+    attn_wv: { x: all.h, dy: cache.dv, dx: flat(dh) },
+  }));
   return {
     dlogits: new Float64Array(vocab_size),
     dx: rows(T, n_embd),
-    dxmid: rows(T, n_embd),
-    dh: rows(T, n_embd),
-    dq: rows(T, n_embd),
-    dxa: rows(T, n_embd),
+    dxmid,
+    dh,
+    dq,
+    dxa,
     dx0: new Float64Array(n_embd),
     dh2: new Float64Array(n_embd),
     dr: new Float64Array(4 * n_embd),
     order: new Int32Array(vocab_size),
+    layers,
   };
 }

@@ -15,10 +15,11 @@ import { softmaxForward } from "./softmax.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crossEntropyForward } from "./crossentropy.ts";
  * const e = new Float64Array(2), out = new Float64Array(2);
  * crossEntropyForward(Float64Array.of(0, 0), 1, e, out);
- * console.assert(Math.abs(out[0] - Math.log(2)) < 1e-15 && out[1] === 2);
+ * assert(Math.abs(out[0] - Math.log(2)) < 1e-15 && out[1] === 2);
  * ```
  */
 export function crossEntropyForward(
@@ -38,11 +39,12 @@ export function crossEntropyForward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
  * const e = new Float64Array(2), out = new Float64Array(2), d = new Float64Array(2);
  * crossEntropyForward(Float64Array.of(0, 0), 1, e, out);
  * crossEntropyBackward(e, out[1], 1, 1, d); // p - onehot
- * console.assert(d[0] === 0.5 && d[1] === -0.5);
+ * assert(d[0] === 0.5 && d[1] === -0.5);
  * ```
  */
 export function crossEntropyBackward(

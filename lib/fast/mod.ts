@@ -5,22 +5,21 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createFastModel } from "./mod.ts";
  * import { Random } from "../random.ts";
  * const model = createFastModel({ config: { vocab_size: 27 }, rng: new Random(42) });
  * const loss = model.lossAndGrad([[26, 0, 1, 26]]);
- * console.assert(Math.abs(loss - Math.log(27)) < 0.5);
+ * assert(Math.abs(loss - Math.log(27)) < 0.5);
  * ```
  *
  * @module
  */
 export * from "./model.ts";
+export * from "./gpt.ts";
 export * from "./params.ts";
-export * from "./adam.ts";
-export * from "./adam_simd.ts";
 export * from "./buffers.ts";
 export * from "./linear.ts";
-export * from "./linear_batch.ts";
 export * from "./rmsnorm.ts";
 export * from "./attention.ts";
 export * from "./relu.ts";

@@ -7,7 +7,18 @@
 import type { GPTConfig } from "../config.ts";
 import type { StateDict } from "../model.ts";
 import { checkStateDict, paramTable } from "../params.ts";
-import type { Matrix } from "./linear.ts";
+
+/** A parameter matrix `[rows][cols]` (row-major) with its gradient, both views into the model's flat arrays. */
+export interface Matrix {
+  /** Name in the state dict (`wte`, `layer0.attn_wq`, …). */
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  /** Weights, `rows·cols` long. */
+  readonly w: Float64Array;
+  /** Accumulated gradient, same layout as `w`. */
+  readonly g: Float64Array;
+}
 
 /** The flat parameters of a model. */
 export interface FlatParams {
@@ -20,28 +31,21 @@ export interface FlatParams {
 }
 
 /**
- * Zero parameters laid out for `config` (in new arrays, or in the given ones: e.g. WebAssembly memory).
+ * Zero parameters laid out for `config`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatParams } from "./params.ts";
  * import { DEFAULT_CONFIG } from "../config.ts";
  * const p = flatParams(DEFAULT_CONFIG);
- * console.assert(p.data.length === 4192 && p.matrices["layer0.mlp_fc1"].rows === 64);
+ * assert(p.data.length === 4192 && p.matrices["layer0.mlp_fc1"].rows === 64);
  * ```
  */
-export function flatParams(
-  config: GPTConfig,
-  arrays?: { readonly data: Float64Array; readonly grad: Float64Array },
-): FlatParams {
+export function flatParams(config: GPTConfig): FlatParams {
   const table = paramTable(config);
   const size = table.reduce((s, p) => s + p.count, 0);
-  const data = arrays?.data ?? new Float64Array(size), grad = arrays?.grad ?? new Float64Array(size);
-  if (data.length !== size || grad.length !== size) {
-    throw new RangeError(
-      `flatParams: data and grad must hold ${size} numbers, got ${data.length} and ${grad.length}`,
-    );
-  }
+  const data = new Float64Array(size), grad = new Float64Array(size);
   const matrices: Record<string, Matrix> = {};
   let off = 0;
   for (const { name, shape: [rows, cols], count } of table) {
@@ -62,6 +66,7 @@ export function flatParams(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatParams, loadFlat, toStateDict } from "./params.ts";
  * import { initStateDict } from "../params.ts";
  * import { gptConfig } from "../config.ts";
@@ -70,7 +75,7 @@ export function flatParams(
  * const sd = initStateDict(config, new Random(42));
  * const p = flatParams(config);
  * loadFlat(p, config, sd);
- * console.assert(p.data[0] === sd.wte[0][0] && toStateDict(p).lm_head[3][5] === sd.lm_head[3][5]);
+ * assert(p.data[0] === sd.wte[0][0] && toStateDict(p).lm_head[3][5] === sd.lm_head[3][5]);
  * ```
  * @throws {RangeError} a matrix is missing, extra or of the wrong shape.
  */
@@ -87,10 +92,11 @@ export function loadFlat(p: FlatParams, config: GPTConfig, sd: StateDict): void 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatParams, toStateDict } from "./params.ts";
  * import { gptConfig } from "../config.ts";
  * const sd = toStateDict(flatParams(gptConfig({})));
- * console.assert(sd.wpe.length === 16 && sd.wpe[0].length === 16);
+ * assert(sd.wpe.length === 16 && sd.wpe[0].length === 16);
  * ```
  */
 export function toStateDict(p: FlatParams): StateDict {

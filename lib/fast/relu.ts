@@ -1,7 +1,7 @@
 /**
- * ReLU: `max(0, x)` forward; backward passes the gradient where the input was positive and nothing elsewhere
- * (the scalar engine's local gradient is `x > 0 ? 1 : 0`). The forward pass also lists the units that are on,
- * so the next layer can skip the zeros (adding `w·0` changes no sum).
+ * ReLU: `max(0, x)`. The forward pass also lists the units that are on: the next layer skips the zeros
+ * (adding `w·0` changes no sum), and the backward pass goes only through them (the scalar engine's local
+ * gradient is `x > 0 ? 1 : 0`), inside the linear layers' sparse kernels (`linear.ts`).
  *
  * @module
  */
@@ -17,8 +17,9 @@ export interface ActiveSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { activeSet } from "./relu.ts";
- * console.assert(activeSet(4).idx.length === 4 && activeSet(4).n === 0);
+ * assert(activeSet(4).idx.length === 4 && activeSet(4).n === 0);
  * ```
  */
 export function activeSet(size: number): ActiveSet {
@@ -30,10 +31,11 @@ export function activeSet(size: number): ActiveSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { activeSet, reluForward } from "./relu.ts";
  * const out = new Float64Array(3), on = activeSet(3);
  * reluForward(Float64Array.of(-1, 2, 3), out, on);
- * console.assert(out[0] === 0 && out[1] === 2 && on.n === 2 && on.idx[0] === 1);
+ * assert(out[0] === 0 && out[1] === 2 && on.n === 2 && on.idx[0] === 1);
  * ```
  */
 export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): void {
@@ -46,19 +48,4 @@ export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): 
     } else out[i] = 0;
   }
   on.n = n;
-}
-
-/**
- * `dx[i] = x[i] > 0 ? dout[i] : 0` (overwrites `dx`; `dx` may be `dout` itself).
- *
- * @example
- * ```ts
- * import { reluBackward } from "./relu.ts";
- * const dx = new Float64Array(2);
- * reluBackward(Float64Array.of(-1, 2), Float64Array.of(5, 7), dx);
- * console.assert(dx[0] === 0 && dx[1] === 7);
- * ```
- */
-export function reluBackward(x: Float64Array, dout: Float64Array, dx: Float64Array): void {
-  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dout[i] : 0;
 }

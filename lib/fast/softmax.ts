@@ -16,10 +16,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmaxForward } from "./softmax.ts";
  * const e = new Float64Array(2);
  * const total = softmaxForward(Float64Array.of(0, 0), e, 2);
- * console.assert(total === 2 && e[0] * Math.pow(total, -1) === 0.5);
+ * assert(total === 2 && e[0] * Math.pow(total, -1) === 0.5);
  * ```
  */
 export function softmaxForward(x: Float64Array, e: Float64Array, n: number): number {
@@ -41,11 +42,12 @@ export function softmaxForward(x: Float64Array, e: Float64Array, n: number): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmaxBackward, softmaxForward } from "./softmax.ts";
  * const e = new Float64Array(2), dx = new Float64Array(2);
  * const total = softmaxForward(Float64Array.of(0, 0), e, 2);
  * softmaxBackward(e, total, Float64Array.of(1, 0), dx, 2); // d p_0 / d x = [p0(1-p0), -p0·p1]
- * console.assert(dx[0] === 0.25 && dx[1] === -0.25);
+ * assert(dx[0] === 0.25 && dx[1] === -0.25);
  * ```
  */
 export function softmaxBackward(

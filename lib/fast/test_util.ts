@@ -10,9 +10,10 @@ import type { Random } from "../random.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaussArray } from "./test_util.ts";
  * import { Random } from "../random.ts";
- * console.assert(gaussArray(new Random(1), 3).length === 3);
+ * assert(gaussArray(new Random(1), 3).length === 3);
  * ```
  */
 export function gaussArray(rng: Random, n: number, sigma = 1): Float64Array {
@@ -24,10 +25,11 @@ export function gaussArray(rng: Random, n: number, sigma = 1): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { centralDiff } from "./test_util.ts";
  * const a = Float64Array.of(3);
  * const d = centralDiff(() => a[0] * a[0], a, 0);
- * console.assert(Math.abs(d - 6) < 1e-6);
+ * assert(Math.abs(d - 6) < 1e-6);
  * ```
  */
 export function centralDiff(f: () => number, a: Float64Array, i: number, h = 1e-6): number {
