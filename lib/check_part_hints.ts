@@ -10,7 +10,7 @@ import { adamUpdate } from "./adam.ts";
 import type { AdamStep } from "./model.ts";
 import type { GPTConfig } from "./config.ts";
 import { createKVCache, gpt, GPT_PARTS, type ValueStateDict } from "./gpt.ts";
-import { attentionHead, rmsnorm, softmax } from "./nn.ts";
+import { attentionHead, linear, rmsnorm, softmax } from "./nn.ts";
 import { probsFromLogits } from "./sample.ts";
 import { Value } from "./value.ts";
 
@@ -67,6 +67,11 @@ export function forwardMistakes(part: string, head: HeadFn): Mistake[] {
               : datas(head(q as Vals, (keys as Vals[]).slice(0, -1), (values as Vals[]).slice(0, -1))),
         },
       ];
+    case "mlp":
+      return [{
+        hint: "is the ReLU between the two linear layers? fc2 · relu(fc1 · x)",
+        wrong: ([x, fc1, fc2]) => datas(linear(linear(x as Vals, fc1 as Vals[]), fc2 as Vals[])),
+      }];
     case "sample":
       return [{
         hint: "is the temperature applied after the softmax? Divide the logits by T, then take the softmax",

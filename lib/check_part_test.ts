@@ -223,6 +223,12 @@ Deno.test("checkPart hint: temperature applied after the softmax in the sampler"
   assert.match(r.report, /draw 0.*\n {2}hint: is the temperature applied after the softmax/);
 });
 
+Deno.test("checkPart hint: an MLP without its ReLU", () => {
+  const r = checkPart("mlp", (x: Value[], fc1: Value[][], fc2: Value[][]) => linear(linear(x, fc1), fc2));
+  assert.equal(r.ok, false);
+  assert.match(r.report, /layer 0, position 0: mlp_out\[0\].*\n {2}hint: is the ReLU between/);
+});
+
 // ---- the other parts pass with the engine's own functions, and a whole gpt is checked ----
 
 Deno.test("checkPart: the engine's own linear, head, mlp and gpt pass", () => {
@@ -278,7 +284,10 @@ Deno.test("checkPart: a wrong shape, a throw or NaN makes a failing report that 
   const numbers = checkPart("rmsnorm", (x: Value[]) => x.map((v) => v.data) as unknown as Value[]);
   assert.match(numbers.report, /returned number at index 0, not a Value/);
   const nans = checkPart("sample", (l: number[], _T: number) => l.map(() => NaN));
-  assert.match(nans.report, /^✗ your sampler leaves the reference at draw 0: the probability of token 0 is NaN/);
+  assert.match(
+    nans.report,
+    /^✗ your sampler leaves the reference at draw 0: the probability of token 0 is NaN/,
+  );
   assert.equal(nans.hint, undefined); // NaN everywhere is not the missing max subtraction
   const sampler = checkPart("sample", (l: number[], _T: number) => l.slice(1));
   assert.match(sampler.report, /^✗ .*it must return 27 numbers/);
