@@ -198,7 +198,8 @@ export function jupyterEnv(venv: string, isolated = false): Record<string, strin
  */
 export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const venv = join(ROOT, ".venv");
+  // MICROGPT_VENV: an existing environment instead of .venv (binder/postBuild: the classroom image's).
+  const venv = Deno.env.get("MICROGPT_VENV") ?? join(ROOT, ".venv");
   const python = join(binDir(venv), exe("python"));
   const jupyter = join(binDir(venv), exe("jupyter"));
   const requirementsPath = join(ROOT, "tools", "jupyter", "requirements.txt");
