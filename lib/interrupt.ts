@@ -12,6 +12,8 @@
 import { isJupyter } from "./jupyter.ts";
 
 let flag = false;
+let fromButton = false; // the pending Interrupt came as SIGINT (the button), not from requestInterrupt()
+let buttonStopAt = -Infinity; // performance.now() when a loop last stopped because of the button
 let listening = false;
 
 /** Options of `watchInterrupt`. */
@@ -36,7 +38,7 @@ export function watchInterrupt(opts: WatchOptions = {}): boolean {
   if (!opts.force && !isJupyter()) return false;
   try {
     Deno.addSignalListener("SIGINT", () => {
-      flag = true;
+      flag = fromButton = true;
     });
     listening = true;
   } catch {
@@ -74,7 +76,7 @@ export function interrupted(): boolean {
  * ```
  */
 export function clearInterrupt(): void {
-  flag = false;
+  flag = fromButton = false;
 }
 
 /**
@@ -112,10 +114,15 @@ export interface StepGate {
 }
 
 const YIELD_MS = 50;
+/** A loop that starts this soon after another was stopped by the button is in the same cell (a sweep). */
+const SWEEP_MS = 1000;
 
 /**
  * Start a long loop that an Interrupt can stop: registers the SIGINT listener (in Jupyter), forgets earlier
- * Interrupts, and returns the gate to pass after each step.
+ * Interrupts, and returns the gate to pass after each step. One exception: a loop that starts within a second
+ * after another loop was stopped by the Interrupt button stops after its first step too, so a cell that runs
+ * several (a sweep: `for (…) await train(…)`) ends as a whole — else the kernel proxy, seeing the cell run on,
+ * would halt it and restart the kernel.
  *
  * @example
  * ```ts
@@ -136,7 +143,9 @@ const YIELD_MS = 50;
 export function stepGate(opts: StepGateOptions = {}): StepGate {
   const { log = console.log, label } = opts;
   watchInterrupt();
+  const sweep = performance.now() - buttonStopAt < SWEEP_MS;
   clearInterrupt();
+  if (sweep) flag = fromButton = true;
   let lastYield = performance.now();
   return {
     async stop(done, total) {
@@ -145,6 +154,7 @@ export function stepGate(opts: StepGateOptions = {}): StepGate {
         lastYield = performance.now();
       }
       if (!interrupted() || done >= total) return false;
+      if (fromButton) buttonStopAt = performance.now();
       clearInterrupt();
       log(`${label ? `${label}: ` : ""}stopped at step ${done} of ${total}`);
       return true;

@@ -68,3 +68,43 @@ Deno.test("stepGate: stops after the step an Interrupt came in, once; not on the
   const next = stepGate({ log: (l) => lines.push(l) });
   assert.equal(await next.stop(1, 5), false, "an Interrupt from before the loop does not stop it");
 });
+
+Deno.test("stepGate: after the button (SIGINT) stops a loop, loops started right after in the same cell stop too", async () => {
+  const script = `
+    import { stepGate } from ${JSON.stringify(new URL("./interrupt.ts", import.meta.url).href)};
+    import { watchInterrupt } from ${JSON.stringify(new URL("./interrupt.ts", import.meta.url).href)};
+    watchInterrupt({ force: true });
+    const run = async (n) => { // a loop of n steps of ~1 ms; returns the steps done
+      const gate = stepGate();
+      for (let step = 1; step <= n; step++) {
+        const t0 = performance.now();
+        while (performance.now() - t0 < 1) { /* work */ }
+        if (step === 20 && n === 1000 && !globalThis.sent) { globalThis.sent = true; Deno.kill(Deno.pid, "SIGINT"); }
+        if (await gate.stop(step, n)) return step;
+      }
+      return n;
+    };
+    const sweep = [await run(1000), await run(1000), await run(1000)];
+    await new Promise((r) => setTimeout(r, 1100));
+    console.log(JSON.stringify({ sweep, later: await run(100) }));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  const { sweep, later } = JSON.parse(lines.at(-1)!);
+  assert.ok(
+    sweep[0] >= 20 && sweep[0] < 200,
+    `the first loop stops soon after the Interrupt (step ${sweep[0]})`,
+  );
+  assert.deepEqual(sweep.slice(1), [1, 1], "the loops after it in the same cell stop after their first step");
+  assert.equal(later, 100, "a loop started later (another cell) runs in full");
+  assert.deepEqual(
+    lines.slice(0, 3).map((l) => l.replace(/\d+ of/, "N of")),
+    Array(3).fill("stopped at step N of 1000"),
+  );
+});

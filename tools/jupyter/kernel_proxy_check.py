@@ -104,6 +104,9 @@ def interrupts(km, kc) -> dict:
     r["idle"] = run(kc, "kept + 1")
     r["train"] = interrupted(km, kc, "const history = await train(model, { docs, tokenizer, num_steps: 200_000 });",
                              4, "[history.stoppedAt === history.losses.length, Number.isFinite(model.loss([[0, 1]]))]")
+    r["sweep"] = interrupted(km, kc, "const runs = [];\nfor (let i = 0; i < 3; i++) "
+                             "runs.push((await train(model, { docs, tokenizer, num_steps: 200_000 })).stoppedAt);",
+                             2, "runs.length")
     r["runaway"] = interrupted(km, kc, "while (true) {}", 2, "[1 + 1, kept]")
     ids = [kc.execute(c) for c in ('throw new Error("first")', "var second = 2", "var third = 3")]
     r["run_all"] = [result(kc, i)["status"] for i in ids] + [run(kc, "typeof second + typeof third")["text"]]

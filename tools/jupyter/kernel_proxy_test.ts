@@ -78,6 +78,10 @@ Deno.test({
         `train answered ${r.train.answered_after} s after the Interrupt`,
       );
       assert.deepEqual(r.train.then, { ...r.train.then, status: "ok", text: "[ true, true ]" });
+      // a sweep (three train() in one cell): the whole cell ends, each run saying where it stopped; not halted
+      assert.equal(r.sweep.status, "ok", r.sweep.text);
+      assert.equal(r.sweep.text.match(/stopped at step \d+ of 200000/g)?.length, 3, r.sweep.text);
+      assert.deepEqual(r.sweep.then, { ...r.sweep.then, status: "ok", text: "3" });
       // `while (true) {}` (SIGINT cannot reach it): halted, told so, variables kept, no client-side restart
       assert.equal(r.runaway.status, "error");
       assert.match(r.runaway.text, /halted this cell .* Variables are kept/);
