@@ -68,19 +68,14 @@ function exe(name: string): string {
 export interface KernelSpecOptions {
   /** The deno binary the kernel runs (default: the one running now). */
   deno?: string;
-  /**
-   * The virtualenv's python, to start the kernel through `tools/jupyter/kernel_proxy.py` (see there: it keeps
-   * every cell's late output in that cell on Run All). Without it the kernelspec starts deno directly.
-   */
+  /** The virtualenv's python: the kernel starts through `tools/jupyter/kernel_proxy.py`, else deno directly. */
   python?: string;
 }
 
 /**
  * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a
- * python is given), `NO_COLOR=1` so errors carry no ANSI escapes. Through the proxy, `interrupt_mode: "message"`:
- * Interrupt reaches the proxy as an `interrupt_request`, and the proxy decides how to stop the cell (see
- * kernel_interrupt.py); deno alone keeps the default (signal) mode, which `lib/interrupt.ts`'s SIGINT listener
- * relies on.
+ * python is given), `NO_COLOR=1` so errors carry no ANSI escapes. Through the proxy, Interrupt is a message the
+ * proxy handles (kernel_interrupt.py); deno alone keeps signal mode (SIGINT, for `lib/interrupt.ts`'s listener).
  *
  * @example
  * ```ts
@@ -103,8 +98,8 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
   const argv = options.python
     ? [options.python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
     : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
-  const spec = { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" } };
-  return options.python ? { ...spec, interrupt_mode: "message" } : spec;
+  const mode = options.python ? { interrupt_mode: "message" as const } : {};
+  return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" }, ...mode };
 }
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
