@@ -35,11 +35,7 @@ export interface AttentionCache {
   readonly scale: number;
   /** `[block_size]` scratch. */
   readonly w: Float64Array;
-  /** Views made once: row `t` of `k`, `v`, `dk`, `dv`; and `e` of query `t`, head `h` at `[t·n_head + h]`. */
-  readonly kRows: Float64Array[];
-  readonly vRows: Float64Array[];
-  readonly dkRows: Float64Array[];
-  readonly dvRows: Float64Array[];
+  /** Views made once: `e` of query `t`, head `h` at `[t·n_head + h]`. */
   readonly eRows: Float64Array[];
 }
 
@@ -65,8 +61,6 @@ export function createAttentionCache(
   const rows = block_size * n_embd;
   const [k, v, dk, dv] = [0, 1, 2, 3].map(() => new Float64Array(rows));
   const e = new Float64Array(block_size * n_head * block_size);
-  const views = (a: Float64Array, count: number, width: number) =>
-    Array.from({ length: count }, (_, i) => a.subarray(i * width, (i + 1) * width));
   return {
     n_embd,
     n_head,
@@ -81,11 +75,10 @@ export function createAttentionCache(
     rtotal: new Float64Array(block_size * n_head),
     scale: Math.pow(Math.pow(n_embd / n_head, 0.5), -1),
     w: new Float64Array(block_size),
-    kRows: views(k, block_size, n_embd),
-    vRows: views(v, block_size, n_embd),
-    dkRows: views(dk, block_size, n_embd),
-    dvRows: views(dv, block_size, n_embd),
-    eRows: views(e, block_size * n_head, block_size),
+    eRows: Array.from(
+      { length: block_size * n_head },
+      (_, i) => e.subarray(i * block_size, (i + 1) * block_size),
+    ),
   };
 }
 

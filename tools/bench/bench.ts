@@ -12,14 +12,9 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import process from "node:process";
-import { createModel, type EngineName } from "../../lib/engines.ts";
-import { loadDocs } from "../../lib/data.ts";
-import { Tokenizer } from "../../lib/tokenizer.ts";
-import { Random } from "../../lib/random.ts";
-import { train } from "../../lib/train.ts";
-import type { GPTConfig } from "../../lib/config.ts";
+import { medianOf, timeCommand, timeTraining, type Timing } from "./measure.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const REFERENCE_NAMES = new URL("../shared/reference/names.txt", ROOT);
@@ -30,113 +25,13 @@ export const BIG_CONFIG = Object.freeze({ n_embd: 64, n_head: 4, n_layer: 4, blo
 /** Documents per step on the bigger model. */
 export const BIG_BATCH = 8;
 
-/** One measured training run. */
-export interface Timing {
-  steps: number;
-  /** Wall-clock seconds of the training loop. */
-  seconds: number;
-  /** CPU seconds (user + system) of the process during the loop; undefined when not measured. */
-  cpu?: number;
-  /** Positions predicted (tokens) during the run. */
-  tokens: number;
-}
-
-/** What a bench run needs to know. */
-export interface BenchOptions {
-  /** Names file (one document per line). */
-  data: string;
-  /** Steps of the reference runs (default 1000). */
-  steps: number;
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-function exists(url: URL | string): boolean {
-  try {
-    return Deno.statSync(url).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Train a fresh model as the reference does (seed 42, shuffle, init, `train` with defaults) for `steps` steps,
- * timing only the training loop.
- *
- * @example
- * ```ts
- * import { timeTraining } from "./bench.ts";
- * const t = await timeTraining({ engine: "fast", data: "data/names.txt", steps: 3 });
- * console.assert(t.steps === 3 && t.seconds > 0);
- * ```
- */
-export async function timeTraining(
-  opts: { engine: EngineName; data: string; steps: number; config?: Partial<GPTConfig>; batch_size?: number },
-): Promise<Timing> {
-  const rng = new Random(42);
-  const docs = loadDocs(opts.data, { rng });
-  const tokenizer = Tokenizer.fromDocs(docs);
-  const config = { ...opts.config, vocab_size: tokenizer.vocab_size };
-  const model = createModel({ config, rng, engine: opts.engine });
-  const block = model.config.block_size;
-  const batch_size = opts.batch_size ?? 1;
-  let tokens = 0;
-  for (let s = 0; s < opts.steps * batch_size; s++) {
-    tokens += Math.min(block, docs[s % docs.length].length + 1);
-  }
-  const cpu0 = cpuSeconds();
-  const history = await train(model, { docs, tokenizer, num_steps: opts.steps, batch_size, log: () => {} });
-  return { steps: opts.steps, seconds: history.seconds, cpu: cpuSeconds() - cpu0, tokens };
-}
-
-/** Run a command, return its wall-clock seconds and stdout (throws with its stderr if it fails). */
-async function timeCommand(
-  cmd: string,
-  args: string[],
-  cwd?: URL,
-): Promise<{ seconds: number; stdout: string }> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
-  const seconds = (performance.now() - t0) / 1000;
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return { seconds, stdout: new TextDecoder().decode(out.stdout) };
-}
-
 /** Fast-engine reference training in a new Deno process (nothing compiled yet). */
-async function timeFreshProcess(opts: BenchOptions): Promise<Timing & { process: number }> {
-  const script = new URL(import.meta.url).pathname;
-  const { seconds, stdout } = await timeCommand(Deno.execPath(), [
-    "run",
-    "-A",
-    script,
-    "--child",
-    "--data",
-    opts.data,
-    "--steps",
-    String(opts.steps),
-  ]);
+async function timeFreshProcess(
+  opts: { data: string; steps: number },
+): Promise<Timing & { process: number }> {
+  const args = ["run", "-A", new URL(import.meta.url).pathname, "--child", "--data", opts.data];
+  const { seconds, stdout } = await timeCommand(Deno.execPath(), [...args, "--steps", String(opts.steps)]);
   return { ...JSON.parse(stdout.trim().split("\n").pop()!), process: seconds };
-}
-
-/** Run `measure` `n` times; the run with the median seconds, every run, and a note with the best time. */
-async function medianOf<T extends { seconds: number }>(
-  runs: { n: number; what: string; progress: (s: string) => unknown },
-  measure: () => Promise<T>,
-): Promise<{ median: T; all: T[]; note: string }> {
-  const { n, what, progress } = runs;
-  const all: T[] = [];
-  for (let i = 0; i < n; i++) {
-    progress(`${what}${n > 1 ? ` (${i + 1}/${n})` : ""}`);
-    all.push(await measure());
-  }
-  const sorted = [...all].sort((a, b) => a.seconds - b.seconds);
-  const note = n > 1 ? `median of ${n} runs; best ${fmt(sorted[0].seconds)} s` : "";
-  return { median: sorted[n >> 1], all, note };
 }
 
 /** Rows of the table. */
@@ -155,6 +50,11 @@ function fmt(x: number | undefined, digits = 3): string {
   if (x === undefined || !Number.isFinite(x)) return "";
   if (x >= 1000) return Math.round(x).toLocaleString("en-US");
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(digits);
+}
+
+/** The note of a repeated measurement: how many runs, and the best. */
+function spread(r: { all: unknown[]; best: { seconds: number } }): string {
+  return r.all.length > 1 ? `median of ${r.all.length} runs; best ${fmt(r.best.seconds)} s` : "";
 }
 
 /**
@@ -197,6 +97,16 @@ export function formatTable(rows: readonly Row[], base: { python?: number; scala
   );
 }
 
+/** The numeric flags: default (undefined: --steps's value) and least value. */
+const COUNTS = {
+  steps: ["1000", 1],
+  "scalar-steps": [undefined, 0],
+  "big-steps": ["1000", 0],
+  "torch-steps": ["100", 1],
+  repeat: ["3", 1],
+} as const;
+type Count = keyof typeof COUNTS;
+
 const HELP = `deno task bench [options]
 
   --steps N             reference steps per run (default 1000)
@@ -211,161 +121,144 @@ const HELP = `deno task bench [options]
   --json                print the measurements as JSON instead of the table
 `;
 
+/** The flags, checked: a message for a bad one. */
+function parseFlags(argv: string[]) {
+  const str = (d?: string) => ({ type: "string", ...(d === undefined ? {} : { default: d }) }) as const;
+  const bool = { type: "boolean", default: false } as const;
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(Object.entries(COUNTS).map(([k, [d]]) => [k, str(d)])) as Record<
+        Count,
+        { type: "string" }
+      >,
+      "compare-python": str(),
+      "torch-python": str(),
+      data: str(),
+      "no-cli": bool,
+      json: bool,
+      child: bool,
+      help: bool,
+    },
+  });
+  const counts = {} as Record<Count, number>;
+  for (const [flag, [, min]] of Object.entries(COUNTS) as [Count, readonly [unknown, number]][]) {
+    const text = v[flag] ?? v.steps, n = Number(text);
+    if (!Number.isInteger(n) || n < min) {
+      throw new RangeError(`--${flag} must be a whole number ≥ ${min}, got ${text}`);
+    }
+    counts[flag] = n;
+  }
+  const python = v["compare-python"];
+  if (python !== undefined && !existsSync(python)) {
+    throw new RangeError(`--compare-python: no such file: ${python}`);
+  }
+  const data = v.data ?? new URL(existsSync(REFERENCE_NAMES) ? REFERENCE_NAMES : SHIPPED_NAMES).pathname;
+  return { ...v, ...counts, data, python, torch: v["torch-python"], cli: !v["no-cli"] };
+}
+
 /**
  * Run the benchmark with command-line `argv`; returns the exit code (2 for a bad flag).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./bench.ts";
- * console.assert(await main(["--steps", "x"]) === 2);
+ * assert.equal(await main(["--steps", "x"]), 2);
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
-  let values;
+  let f;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        steps: { type: "string", default: "1000" },
-        "scalar-steps": { type: "string" },
-        "big-steps": { type: "string", default: "1000" },
-        "compare-python": { type: "string" },
-        "torch-python": { type: "string" },
-        "torch-steps": { type: "string", default: "100" },
-        data: { type: "string" },
-        "no-cli": { type: "boolean", default: false },
-        repeat: { type: "string", default: "3" },
-        json: { type: "boolean", default: false },
-        child: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
+    f = parseFlags(argv);
   } catch (e) {
     console.error(`bench: ${(e as Error).message}`);
     return 2;
   }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const count = (flag: string, v: string | undefined, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`--${flag} must be a whole number ≥ ${min}, got ${v}`);
-    }
-    return n;
-  };
-  let steps: number, scalarSteps: number, bigSteps: number, torchSteps: number, repeat: number;
-  try {
-    repeat = count("repeat", values.repeat, 1);
-    torchSteps = count("torch-steps", values["torch-steps"], 1);
-    steps = count("steps", values.steps, 1);
-    scalarSteps = count("scalar-steps", values["scalar-steps"] ?? values.steps, 0);
-    bigSteps = count("big-steps", values["big-steps"], 0);
-  } catch (e) {
-    console.error(`bench: ${(e as Error).message}`);
-    return 2;
-  }
-  if (values["compare-python"] !== undefined && !exists(values["compare-python"])) { // not after a long run
-    console.error(`bench: --compare-python: no such file: ${values["compare-python"]}`);
-    return 2;
-  }
-  const data = values.data ??
-    (exists(REFERENCE_NAMES) ? new URL(REFERENCE_NAMES).pathname : new URL(SHIPPED_NAMES).pathname);
-
-  if (values.child) { // the fresh-process measurement, run by the parent
+  if (f.help) return (console.log(HELP), 0);
+  const { data, steps } = f;
+  if (f.child) { // the fresh-process measurement, run by the parent
     console.log(JSON.stringify(await timeTraining({ engine: "fast", data, steps })));
     return 0;
   }
-
   const loadBefore = Deno.loadavg()[0];
   const rows: Row[] = [];
   const base: { python?: number; scalar?: number } = {};
-  const progress = (s: string) => values.json || console.error(`… ${s}`);
+  const progress = (s: string) => f.json || console.error(`… ${s}`);
+  const repeat = { n: f.repeat, progress };
 
-  if (values["compare-python"]) {
-    progress(`python3 ${values["compare-python"]} (the original, all its steps)`);
-    const { seconds } = await timeCommand("python3", [values["compare-python"]]);
-    base.python = seconds;
-    rows.push({ name: "Python original (whole process)", steps: 1000, seconds, note: "baseline" });
-  }
-  // short runs: repeat and keep the median (a busy machine makes single runs noisy); the note gives the best
-  const fresh = await medianOf(
-    { n: repeat, what: "fast engine, fresh process", progress },
-    () => timeFreshProcess({ data, steps }),
-  );
-  await timeTraining({ engine: "fast", data, steps }); // compile
-  const warm = await medianOf(
-    { n: repeat, what: "fast engine, warm", progress },
-    () => timeTraining({ engine: "fast", data, steps }),
-  );
-  let scalar: Timing | undefined;
-  if (scalarSteps > 0) {
-    progress(`scalar engine, ${scalarSteps} steps`);
-    scalar = await timeTraining({ engine: "scalar", data, steps: scalarSteps });
-    base.scalar = (scalar.seconds / scalar.steps) * 1000;
+  if (f.python) {
+    progress(`python3 ${f.python} (the original, all its steps)`);
+    base.python = (await timeCommand("python3", [f.python])).seconds;
     rows.push({
-      name: "scalar engine (training loop)",
-      ...scalar,
-      note: `baseline${scalarSteps !== 1000 ? "; vs-ratios scale it to 1000 steps" : ""}`,
+      name: "Python original (whole process)",
+      steps: 1000,
+      seconds: base.python,
+      note: "baseline",
     });
   }
-  rows.push({ name: "fast engine, fresh process (training loop)", ...fresh.median, note: fresh.note });
-  const byProcess = [...fresh.all].sort((a, b) => a.process - b.process);
+  // short runs: repeat and keep the median (a busy machine makes single runs noisy); the note gives the best
+  const fresh = await medianOf({ ...repeat, what: "fast engine, fresh process" }, () => timeFreshProcess(f));
+  await timeTraining({ engine: "fast", data, steps }); // compile
+  const warm = await medianOf(
+    { ...repeat, what: "fast engine, warm" },
+    () => timeTraining({ engine: "fast", data, steps }),
+  );
+  if (f["scalar-steps"] > 0) {
+    progress(`scalar engine, ${f["scalar-steps"]} steps`);
+    const scalar = await timeTraining({ engine: "scalar", data, steps: f["scalar-steps"] });
+    base.scalar = (scalar.seconds / scalar.steps) * 1000;
+    const scaled = scalar.steps !== 1000 ? "; vs-ratios scale it to 1000 steps" : "";
+    rows.push({ name: "scalar engine (training loop)", ...scalar, note: `baseline${scaled}` });
+  }
+  rows.push({ name: "fast engine, fresh process (training loop)", ...fresh.median, note: spread(fresh) });
+  const byProcess = fresh.all.map((r) => r.process).sort((a, b) => a - b);
   rows.push({
     name: "fast engine, fresh process (whole process)",
     ...fresh.median,
-    seconds: byProcess[byProcess.length >> 1].process,
+    seconds: byProcess[byProcess.length >> 1],
     cpu: undefined,
-    note: `${fresh.all.length} runs; best ${fmt(byProcess[0].process)} s`,
+    note: `${byProcess.length} runs; best ${fmt(byProcess[0])} s`,
   });
-  rows.push({ name: "fast engine, warm (training loop)", ...warm.median, note: warm.note });
-  if (!values["no-cli"] && exists(new URL("tools/cli/train.ts", ROOT))) {
-    const cli = await medianOf({ n: repeat, what: "deno task train --engine fast", progress }, async () => ({
-      steps,
-      tokens: 0,
-      ...await timeCommand(
-        Deno.execPath(),
-        ["task", "-q", "train", "--engine", "fast", "--data", data, "--steps", String(steps), "--json"],
-        ROOT,
-      ),
-    }));
-    rows.push({
-      name: "deno task train --engine fast (whole process)",
-      steps,
-      seconds: cli.median.seconds,
-      note: cli.note,
-    });
-  }
-  if (bigSteps > 0) {
-    progress(`fast engine, bigger model, ${bigSteps} steps`);
-    const big = await timeTraining({
-      engine: "fast",
-      data,
-      steps: bigSteps,
-      config: BIG_CONFIG,
-      batch_size: BIG_BATCH,
-    });
-    rows.push({
-      name: "fast engine, bigger model (training loop)",
-      ...big,
-      big: true,
-      note: `bigger: 64/4 heads/4 layers/block 32, batch 8; ${
-        fmt((big.seconds / big.steps) * 1000)
-      } s per 1000 steps`,
-    });
-  }
-  if (values["torch-python"]) {
-    progress("PyTorch peer");
-    const script = new URL("tools/bench/torch_peer.py", ROOT).pathname;
-    const { stdout } = await timeCommand(values["torch-python"], [
-      script,
+  rows.push({ name: "fast engine, warm (training loop)", ...warm.median, note: spread(warm) });
+  if (f.cli && existsSync(new URL("tools/cli/train.ts", ROOT))) {
+    const args = [
+      "task",
+      "-q",
+      "train",
+      "--engine",
+      "fast",
       "--data",
       data,
       "--steps",
-      String(torchSteps),
-    ]);
-    const t = JSON.parse(stdout.trim().split("\n").pop()!);
+      String(steps),
+      "--json",
+    ];
+    const cli = await medianOf(
+      { ...repeat, what: "deno task train --engine fast" },
+      async () => ({ steps, ...await timeCommand(Deno.execPath(), args, ROOT) }),
+    );
+    const { seconds } = cli.median;
+    rows.push({ name: "deno task train --engine fast (whole process)", steps, seconds, note: spread(cli) });
+  }
+  if (f["big-steps"] > 0) {
+    progress(`fast engine, bigger model, ${f["big-steps"]} steps`);
+    const big = await timeTraining({
+      engine: "fast",
+      data,
+      steps: f["big-steps"],
+      config: BIG_CONFIG,
+      batch_size: BIG_BATCH,
+    });
+    const per1000 = fmt((big.seconds / big.steps) * 1000);
+    const note = `bigger: 64/4 heads/4 layers/block 32, batch 8; ${per1000} s per 1000 steps`;
+    rows.push({ name: "fast engine, bigger model (training loop)", ...big, big: true, note });
+  }
+  if (f.torch) {
+    progress("PyTorch peer");
+    const script = new URL("tools/bench/torch_peer.py", ROOT).pathname;
+    const args = [script, "--data", data, "--steps", String(f["torch-steps"])];
+    const t = JSON.parse((await timeCommand(f.torch, args)).stdout.trim().split("\n").pop()!);
     rows.push({
       name: "PyTorch CPU peer, bigger model (training loop)",
       ...t,
@@ -375,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const [load1] = Deno.loadavg();
-  if (values.json) {
+  if (f.json) {
     console.log(
       JSON.stringify({ rows, base, load1, deno: Deno.version.deno, cpus: navigator.hardwareConcurrency }),
     );
