@@ -11,6 +11,8 @@ happens. Otherwise, in steps, each only if the cell is still running:
    waiting on a promise it only kills the continuation, and the cell never ends; hence step 1 first.)
 3. After TERMINATE_WAIT s more, deno is killed and started again; the cell is answered with an error saying so and
    that the cells above must be run again.
+The same answer, and a fresh deno, when deno exits in the middle of a cell without a shutdown request
+(`Deno.exit()`, out of memory): the heartbeat is the proxy's, so Jupyter never sees a dead kernel.
 Run All stops at the first error, as with ipykernel: after a cell fails (or was interrupted) whose request has
 `stop_on_error` (the default), the requests queued behind it are answered `aborted` and never run.
 """
@@ -28,8 +30,8 @@ SIGNAL_WAIT = 2.0  # s a cell gets to end after SIGINT (a lib loop takes millise
 TERMINATE_WAIT = 2.0  # s a cell gets to end after deno was asked to halt its JavaScript
 HALTED = ("Interrupted", "Interrupt halted this cell where it was: it never paused, so it could not stop "
           "at a step of its own. Variables are kept; what the cell was in the middle of changing may be half done.")
-RESTARTED = ("KernelRestarted", "this cell did not stop when interrupted, so the kernel was restarted: every "
-             "variable and import is gone. Run the cells above this one again (Run ▸ Run All Above Selected Cell).")
+RERUN = "every variable and import is gone. Run the cells above this one again (Run ▸ Run All Above Selected Cell)."
+RESTARTED = ("KernelRestarted", f"this cell did not stop when interrupted, so the kernel was restarted: {RERUN}")
 
 
 def catches_sigint(pid: int) -> bool:
@@ -103,13 +105,16 @@ class Stopping:
             await asyncio.sleep(0.05)
         return True
 
-    async def answer_restarted(self) -> None:
-        """Answer the cell that would not stop (deno was killed): error output, error reply, idle."""
+    async def answer_restarted(self, code: int) -> None:
+        """deno is gone in the middle of a cell (killed by stop_cell, or it exited): answer the cell with an
+        error output, an error reply and idle; start() then starts deno again."""
+        what = RESTARTED if self.restart or self.interrupted else (
+            "KernelDied", f"the kernel stopped while this cell ran (exit code {code}) and was started again: {RERUN}")
         self.restart = self.heard = False
         msg = self.current_msg
-        await self.publish("error", error_content(RESTARTED), msg)
+        await self.publish("error", error_content(what), msg)
         await self.reply("shell", msg, "execute_reply",
-                         {"status": "error", "execution_count": self.count, **error_content(RESTARTED)})
+                         {"status": "error", "execution_count": self.count, **error_content(what)})
         await self.publish("status", {"execution_state": "idle"}, msg)
         self.held_idle = None
         self.failed = True

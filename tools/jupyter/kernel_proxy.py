@@ -54,7 +54,7 @@ class Proxy(Stopping):
         self.held_idle: list[bytes] | None = None  # the current cell's idle, held until its output settled
         self.child: asyncio.subprocess.Process | None = None
         self.heard = False  # any message from the kernel yet? (a kernel that answered is never restarted)
-        self.stopping = False
+        self.stopping = False  # a shutdown was asked for (by Jupyter, or SIGTERM): deno's exit ends the proxy
         self.restart = False  # deno was killed because a cell would not stop: start it again
         self.ready = asyncio.Event()  # deno's IOPub reaches the proxy (set by the first message on it)
         self.own: set[str] = set()  # msg_ids of the proxy's own requests to deno: their answers stay here
@@ -87,8 +87,9 @@ class Proxy(Stopping):
             attempt = 0
             while True:
                 code, port_taken = await self.run_kernel()
-                if self.restart and not self.stopping:
-                    await self.answer_restarted()
+                died = self.heard and self.current is not None and not self.replied  # in the middle of a cell
+                if (self.restart or died) and not self.stopping:
+                    await self.answer_restarted(code)
                     continue
                 attempt += 1
                 if not port_taken or self.heard or self.stopping or attempt == STARTS:
@@ -178,6 +179,7 @@ class Proxy(Stopping):
                 await self.reply("control", msg, "interrupt_reply", {"status": "ok"})
                 self.interrupt()
             else:
+                self.stopping = self.stopping or h.get("msg_type") == "shutdown_request"  # Restart, Shutdown
                 await self.back[name].send_multipart(msg)
 
     async def kernel_to_client(self, name: str) -> None:

@@ -113,6 +113,8 @@ def interrupts(km, kc) -> dict:
     ids = [kc.execute('throw new Error("again")', stop_on_error=False), kc.execute("var fourth = 4; fourth")]
     r["no_stop"] = [result(kc, i)["status"] for i in ids]
     r["waiting"] = interrupted(km, kc, "await new Promise(() => {})", 2, "[1 + 1, typeof kept]")
+    r["exit"] = run(kc, "Deno.exit(3)")
+    r["after_exit"] = run(kc, "1 + 1")
     kc.execute("while (true) {}")
     time.sleep(1)
     km.restart_kernel(now=False)

@@ -101,6 +101,10 @@ Deno.test({
         r.waiting.answered_after < 15,
         `1 + 1 answered ${r.waiting.answered_after} s after the Interrupt`,
       );
+      // a cell that ends the process: started again, and the cell says so
+      assert.equal(r.exit.status, "error");
+      assert.match(r.exit.text, /kernel stopped while this cell ran \(exit code 3\) and was started again/);
+      assert.deepEqual(r.after_exit, { ...r.after_exit, status: "ok", text: "2" });
       assert.deepEqual(
         r.restarted,
         { ...r.restarted, status: "ok", text: "2" },
