@@ -105,7 +105,6 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
   try {
     const io = { stdout: "piped", stderr: "piped", stdin: "null" } as const;
-    // cwd: the project root, where the relative path in requirements.txt starts
     const out = await new Deno.Command(cmd, { args, env, cwd: ROOT, ...io }).output();
     const dec = new TextDecoder();
     return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
@@ -193,8 +192,7 @@ export function jupyterEnv(venv: string, isolated = false): Record<string, strin
  */
 export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> {
   const log = options.log ?? ((line: string) => console.error(line));
-  // MICROGPT_VENV: an existing environment instead of .venv (binder/postBuild: the classroom image's).
-  const venv = Deno.env.get("MICROGPT_VENV") ?? join(ROOT, ".venv");
+  const venv = Deno.env.get("MICROGPT_VENV") ?? join(ROOT, ".venv"); // another env: see binder/postBuild
   const python = join(binDir(venv), exe("python"));
   const jupyter = join(binDir(venv), exe("jupyter"));
   const requirementsPath = join(ROOT, "tools", "jupyter", "requirements.txt");
