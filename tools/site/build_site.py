@@ -4,7 +4,7 @@ tools/site/microgpt/ (lab template + Plotly figures + links between lessons).
 
 Writes to OUT (default: site/, removed first):
   index.html            the README's introduction, the lesson table (README's course table), its Quick start
-  NN-name.html          one page per notebook, named after it
+  NN-name.html          one page per notebook, named after it ("notebook 05" in its prose links to 05's page)
   notebooks/NN-name.ipynb   the executed notebooks (the browser test counts their Plotly figures)
   plotly.min.js         the plotly.js build of the pinned Python `plotly` wheel (JupyterLab's renderer), once
   site.css              the site's own styles
@@ -57,6 +57,17 @@ def lessons(rows: dict[str, str]) -> list[dict]:
     return found
 
 
+def link_lessons(nb: nbformat.NotebookNode, course: list[dict]) -> None:
+    """Turns "notebook 05" in the prose (outside `code`) into a link to that lesson's page."""
+    pages = {lesson["name"][:2]: f"{lesson['name']}.html" for lesson in course}
+    mention = re.compile(r"\b([Nn]otebooks? (\d\d))\b")
+    link = lambda m: f"[{m[1]}]({pages[m[2]]})" if m[2] in pages else m[0]  # noqa: E731
+    for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+        parts = re.split(r"(`[^`]*`)", cell.source)  # odd parts are code spans: left alone
+        parts[::2] = [mention.sub(link, part) for part in parts[::2]]
+        cell.source = "".join(parts)
+
+
 async def execute(lesson: dict, slots: asyncio.Semaphore, out: Path) -> nbformat.NotebookNode:
     """Runs one notebook top to bottom in the course's kernel (its folder as working directory)."""
     async with slots:
@@ -93,6 +104,7 @@ def main() -> int:
     exporter = HTMLExporter(template_name="microgpt", extra_template_basedirs=[str(HERE)])
     for i, (lesson, nb) in enumerate(zip(course, executed)):
         nb.metadata["title"] = lesson["title"]  # the page's <title>
+        link_lessons(nb, course)
         resources = {"lessons": course, "lesson_index": i, "metadata": {"name": lesson["name"]}}
         html, _ = exporter.from_notebook_node(nb, resources=resources)
         (out / f"{lesson['name']}.html").write_text(html, encoding="utf-8")

@@ -1,9 +1,10 @@
 /**
  * The static site in Chromium (the `site` stage of `deno task test`): builds `site/` with `deno task site`'s
  * code (unless `--no-build`), then opens every page from `file://` with every non-file request blocked, and
- * checks that each lesson page draws all of its executed notebook's Plotly figures (at least two), shows its SVG
- * graphs, highlighted code and marked exercises, logs no console error, that a slider changes its figure's data,
- * that every relative link (and `#anchor`) between the pages resolves, and that the site is at most 40 MB.
+ * checks that each lesson page draws all of its executed notebook's Plotly figures (at least two), shows its
+ * SVG graphs, highlighted code and marked exercises, loads plotly.js only from the one `plotly.min.js`, logs no
+ * console error, and that a slider changes its figure's data; that every relative link (and `#anchor`) between
+ * the pages resolves, and that the site is at most 40 MB.
  *
  * No chromium on PATH → SKIPPED, unless `REQUIRE_BROWSER=1` (CI), then FAILED. Prints one `  ✓ …` / `  ✗ …` line
  * per check and ends with `N passed, N failed[, 1 skipped]`. Exit status: 0 passed, 1 failed, 3 skipped.
@@ -60,6 +61,7 @@ function drawn(page: Page) {
         ).length,
       exercises: all(".jp-Cell.celltag_exercise").filter((e) => before(e).includes("Exercise")).length,
       highlighted: all(".jp-InputArea .highlight span").length,
+      scripts: all("script[src]").map((el) => el.getAttribute("src") as string),
     };
   });
 }
@@ -163,6 +165,10 @@ async function main(): Promise<number> {
           `${got.exercises} of ${want.exercises}`,
         );
         check(got.highlighted > 100, `${name}: code highlighted`, `${got.highlighted} tokens`);
+        const plotlyOnce = got.scripts.join() === "plotly.min.js" &&
+          !readFileSync(join(SITE_DIR, name), "utf8")
+            .includes("plotly.js v"); // the bundle's banner: plotly.js is only in plotly.min.js
+        check(plotlyOnce, `${name}: plotly.js loaded from the one plotly.min.js`, got.scripts.join(", "));
         if (want.sliders > 0) check(await sliderMoves(page), `${name}: a slider changes its figure's data`);
       } else {
         const linked: string[] = await page.evaluate(() =>
