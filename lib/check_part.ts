@@ -9,15 +9,14 @@
 import { DEFAULT_TRAIN, type GPTConfig, gptConfig } from "./config.ts";
 import { loadDocs } from "./data.ts";
 import { learningRate } from "./adam.ts";
-import { attentionHead } from "./nn.ts";
 import { initStateDict } from "./params.ts";
 import { DISPLAY, type MimeBundle } from "./plot/display.ts";
 import { Table, table } from "./plot/table.ts";
 import { Random } from "./random.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
-import { probes } from "./check_part_hints.ts";
-import type { Parting, RunResult } from "./check_part_compare.ts";
+import { probes } from "./check_part_probes.ts";
+import { agrees, fmt, type Parting, type RunResult, what, where } from "./check_part_compare.ts";
 import { runModel, type RunSetup } from "./check_part_run.ts";
 import { runSampler } from "./check_part_sample.ts";
 
@@ -173,46 +172,9 @@ function setUp(
     stateDict,
     batches: Array.from({ length: steps }, (_, i) => tokenizer.encode(docs[i % docs.length])),
     adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
-    head: attentionHead,
     tokenizer,
     rng,
   };
-}
-
-const fmt = (x: number | string | undefined) =>
-  typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x);
-
-/** "step 1, layer 0, position 3, output 7" */
-function where(p: Parting): string {
-  const bits = [
-    p.quantity === "probability"
-      ? `draw ${p.step}`
-      : p.quantity === "sampled name"
-      ? `name ${p.step}`
-      : `step ${p.step}`,
-  ];
-  if (p.layer !== undefined) bits.push(p.layer < 0 ? "the embedding" : `layer ${p.layer}`);
-  if (p.head !== undefined) bits.push(`head ${p.head}`);
-  if (p.pos !== undefined) bits.push(`position ${p.pos}`);
-  return bits.join(", ");
-}
-
-/** "the rmsnorm output", "the gradient of wte[3][5]", … */
-function what(p: Parting): string {
-  switch (p.quantity) {
-    case "forward value":
-      return `${p.name}[${p.index}]`;
-    case "gradient":
-      return `the gradient of ${p.name}`;
-    case "updated parameter":
-      return `the updated parameter ${p.name}`;
-    case "probability":
-      return `the probability of token ${p.index}`;
-    case "sampled name":
-      return "the sampled name";
-    default:
-      return `the ${p.name}`;
-  }
 }
 
 function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
@@ -226,8 +188,8 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
   let p = r.parting;
   let hint = r.hint || undefined;
   let probed = 0;
+  let alone: string | undefined; // the first probe that fails, when the model run already parted
   for (const probe of probes(part)) {
-    if (p !== undefined && hint !== undefined) break;
     probed++;
     let actual: number[];
     let problem: string | undefined;
@@ -241,10 +203,12 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
       actual = [];
       problem = `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
     }
-    const i = problem
-      ? -1
-      : expected.findIndex((e, j) => !(Math.abs(actual[j] - e) <= 1e-12 * Math.max(1, Math.abs(e))));
+    const i = problem ? -1 : expected.findIndex((e, j) => !agrees(actual[j], e));
     if (problem === undefined && i < 0) continue;
+    if (p !== undefined && alone === undefined && p.quantity !== "probe") {
+      alone = `on its own, ${probe.label}: ` +
+        (problem ? `it ${problem}` : `number ${i} is ${fmt(actual[i])}, expected ${fmt(expected[i])}`);
+    }
     if (p === undefined) {
       p = problem ? { quantity: "probe", step: 0, name: probe.label, problem } : {
         quantity: "probe",
@@ -293,6 +257,6 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
     text = `your ${name} leaves the reference at ${where(p)}: ${what(p)} is ${fmt(p.actual)}, expected ` +
       `${fmt(p.expected)}${delta}`;
   }
-  const report = `✗ ${text}${hint ? `\n  hint: ${hint}` : ""}`;
+  const report = `✗ ${text}${alone ? `\n  ${alone}` : ""}${hint ? `\n  hint: ${hint}` : ""}`;
   return new PartCheck(part, false, report, p, hint, rows);
 }

@@ -54,7 +54,16 @@ export interface RunResult {
   maxDelta: number;
 }
 
-/** Agreement: |a − e| ≤ 1e-12 · max(1, |e|). NaN never agrees. */
+/**
+ * Agreement: |a − e| ≤ 1e-12 · max(1, |e|). NaN never agrees.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { agrees } from "./check_part_compare.ts";
+ * assert(agrees(0.1 + 0.2, 0.3) && !agrees(1.001, 1) && !agrees(NaN, NaN));
+ * ```
+ */
 export function agrees(a: number, e: number): boolean {
   return a === e || Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e));
 }
@@ -62,7 +71,16 @@ export function agrees(a: number, e: number): boolean {
 /** A learner's function failed: threw, or returned the wrong shape. Carries where (from the last record). */
 export class PartFailure extends Error {}
 
-/** Compare two vectors; the first disagreeing index or -1, and the largest |Δ|. */
+/**
+ * Compare two vectors: the first index where they disagree (-1: none) and the largest |Δ| (NaN counts as ∞).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compare } from "./check_part_compare.ts";
+ * assert.deepEqual(compare([1, 2.5, 3], [1, 2, 3]), { index: 1, max: 0.5 });
+ * ```
+ */
 export function compare(a: readonly number[], e: readonly number[]): { index: number; max: number } {
   let index = -1;
   let max = 0;
@@ -74,7 +92,18 @@ export function compare(a: readonly number[], e: readonly number[]): { index: nu
   return { index, max };
 }
 
-/** Checks a learner's output: an array of `n` things with a numeric `data`. */
+/**
+ * Checks a learner's output: an array of `n` things with a numeric `data`; else a `PartFailure` saying what.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkValues } from "./check_part_compare.ts";
+ * import { Value } from "./value.ts";
+ * assert.equal(checkValues("rmsnorm", [new Value(1)], 1, "its input").length, 1);
+ * assert.throws(() => checkValues("rmsnorm", [1], 1, "its input"), /returned number at index 0, not a Value/);
+ * ```
+ */
 export function checkValues(part: string, out: unknown, n: number, what: string): Value[] {
   if (!Array.isArray(out)) {
     throw new PartFailure(`your ${part} returned ${typeOf(out)}, not an array of Values`);
@@ -89,10 +118,86 @@ export function checkValues(part: string, out: unknown, n: number, what: string)
   return out as Value[];
 }
 
+/**
+ * What a learner's value is, for a message: "null", "an array", "number", …
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { typeOf } from "./check_part_compare.ts";
+ * assert.equal(typeOf([1]), "an array");
+ * ```
+ */
 export function typeOf(x: unknown): string {
   return x === null ? "null" : Array.isArray(x) ? `an array` : typeof x;
 }
 
+/**
+ * "RangeError: …" for an error, the value as text for anything else thrown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorText } from "./check_part_compare.ts";
+ * assert.equal(errorText(new RangeError("too big")), "RangeError: too big");
+ * ```
+ */
 export function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/**
+ * A number for the report: whole numbers as they are, others with 6 significant digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fmt } from "./check_part_compare.ts";
+ * assert.equal(fmt(0.123456789), "0.123457");
+ * ```
+ */
+export const fmt = (x: number | string | undefined) =>
+  typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x);
+
+/**
+ * Where a parting happened, for the report: "step 1, layer 0, head 2, position 3".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { what, where } from "./check_part_compare.ts";
+ * const p = { quantity: "forward value" as const, step: 1, name: "head_out", layer: 0, head: 2, pos: 3, index: 1 };
+ * assert.equal(`${where(p)}: ${what(p)}`, "step 1, layer 0, head 2, position 3: head_out[1]");
+ * ```
+ */
+export function where(p: Parting): string {
+  const bits = [
+    p.quantity === "probability"
+      ? `draw ${p.step}`
+      : p.quantity === "sampled name"
+      ? `name ${p.step}`
+      : `step ${p.step}`,
+  ];
+  if (p.layer !== undefined) bits.push(p.layer < 0 ? "the embedding" : `layer ${p.layer}`);
+  if (p.head !== undefined) bits.push(`head ${p.head}`);
+  if (p.pos !== undefined) bits.push(`position ${p.pos}`);
+  return bits.join(", ");
+}
+
+/** What parted, for the report: "head_out[1]", "the gradient of wte[3][5]", … (example at `where`). */
+export function what(p: Parting): string {
+  switch (p.quantity) {
+    case "forward value":
+      return `${p.name}[${p.index}]`;
+    case "gradient":
+      return `the gradient of ${p.name}`;
+    case "updated parameter":
+      return `the updated parameter ${p.name}`;
+    case "probability":
+      return `the probability of token ${p.index}`;
+    case "sampled name":
+      return "the sampled name";
+    default:
+      return `the ${p.name}`;
+  }
 }

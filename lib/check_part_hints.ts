@@ -1,8 +1,7 @@
 /**
- * The usual mistakes `checkPart` recognises, each written as the wrong version of one part, and the edge-case
- * probes that catch mistakes the model's own numbers cannot show (a softmax without the max subtraction
- * agrees with the reference to ~1e-16 until a logit is large). A hint is only given when the learner's numbers
- * fit the wrong version: the same inputs, run through it, give the learner's outputs.
+ * The usual mistakes `checkPart` recognises, each written as the wrong version of one part. A hint is only given
+ * when the learner's numbers fit the wrong version: the same inputs, run through it, give the learner's outputs.
+ * (Mistakes the model's own numbers cannot show are caught by the probes of `check_part_probes.ts`.)
  *
  * @module
  */
@@ -10,16 +9,34 @@ import { adamUpdate } from "./adam.ts";
 import type { AdamStep } from "./model.ts";
 import type { GPTConfig } from "./config.ts";
 import { createKVCache, gpt, GPT_PARTS, type ValueStateDict } from "./gpt.ts";
-import { attentionHead, linear, rmsnorm, softmax } from "./nn.ts";
+import { attentionHead, linear } from "./nn.ts";
 import { probsFromLogits } from "./sample.ts";
 import { Value } from "./value.ts";
 
-/** Plain numbers out of an array of Values (or of anything with a numeric `data`). */
+/**
+ * Plain numbers out of an array of Values (or of anything with a numeric `data`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { datas } from "./check_part_hints.ts";
+ * assert.deepEqual(datas([{ data: 1 }, { data: 2 }]), [1, 2]);
+ * ```
+ */
 export function datas(xs: readonly { data: number }[]): number[] {
   return xs.map((x) => x.data);
 }
 
-/** Do two vectors agree to a relative 1e-9 (the test for "the numbers fit this mistake")? */
+/**
+ * Do two vectors agree to a relative 1e-9 (the test for "the numbers fit this mistake")?
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fits } from "./check_part_hints.ts";
+ * assert(fits([1, 2], [1 + 1e-12, 2]) && !fits([1, 2], [1.001, 2]));
+ * ```
+ */
 export function fits(actual: readonly number[], wrong: readonly number[]): boolean {
   return actual.length === wrong.length &&
     actual.every((a, i) => Math.abs(a - wrong[i]) <= 1e-9 * Math.max(1, Math.abs(wrong[i])));
@@ -32,14 +49,21 @@ export interface Mistake {
 }
 
 const EPS = 1e-5;
-const TINY = [1e-3, -2e-3, 5e-4, 0]; // a vector so small that ε matters
 type Vals = Value[];
 
-/** The attention head the model runs, called as the hook calls it (`head(q, keys, values)`). */
-export type HeadFn = (q: Vals, keys: Vals[], values: Vals[]) => Vals;
-
-/** The wrong versions of each forward part (the reference head is passed in: it lives in gpt.ts). */
-export function forwardMistakes(part: string, head: HeadFn): Mistake[] {
+/**
+ * The wrong versions of a forward part (rmsnorm, head, mlp) or of the sampler's probabilities.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forwardMistakes } from "./check_part_hints.ts";
+ * import { Value } from "./value.ts";
+ * const [epsOutside] = forwardMistakes("rmsnorm");
+ * assert.deepEqual(epsOutside.wrong([[new Value(3), new Value(-3)]])!.map(Math.round), [1, -1]);
+ * ```
+ */
+export function forwardMistakes(part: string): Mistake[] {
   switch (part) {
     case "rmsnorm":
       return [{
@@ -56,7 +80,7 @@ export function forwardMistakes(part: string, head: HeadFn): Mistake[] {
           hint: "are the scores divided by √dₖ (√head_dim) before the softmax?",
           wrong: ([q, keys, values]) => {
             const s = Math.sqrt((q as Vals).length); // q·√d makes the scaled score the raw dot product
-            return datas(head((q as Vals).map((x) => x.mul(s)), keys as Vals[], values as Vals[]));
+            return datas(attentionHead((q as Vals).map((x) => x.mul(s)), keys as Vals[], values as Vals[]));
           },
         },
         {
@@ -64,7 +88,9 @@ export function forwardMistakes(part: string, head: HeadFn): Mistake[] {
           wrong: ([q, keys, values]) =>
             (keys as Vals[]).length < 2
               ? [] // without itself, position 0 has no key at all: a throw or an empty output fits
-              : datas(head(q as Vals, (keys as Vals[]).slice(0, -1), (values as Vals[]).slice(0, -1))),
+              : datas(
+                attentionHead(q as Vals, (keys as Vals[]).slice(0, -1), (values as Vals[]).slice(0, -1)),
+              ),
         },
       ];
     case "mlp":
@@ -85,7 +111,17 @@ export function forwardMistakes(part: string, head: HeadFn): Mistake[] {
   }
 }
 
-/** The hint of the first mistake whose output fits `actual` on these inputs, or undefined. */
+/**
+ * The hint of the first mistake whose output fits `actual` on these inputs, or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitHint, forwardMistakes } from "./check_part_hints.ts";
+ * const hint = fitHint(forwardMistakes("sample"), [[0, 1], 0.5], [0.5379, 1.4621].map((p) => p));
+ * assert.equal(hint, undefined); // these numbers fit no mistake closely enough
+ * ```
+ */
 export function fitHint(mistakes: readonly Mistake[], args: readonly unknown[], actual: readonly number[]) {
   for (const m of mistakes) {
     try {
@@ -96,7 +132,19 @@ export function fitHint(mistakes: readonly Mistake[], args: readonly unknown[], 
   return undefined;
 }
 
-/** Hint for an Adam update that left the parameters elsewhere: t instead of t + 1, or t + 2. */
+/**
+ * Hint for an Adam update that left the parameters elsewhere: bias correction with t or t + 2 for t + 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adamHint } from "./check_part_hints.ts";
+ * const before = { data: [1], grad: [0.5], m: [0], v: [0] };
+ * const opts = { lr: 0.01, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8 };
+ * assert.match(adamHint(before, opts, [NaN])!, /1 − β\^\(t\+1\)/); // 1 − β⁰ = 0 divides by zero
+ * assert.equal(adamHint(before, opts, [0.99]), undefined); // the right update fits no mistake
+ * ```
+ */
 export function adamHint(
   before: { data: number[]; grad: number[]; m: number[]; v: number[] },
   opts: AdamStep,
@@ -117,113 +165,26 @@ export function adamHint(
 export const NOT_ZEROED =
   "gradients not zeroed: after updating a parameter set p.grad = 0, or the next step adds onto the old gradient";
 
-/** An edge case run on the learner's function beside the reference. */
-export interface Probe {
-  /** What the probe feeds in, for the report. */
-  label: string;
-  expected: () => number[];
-  actual: (impl: unknown) => number[];
-  hint?: string;
-  /** Do the learner's numbers fit the hint's mistake? (Default: any failure of this probe fits.) */
-  fits?: (actual: readonly number[]) => boolean;
-  /** Give the hint only if the model run agreed (a function that is NaN everywhere has another problem). */
-  onlyAfterAgreement?: boolean;
-}
-
-const nonFinite = (xs: readonly number[]) => xs.some((x) => !Number.isFinite(x));
-
-const OVERWRITE =
-  "`=` instead of `+=` in backward: a node used twice must add up the gradients of both uses (child.grad += …)";
-
-const NO_MAX = "subtract the largest logit before exp: exp(1000) overflows to Infinity, and ∞/∞ is NaN";
-
-const softmaxProbe = (logits: number[]): Probe => ({
-  label: `softmax([${logits.join(", ")}])`,
-  expected: () => datas(softmax(logits.map((l) => new Value(l)))),
-  actual: (f) => datas((f as (l: Vals) => Vals)(logits.map((l) => new Value(l)))),
-  hint: NO_MAX,
-  fits: nonFinite,
-  onlyAfterAgreement: true,
-});
-
-const sampleProbe = (logits: number[]): Probe => ({
-  label: `probs([${logits.join(", ")}], T = 1)`,
-  expected: () => probsFromLogits(logits, 1),
-  actual: (f) => (f as (l: number[], T: number) => number[])(logits, 1),
-  hint: NO_MAX,
-  fits: nonFinite,
-  onlyAfterAgreement: true,
-});
-
-/** `a·a`, `x²`, … on a learner's Value class: data and gradients of the inputs. */
-function valueProbe(
-  label: string,
-  inputs: number[],
-  f: (xs: Vals) => Vals[number],
-  hint?: { text: string; fits: (actual: readonly number[]) => boolean },
-): Probe {
-  const run = (V: unknown) => {
-    const C = V as new (x: number) => Value;
-    const xs = inputs.map((x) => new C(x));
-    const y = f(xs);
-    y.backward();
-    return [y.data, ...xs.map((x) => x.grad)];
-  };
-  return {
-    label: `${label} (output, then the gradient of each input)`,
-    expected: () => run(Value),
-    actual: run,
-    hint: hint?.text,
-    fits: hint?.fits,
-  };
-}
-
-/** The probes of each part, run after the model run (all of them when it agrees, to find what it missed). */
-export function probes(part: string): Probe[] {
-  switch (part) {
-    case "softmax":
-      return [softmaxProbe([1000, 999, 998]), softmaxProbe([-1000, -1001])];
-    case "rmsnorm":
-      return [{
-        label: "rmsnorm([1e-3, -2e-3, 5e-4, 0]) (a tiny vector, where ε matters)",
-        expected: () => datas(rmsnorm(TINY.map((x) => new Value(x)))),
-        actual: (f) => datas((f as (x: Vals) => Vals)(TINY.map((x) => new Value(x)))),
-        hint: forwardMistakes("rmsnorm", () => [])[0].hint,
-        fits: (got) =>
-          fits(got, forwardMistakes("rmsnorm", () => [])[0].wrong([TINY.map((x) => new Value(x))])!),
-      }];
-    case "sample":
-      return [sampleProbe([1000, 999, 998]), sampleProbe([-1000, -1001])];
-    case "value":
-      return [
-        valueProbe(
-          "y = a·a at a = 3",
-          [3],
-          ([a]) => a.mul(a),
-          { text: OVERWRITE, fits: (got) => got[1] === 3 }, // dy/da = 6; with `=` one use overwrites the other
-        ),
-        valueProbe("y = a·b + a at a = 2, b = 3", [2, 3], ([a, b]) => a.mul(b).add(a), {
-          text: OVERWRITE,
-          fits: (got) => got[1] === 3 || got[1] === 1, // dy/da = b + 1 = 4: only one path kept
-        }),
-        valueProbe("y = a + b at 2, 3", [2, 3], ([a, b]) => a.add(b)),
-        valueProbe("y = a − b at 2, 3", [2, 3], ([a, b]) => a.sub(b)),
-        valueProbe("y = a / b at 2, 3", [2, 3], ([a, b]) => a.div(b)),
-        valueProbe("y = −a at 2", [2], ([a]) => a.neg()),
-        valueProbe("y = a³ at 1.5", [1.5], ([a]) => a.pow(3)),
-        valueProbe("y = a^−0.5 at 2", [2], ([a]) => a.pow(-0.5)),
-        valueProbe("y = exp(a) at 0.7", [0.7], ([a]) => a.exp()),
-        valueProbe("y = log(a) at 0.7", [0.7], ([a]) => a.log()),
-        valueProbe("y = relu(a) at 0.7", [0.7], ([a]) => a.relu()),
-        valueProbe("y = relu(a) at −0.7", [-0.7], ([a]) => a.relu()),
-        valueProbe("y = a·2 + 1 at 0.5 (numbers as operands)", [0.5], ([a]) => a.mul(2).add(1)),
-      ];
-    default:
-      return [];
-  }
-}
-
-/** For a learner's whole gpt: does the reference forward with one usual mistake give the learner's logits? */
+/**
+ * For a learner's whole gpt: does the reference forward pass with one usual mistake (ε outside the root, no
+ * √dₖ, the mask off by one) give the learner's logits at position `pos` of `tokens`? Its hint, if so.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gptHint } from "./check_part_hints.ts";
+ * import { createKVCache, gpt, toValues } from "./gpt.ts";
+ * import { initStateDict } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * import { gptConfig } from "./config.ts";
+ * const config = gptConfig({ vocab_size: 5 });
+ * const sd = toValues(initStateDict(config, new Random(1)));
+ * const kv = createKVCache(config);
+ * gpt(4, 0, kv, sd);
+ * const right = gpt(1, 1, kv, sd).map((l) => l.data); // the reference's logits at position 1
+ * assert.equal(gptHint(config, sd, [4, 1, 2], 1, right), undefined); // they fit no mistake
+ * ```
+ */
 export function gptHint(
   config: GPTConfig,
   sd: ValueStateDict,
@@ -232,7 +193,7 @@ export function gptHint(
   actual: readonly number[],
 ): string | undefined {
   for (const part of ["rmsnorm", "head"]) {
-    for (const mk of forwardMistakes(part, attentionHead)) {
+    for (const mk of forwardMistakes(part)) {
       const wrongPart = (...args: unknown[]) => {
         const w = mk.wrong(args);
         return w === null
@@ -246,12 +207,7 @@ export function gptHint(
         for (let p = 0; p <= pos; p++) {
           logits = gpt(tokens[p], p, kv, sd, { parts: { [part]: wrongPart } });
         }
-        if (
-          logits.length &&
-          datas(logits).every((x, i) => Math.abs(x - actual[i]) <= 1e-9 * Math.max(1, Math.abs(x)))
-        ) {
-          return mk.hint;
-        }
+        if (fits(actual, datas(logits))) return mk.hint;
       } catch { /* this mistake cannot be replayed through the forward pass */ }
     }
   }

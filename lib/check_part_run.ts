@@ -20,15 +20,7 @@ import {
   type RunResult,
   type StepRow,
 } from "./check_part_compare.ts";
-import {
-  adamHint,
-  datas,
-  fitHint,
-  forwardMistakes,
-  gptHint,
-  type HeadFn,
-  NOT_ZEROED,
-} from "./check_part_hints.ts";
+import { adamHint, datas, fitHint, forwardMistakes, gptHint, NOT_ZEROED } from "./check_part_hints.ts";
 
 /** What the run needs: the model's setup, the training names and Adam's settings. */
 export interface RunSetup {
@@ -37,8 +29,6 @@ export interface RunSetup {
   /** One tokenized name per step. */
   batches: number[][];
   adam: (t: number) => AdamStep;
-  /** The reference head (to run the head's mistakes). */
-  head: HeadFn;
 }
 
 interface Rec {
@@ -59,6 +49,24 @@ function outLength(part: string, args: unknown[]): number {
 /**
  * Forward parts (linear, softmax, rmsnorm, head, mlp), the whole `gpt`, a learner's `Value` class, or Adam:
  * train both models `batches.length` steps and compare every recorded number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runModel } from "./check_part_run.ts";
+ * import { gptConfig } from "./config.ts";
+ * import { initStateDict } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * import { rmsnorm } from "./nn.ts";
+ * const config = gptConfig({ vocab_size: 5 });
+ * const setup = {
+ *   config,
+ *   stateDict: initStateDict(config, new Random(1)),
+ *   batches: [[4, 0, 1, 4]],
+ *   adam: (t: number) => ({ lr: 0.01, t, beta1: 0.85, beta2: 0.99, eps: 1e-8 }),
+ * };
+ * assert.equal(runModel("rmsnorm", rmsnorm, setup).maxDelta, 0); // the engine's own rmsnorm: bit-identical
+ * ```
  */
 export function runModel(part: string, impl: unknown, setup: RunSetup): RunResult {
   const { config, stateDict, batches } = setup;
@@ -71,7 +79,7 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   ref.forward = { observe: record(() => refRecs) };
   mine.forward = { observe: record(() => mineRecs) };
   let localHint: string | undefined;
-  const mistakes = forwardMistakes(part, setup.head);
+  const mistakes = forwardMistakes(part);
   if (part === "gpt") {
     // The learner's gpt replaces the whole forward pass: compare its logits position by position.
     const wrap =

@@ -18,7 +18,23 @@ import { probsFromLogits, sample } from "./sample.ts";
 import type { ScalarModel } from "./scalar_model.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
-/** Sample `count` names with the reference sampler and with the learner's; compare every number. */
+/**
+ * Sample `count` names with the reference sampler and with the learner's; compare every number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runSampler } from "./check_part_sample.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
+ * import { probsFromLogits } from "./sample.ts";
+ * import { Random } from "./random.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab", "ba"]);
+ * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
+ * const opts = { model, tokenizer, rng: () => new Random(2), temperature: 0.5, count: 3 };
+ * assert.equal(runSampler(probsFromLogits, opts).parting, undefined);
+ * ```
+ */
 export function runSampler(
   impl: unknown,
   opts: { model: ScalarModel; tokenizer: Tokenizer; rng: () => Random; temperature: number; count: number },
@@ -74,7 +90,7 @@ export function runSampler(
     const c = compare(mineProbs[i].out, refProbs[i]);
     maxDelta = Math.max(maxDelta, c.max);
     if (c.index >= 0) {
-      const hint = fitHint(forwardMistakes("sample", () => []), mineProbs[i].args, mineProbs[i].out);
+      const hint = fitHint(forwardMistakes("sample"), mineProbs[i].args, mineProbs[i].out);
       const parting: Parting = {
         quantity: "probability",
         step: i,
