@@ -79,8 +79,12 @@ async function sliderMoves(page: Page): Promise<boolean> {
   });
   if (!box) return false;
   await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
-  await page.waitForTimeout(800);
-  return (await data()) !== before;
+  // Plotly animates to the step's frame: give a busy machine up to 5 s.
+  for (let waited = 0; waited < 5000; waited += 250) {
+    await page.waitForTimeout(250);
+    if ((await data()) !== before) return true;
+  }
+  return false;
 }
 
 /** Relative links of the page that do not resolve: a missing file, or a missing `#anchor` on this page. */
@@ -149,9 +153,15 @@ async function main(): Promise<number> {
         return route.abort();
       });
       await page.goto(pathToFileURL(join(SITE_DIR, name)).href, { waitUntil: "load" });
-      await page.waitForTimeout(500);
       if (name !== "index.html") {
         const want = expected(name.replace(/\.html$/, ""));
+        // Every figure drawn, or 15 s passed (the count below then says how many were).
+        await page.waitForFunction(
+          (n: number) =>
+            (globalThis as any).document.querySelectorAll(".js-plotly-plot .main-svg").length >= n,
+          want.plotly,
+          { timeout: 15_000 },
+        ).catch(() => {});
         const got = await drawn(page);
         check(
           got.plotly === want.plotly && want.plotly >= 2,
