@@ -187,17 +187,13 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
     // 2) gradients, parameter by parameter in state-dict order
     const g = compare(datas(mine.params.map((p) => ({ data: p.grad }))), ref.params.map((p) => p.grad));
     row["max |Δ| gradient"] = g.max;
-    if (g.index >= 0) {
-      const parting: Parting = {
-        quantity: "gradient",
-        step,
-        name: paramName(ref, g.index),
-        index: g.index,
-        expected: ref.params[g.index].grad,
-        actual: mine.params[g.index].grad,
-      };
-      return { parting, rows, maxDelta: Infinity, hint: localHint || undefined };
-    }
+    const fail = (parting: Parting, hint = localHint || undefined) => ({
+      parting,
+      rows,
+      maxDelta: Infinity,
+      hint,
+    });
+    if (g.index >= 0) return fail(paramParting("gradient", step, ref, mine, g.index));
     maxDelta = Math.max(maxDelta, g.max);
     // 3) the Adam update
     const opts = setup.adam(step);
@@ -235,20 +231,22 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
     }
     const p = compare(mine.params.map((p) => p.data), ref.params.map((p) => p.data));
     row["max |Δ| parameters"] = p.max;
-    if (p.index >= 0) {
-      const parting: Parting = {
-        quantity: "updated parameter",
-        step,
-        name: paramName(ref, p.index),
-        index: p.index,
-        expected: ref.params[p.index].data,
-        actual: mine.params[p.index].data,
-      };
-      return { parting, rows, maxDelta: Infinity, hint: localHint || undefined };
-    }
+    if (p.index >= 0) return fail(paramParting("updated parameter", step, ref, mine, p.index));
     maxDelta = Math.max(maxDelta, p.max);
   }
   return { rows, maxDelta };
+}
+
+/** The i-th parameter's gradient or value parted: named like `wte[3][5]`, expected against actual. */
+function paramParting(
+  quantity: "gradient" | "updated parameter",
+  step: number,
+  ref: ScalarModel,
+  mine: ScalarModel,
+  i: number,
+): Parting {
+  const get = (m: ScalarModel) => quantity === "gradient" ? m.params[i].grad : m.params[i].data;
+  return { quantity, step, name: paramName(ref, i), index: i, expected: get(ref), actual: get(mine) };
 }
 
 /** `wte[3][5]` for the i-th parameter in state-dict order. */
