@@ -153,6 +153,19 @@ Deno.test("checkPart: softmax dividing the logits by 1.01 fails, naming the part
   assert.doesNotMatch(r.report, /✓/);
 });
 
+Deno.test("checkPart: numbers that differ only in the last bits pass as 'within 1e-12', never silently", () => {
+  const softmaxT = (l: number[], T: number) => { // l / T instead of the engine's l · T^−1: last-bit differences
+    const scaled = l.map((x) => x / T);
+    const max = Math.max(...scaled);
+    const e = scaled.map((x) => Math.exp(x - max));
+    const total = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / total);
+  };
+  const r = checkPart("sample", softmaxT);
+  assert.equal(r.ok, true, r.report);
+  assert.match(r.report, /within 1e-12 \(largest \|Δ\| \d\.\de-1\d\)$/);
+});
+
 // ---- every usual mistake is caught, with its hint ----
 
 Deno.test("checkPart hint: ε outside the square root in rmsnorm", () => {
