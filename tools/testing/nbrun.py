@@ -11,12 +11,15 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
   is replaced by that answer, and the self-check cell after it must print "✓" and no "✗" (solution) or "✗" and
   no "✓" (wrong answer); cells after the last self-check are not run;
 * --no-stderr: a cell that writes to stderr fails the run (a warning a learner would see);
+* --parameters JSON: papermill's parameter injection (a cell after the one tagged `parameters` that declares
+  the given values again, written by tools/jupyter/papermill_typescript), as `papermill -p name value` does;
 * per-cell expectations for the platform fixtures: metadata.nbrun.expect = {"stdout_lines": n,
   "display_data": n, "execute_result": n, "mime:<type>": n, "stdout_contains": "text"};
   metadata.nbrun.interrupt_after = s sends an Interrupt (as JupyterLab's ■ button) while the cell runs,
   metadata.nbrun.interrupt_before = true one while the kernel is idle (the kernel must survive it).
 
-Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--timeout S] notebook.ipynb
+Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--parameters JSON] [--timeout S]
+       notebook.ipynb
 Prints the result as one JSON object ({"ok", "seconds", "problems", "cells_run", "exercises", "expectations"})
 on stdout; the kernel's own messages go to stderr. Exit status 0 passed, 1 failed, 128 + N when stopped by
 signal N (the kernel is shut down first).
@@ -74,6 +77,17 @@ def count_outputs(cell) -> dict:
         for mime in out.get("data", {}) if kind in ("display_data", "execute_result") else ():
             counts[f"mime:{mime}"] = counts.get(f"mime:{mime}", 0) + 1
     return counts
+
+
+def with_parameters(path: Path, parameters: str, kernel: str):
+    """The notebook read as papermill reads it, with papermill's injected-parameters cell for `parameters`."""
+    # papermill loads its `papermill.engine` entry points on import; ours, papermill_typescript, registers the
+    # TypeScript translator as it loads (importing it first would be a circular import).
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(path))
+    return parameterize_notebook(nb, json.loads(parameters), kernel_name=kernel, language="typescript")
 
 
 def prepare(nb, mode: str, solutions_path: str | None):
@@ -147,7 +161,7 @@ def self_check_problems(nb, checks: dict[int, str], mode: str, last_done: int) -
 async def run(path: Path, opts) -> dict:
     started = time.monotonic()
     result = {"ok": False, "seconds": 0.0, "problems": [], "cells_run": 0, "exercises": 0, "expectations": 0}
-    nb = nbformat.read(path, as_version=4)
+    nb = with_parameters(path, opts.parameters, opts.kernel) if opts.parameters else nbformat.read(path, as_version=4)
     checks, last, problems = prepare(nb, opts.mode, opts.solutions)
     result.update(problems=problems, exercises=len(checks))
     if problems:
@@ -232,6 +246,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=["plain", "rerun", "solution", "wrong"], default="plain")
     ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
     ap.add_argument("--no-stderr", action="store_true", help="fail on any output to stderr")
+    ap.add_argument("--parameters", help='JSON object of parameters to inject as papermill does, e.g. \'{"num_steps": 60}\'')
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBRUN_TIMEOUT", "180")), help="per cell, s")
     ap.add_argument("--kernel", default="microgpt-deno")
     opts = ap.parse_args(argv)

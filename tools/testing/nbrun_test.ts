@@ -5,7 +5,7 @@
  * without it.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KERNEL_NAME, ROOT } from "../jupyter/setup.ts";
 import { inTempDir } from "./test_util.ts";
@@ -97,5 +97,26 @@ Deno.test({
       assert.deepEqual(quiet.problems, [
         `cell 1: wrote to stderr (a warning a learner would see): 'careful: deprecated option\\n'`,
       ]);
+    }),
+});
+
+Deno.test({
+  name: "nbrun --parameters: papermill injects the values after the parameters cell; later cells see them",
+  ignore,
+  fn: () =>
+    inTempDir("nbrun-test-", async (dir) => {
+      const nb = writeNotebook(join(dir, "params.ipynb"), [
+        'const num_steps = 1000; // training steps\nconst name = "emma";',
+        'if (num_steps !== 60 || name !== "ada") throw new Error(`got num_steps ${num_steps}, name ${name}`);',
+      ]);
+      const parsed = JSON.parse(readFileSync(nb, "utf8"));
+      parsed.cells[0].metadata.tags = ["parameters"];
+      writeFileSync(nb, JSON.stringify(parsed));
+      const shipped = await nbrun([nb]);
+      assert.equal(shipped.ok, false);
+      assert.match(shipped.problems.join("\n"), /got num_steps 1000, name emma/);
+      const edited = await nbrun(["--parameters", '{"num_steps": 60, "name": "ada"}', nb]);
+      assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+      assert.equal(edited.ok, true);
     }),
 });

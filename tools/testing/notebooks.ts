@@ -7,6 +7,8 @@
  * - it is committed clean (no outputs, no execution counts) with the project's kernelspec;
  * - it runs top to bottom with no error output (a lesson also with nothing on stderr);
  * - a lesson runs again out of order in one kernel (Run All, then every cell again, last first);
+ * - a lesson runs with the edits a learner makes first (`parameterEdits` in plan.ts: every steps-like parameter
+ *   60, n_embd 32), injected as papermill does;
  * - if it has exercises (`tests/solutions/<stem>.json`, or `<stem>.solutions.json` beside a fixture), it runs
  *   once with every solution substituted (each self-check prints ✓, no ✗) and once with every wrong answer
  *   (each prints ✗, no ✓).
@@ -85,6 +87,7 @@ async function runJob(lab: LabEnv, job: NotebookJob, timeout: number): Promise<R
   const args = [join(ROOT, "tools", "testing", "nbrun.py"), job.notebook, "--mode", job.mode];
   if (job.solutions) args.push("--solutions", job.solutions);
   if (job.noStderr) args.push("--no-stderr");
+  if (job.parameters) args.push("--parameters", JSON.stringify(job.parameters));
   const child = new Deno.Command(lab.python, {
     args: [...args, "--timeout", String(timeout)],
     cwd: ROOT,
@@ -195,11 +198,17 @@ async function main(): Promise<number> {
   // `--jobs` workers take runs from the queue until it is empty or a signal stopped everything.
   const worker = async () => {
     for (let job = queue.shift(); job && !stoppedBy; job = queue.shift()) {
-      const label = job.mode === "plain" ? job.notebook : `${job.notebook} [${job.mode}]`;
+      const edits = job.parameters &&
+        Object.entries(job.parameters).map(([name, value]) => `${name} = ${value}`).join(", ");
+      const label = edits
+        ? `${job.notebook} [${edits}]`
+        : job.mode === "plain"
+        ? job.notebook
+        : `${job.notebook} [${job.mode}]`;
       const r = await runJob(lab, job, parsed.timeout);
       printResult(label, r);
       counts[r.ok ? "passed" : "failed"]++;
-      if (job.mode === "plain") {
+      if (job.mode === "plain" && !job.parameters) {
         plain.push(`  ${r.seconds.toFixed(1).padStart(6)} s  ${label}${r.ok ? "" : "  FAILED"}`);
       }
     }

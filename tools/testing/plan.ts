@@ -5,7 +5,7 @@
  * @module
  */
 
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { KERNEL_NAME, ROOT } from "../jupyter/setup.ts";
 
@@ -16,6 +16,8 @@ export interface NotebookJob {
   solutions?: string;
   /** Fail on any output to stderr (lessons; not with wrong answers). */
   noStderr?: boolean;
+  /** Parameters injected as papermill does (`nbrun.py --parameters`): the lesson with a learner's edits. */
+  parameters?: Record<string, number>;
 }
 
 /** A notebook's cell, as much as the checks need. */
@@ -80,6 +82,41 @@ export function commitProblems(
   return problems;
 }
 
+/**
+ * The edits a learner is likely to make first, each of which a lesson must survive (no error, no warning): every
+ * steps-like parameter (a name ending in `steps`) set to 60; and `n_embd` set to 32, with the steps at 60 too
+ * (a wider model is what is tested, not a long run). From the source of the notebook's `parameters` cell; only
+ * the edits it has parameters for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parameterEdits } from "./plan.ts";
+ * const cell = "const num_steps = 1000; // …\nconst toy_steps = 30;\nconst n_embd = 16;\nconst seed = 42;";
+ * assert.deepEqual(parameterEdits(cell), [{ num_steps: 60, toy_steps: 60 }, { num_steps: 60, toy_steps: 60, n_embd: 32 }]);
+ * assert.deepEqual(parameterEdits("const seed = 42;"), []);
+ * ```
+ */
+export function parameterEdits(parametersCell: string): Record<string, number>[] {
+  const declared = [...parametersCell.matchAll(/^(?:const|let)\s+(\w+)/gm)].map((m) => m[1]);
+  const steps: Record<string, number> = Object.fromEntries(
+    declared.filter((name) => /steps$/.test(name)).map((name) => [name, 60]),
+  );
+  return [
+    ...(Object.keys(steps).length ? [steps] : []),
+    ...(declared.includes("n_embd") ? [{ ...steps, n_embd: 32 }] : []),
+  ];
+}
+
+/** The source of a notebook's cell tagged `parameters` ("" if none). */
+function parametersCell(notebook: string): string {
+  const nb = JSON.parse(readFileSync(resolve(ROOT, notebook), "utf8"));
+  const cell = (nb.cells ?? []).find((c: { metadata?: { tags?: string[] } }) =>
+    c.metadata?.tags?.includes("parameters")
+  );
+  return cell ? [cell.source].flat().join("") : "";
+}
+
 /** The `.ipynb` files of a folder (relative to the root), sorted. */
 export function listNotebooks(dir: string): string[] {
   const abs = resolve(ROOT, dir);
@@ -89,15 +126,20 @@ export function listNotebooks(dir: string): string[] {
 
 /**
  * The runs for the given notebooks (paths relative to the project root): a plain Run All; for a lesson (under
- * notebooks/) also a re-run out of order, and no stderr allowed; with exercise answers, a run with the
- * solutions and one with wrong answers.
+ * notebooks/) also a re-run out of order, a Run All per `parameterEdits`, and no stderr allowed; with exercise
+ * answers, a run with the solutions and one with wrong answers.
  */
 export function planFor(notebooks: string[]): NotebookJob[] {
   return notebooks.flatMap((notebook) => {
     const lesson = !relative(join(ROOT, "notebooks"), resolve(ROOT, notebook)).startsWith("..");
     const solutions = solutionsFor(notebook);
     const jobs: NotebookJob[] = [{ notebook, mode: "plain", noStderr: lesson }];
-    if (lesson) jobs.push({ notebook, mode: "rerun", noStderr: true });
+    if (lesson) {
+      jobs.push({ notebook, mode: "rerun", noStderr: true });
+      for (const parameters of parameterEdits(parametersCell(notebook))) {
+        jobs.push({ notebook, mode: "plain", noStderr: true, parameters });
+      }
+    }
     if (solutions) {
       jobs.push({ notebook, mode: "solution", solutions, noStderr: lesson }, {
         notebook,

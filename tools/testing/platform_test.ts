@@ -53,7 +53,7 @@ Deno.test("commitProblems: outputs, execution counts and a foreign kernelspec ar
   assert.match(problems[1], /cell\(s\) 2, 3/);
 });
 
-Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution and wrong runs", () => {
+Deno.test("planFor: plain run for every notebook, a re-run and the parameter edits for lessons, solution and wrong runs", () => {
   const fixture = "tests/fixtures/exercise.ipynb";
   assert.equal(solutionsFor(fixture), "tests/fixtures/exercise.solutions.json");
   assert.equal(solutionsFor("tests/fixtures/smoke.ipynb"), undefined);
@@ -66,14 +66,16 @@ Deno.test("planFor: plain run for every notebook, a re-run for lessons, solution
     "tests/fixtures/smoke.ipynb:plain",
     `${lesson}:plain`,
     `${lesson}:rerun`, // lessons only: fixtures count their outputs per run
+    `${lesson}:plain`, // with num_steps 60, injected (notebook 06 has no n_embd)
     `${lesson}:solution`,
     `${lesson}:wrong`,
   ]);
   assert.deepEqual(
     plan.filter((j) => j.noStderr).map((j) => j.mode),
-    ["plain", "rerun", "solution"],
+    ["plain", "rerun", "plain", "solution"],
     "a lesson may not write to stderr (except with wrong answers); fixtures may",
   );
+  assert.deepEqual(plan.filter((j) => j.parameters).map((j) => j.parameters), [{ num_steps: 60 }]);
 });
 
 Deno.test("junitCounts: reads what deno test --junit-path writes (passed, failed, ignored, steps)", () =>
