@@ -117,6 +117,13 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
     throw new RangeError(`checkPart: steps must be a whole number in [1, 50], got ${steps}`);
   }
   if (!Number.isInteger(seed)) throw new RangeError(`checkPart: seed must be a whole number, got ${seed}`);
+  const { docs } = options;
+  if (
+    docs !== undefined &&
+    (!Array.isArray(docs) || docs.length === 0 || docs.some((d) => typeof d !== "string"))
+  ) {
+    throw new TypeError("checkPart: docs must be a non-empty array of names (strings)");
+  }
   const make = () => setUp(options, seed, steps);
   const s = make();
   const result = part === "sample"

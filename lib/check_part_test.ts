@@ -282,6 +282,7 @@ Deno.test("checkPart: a non-function or a function of the wrong arity is a TypeE
   assert.throws(() => checkPart("linear", (x: Value[]) => x), /takes 1 parameter; the engine's takes 2/);
   assert.throws(() => checkPart("value", class {}), /has no add, mul/);
   assert.throws(() => checkPart("rmsnorm", myRmsnorm, { steps: 0 }), RangeError);
+  assert.throws(() => checkPart("rmsnorm", myRmsnorm, { docs: [] }), /docs must be a non-empty array/);
 });
 
 Deno.test("checkPart: a wrong shape, a throw or NaN makes a failing report that names the problem", () => {
