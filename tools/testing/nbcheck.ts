@@ -47,15 +47,15 @@ function text(source: string | string[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractModule } from "./nbcheck.ts";
- * import { deepStrictEqual } from "node:assert";
  * const nb = { cells: [
  *   { cell_type: "markdown", source: "# Title" },
  *   { cell_type: "code", source: "const a = 1;" },
  *   { cell_type: "code", source: ["const b = a +\n", " 1;"] }, // nbformat lines keep their "\n"
  * ] };
  * const mod = extractModule(nb);
- * deepStrictEqual(mod.spans.map((s) => [s.cell, s.lines]), [[2, 1], [3, 2]]);
+ * assert.deepEqual(mod.spans.map((s) => [s.cell, s.lines]), [[2, 1], [3, 2]]);
  * ```
  */
 export function extractModule(nb: NotebookJson, replace: Record<string, string> = {}): ExtractedModule {
