@@ -35,7 +35,8 @@ RESTARTED = ("KernelRestarted", f"this cell did not stop when interrupted, so th
 
 
 def catches_sigint(pid: int) -> bool:
-    """Whether process `pid` has a SIGINT handler (Deno installs one with the first SIGINT listener)."""
+    """Whether process `pid` has a SIGINT handler. Deno installs one with the first SIGINT listener and keeps it;
+    if every listener is removed again, SIGINT ends deno (exit 130), which the proxy then answers as a death."""
     bit = 1 << (signal.SIGINT - 1)
     try:
         with open(f"/proc/{pid}/status") as f:

@@ -324,7 +324,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
       "running that cell by hand works, with the training's state",
       `execution count ${count} → ${count + 1}+`,
     );
-    // An Interrupt while nothing runs must not kill the kernel either (lib's SIGINT listener stays registered).
+    // An Interrupt while nothing runs must not kill the kernel either (the kernel proxy ignores it).
     await interruptFromToolbar(page);
     await page.waitForTimeout(1500);
     await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(CELL.after).click();
