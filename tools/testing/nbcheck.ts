@@ -1,19 +1,20 @@
 /**
- * Type-checks the code cells of notebooks: `deno run -A tools/testing/nbcheck.ts [notebook.ipynb …]` (default: all of
- * `notebooks/` and `tests/fixtures/`). The Deno kernel runs cells without checking types, so a typo would
+ * Type-checks the code cells of notebooks: `deno run -A tools/testing/nbcheck.ts [notebook.ipynb …]` (default:
+ * all of `notebooks/` and `tests/fixtures/`). The Deno kernel runs cells without checking types, so a typo would
  * only surface for a learner; this catches it in CI.
  *
  * Each notebook's code cells are concatenated, in order, into a temporary module beside the notebook (so
- * `deno.json`'s imports and relative paths resolve as in the kernel) and `deno check`ed in one run. Errors
- * point at the notebook, cell number and line within the cell. A notebook with exercises is also checked with
- * its solutions substituted. Ends with one line `N passed, N failed`.
+ * `deno.json`'s imports and relative paths resolve as in the kernel) and `deno check`ed, all in one run; the
+ * verdict is deno check's exit status. When that run fails, each module is checked on its own to tell which
+ * failed, and deno's messages are shown with their locations rewritten to notebook, cell and line. A notebook
+ * with exercises is also checked with its solutions substituted. Ends with one line `N passed, N failed`.
  *
  * @module
  */
 
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { pathToFileURL } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
 import { listNotebooks, solutionsFor } from "./plan.ts";
 import { report } from "./report.ts";
@@ -82,122 +83,71 @@ export function locate(spans: Span[], line: number): string {
   return span ? `cell ${span.cell}, line ${line - span.start + 1}` : `generated line ${line}`;
 }
 
-/** Result of checking one notebook (one variant). */
-export interface CheckResult {
-  label: string;
-  ok: boolean;
-  errors: string[];
+/** The variants of a notebook to check: as shipped and, with exercises, with every solution substituted. */
+function variants(notebook: string): { label: string; replace: Record<string, string> }[] {
+  const sol = solutionsFor(notebook);
+  if (!sol) return [{ label: notebook, replace: {} }];
+  const answers = JSON.parse(readFileSync(resolve(ROOT, sol), "utf8")) as Record<
+    string,
+    { solution: string }
+  >;
+  const replace = Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.solution]));
+  return [{ label: notebook, replace: {} }, { label: `${notebook} [solution]`, replace }];
 }
 
-interface Job {
+/** A variant of a notebook written out as a module beside it (so deno.json and relative imports apply). */
+interface Module {
   label: string;
   notebook: string;
   file: string;
   spans: Span[];
 }
 
-/** Type-checks notebooks; paths relative to the project root. */
-export async function typeCheckNotebooks(notebooks: string[]): Promise<CheckResult[]> {
-  const jobs: Job[] = [];
-  const stamp = `${Deno.pid}-${Date.now().toString(36)}`;
-  try {
-    for (const notebook of notebooks) {
-      const nb = JSON.parse(readFileSync(resolve(ROOT, notebook), "utf8")) as NotebookJson;
-      const variants: { label: string; replace: Record<string, string> }[] = [{
-        label: notebook,
-        replace: {},
-      }];
-      const sol = solutionsFor(notebook);
-      if (sol) {
-        const answers = JSON.parse(readFileSync(resolve(ROOT, sol), "utf8")) as Record<
-          string,
-          { solution: string }
-        >;
-        const replace = Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.solution]));
-        variants.push({ label: `${notebook} [solution]`, replace });
-      }
-      variants.forEach((v, k) => {
-        const mod = extractModule(nb, v.replace);
-        const file = join(
-          dirname(resolve(ROOT, notebook)),
-          `.nbcheck-${stamp}-${basename(notebook, ".ipynb")}-${k}.ts`,
-        );
-        Deno.writeTextFileSync(file, mod.source);
-        jobs.push({ label: v.label, notebook, file, spans: mod.spans });
-      });
-    }
-    if (jobs.length === 0) return [];
-    // A syntax error stops deno check before any type is checked: report it for its notebook, leave that
-    // module out, check the rest again.
-    const parseErrors = new Map<Job, string[]>();
-    let remaining = [...jobs];
-    while (true) {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["check", "--quiet", ...remaining.map((j) => j.file)],
-        cwd: ROOT,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const report = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
-      const syntax = report.match(/error: (SyntaxError: [^\n]*)[\s\S]*?at (file:\/\/\S+?):(\d+):(\d+)/);
-      const job = syntax ? remaining.find((j) => j.file === fileURLToPath(syntax[2])) : undefined;
-      if (syntax && job) {
-        parseErrors.set(job, [
-          `${syntax[1]}\n    at ${job.notebook}, ${locate(job.spans, Number(syntax[3]))}, col ${syntax[4]}`,
-        ]);
-        remaining = remaining.filter((j) => j !== job);
-        if (remaining.length) continue;
-        return attribute("", jobs, true, parseErrors);
-      }
-      return attribute(report, jobs, out.success, parseErrors);
-    }
-  } finally {
-    for (const j of jobs) {
-      try {
-        Deno.removeSync(j.file);
-      } catch { /* already gone */ }
-    }
-  }
+function writeModule(notebook: string, label: string, replace: Record<string, string>): Module {
+  const nb = JSON.parse(readFileSync(resolve(ROOT, notebook), "utf8")) as NotebookJson;
+  const mod = extractModule(nb, replace);
+  const tag = crypto.randomUUID().slice(0, 8);
+  const file = join(dirname(resolve(ROOT, notebook)), `.nbcheck-${basename(notebook, ".ipynb")}-${tag}.ts`);
+  Deno.writeTextFileSync(file, mod.source);
+  return { label, notebook, file, spans: mod.spans };
 }
 
-/** Splits deno check's report into error blocks and assigns each to its notebook, rewriting locations. */
-function attribute(
-  report: string,
-  jobs: Job[],
-  success: boolean,
-  parseErrors: Map<Job, string[]>,
-): CheckResult[] {
-  const byFile = new Map(jobs.map((j) => [j.file, j]));
-  const errors = new Map<Job, string[]>(jobs.map((j) => [j, [...(parseErrors.get(j) ?? [])]]));
-  const unattributed: string[] = [];
-  const blocks = report.split(/\n\s*\n/).map((b) => b.replace(/^\s+|\s+$/g, "")).filter((b) =>
-    /^TS\d+ \[ERROR\]/m.test(b)
-  );
-  for (const block of blocks) {
-    const at = block.match(/at (file:\/\/\S+?):(\d+):(\d+)/);
-    const path = at ? fileURLToPath(at[1]) : undefined;
-    const job = path ? byFile.get(path) : undefined;
-    if (job && at) {
-      const where = `${job.notebook}, ${locate(job.spans, Number(at[2]))}, col ${at[3]}`;
-      errors.get(job)!.push(block.replace(at[0], `at ${where}`));
-    } else {
-      unattributed.push(path ? block.replace(at![1], relative(ROOT, path)) : block);
-    }
+/** `deno check` of the modules: its verdict (exit status) and its messages, locations mapped to cells. */
+async function check(modules: Module[]): Promise<{ ok: boolean; output: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", ...modules.map((m) => m.file)],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  let output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  for (const m of modules) {
+    const url = pathToFileURL(m.file).href;
+    output = output.replace(
+      new RegExp(`${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+)`, "g"),
+      (_, line, col) => `${m.notebook}, ${locate(m.spans, Number(line))}, col ${col}`,
+    );
   }
-  const results = jobs.map((j) => ({
-    label: j.label,
-    ok: errors.get(j)!.length === 0,
-    errors: errors.get(j)!,
-  }));
-  if (unattributed.length) {
-    // Errors inside lib/ reached from a notebook: fail every notebook variant that imports it would be a guess;
-    // report them once as their own failed item.
-    results.push({ label: "modules imported by notebooks", ok: false, errors: unattributed });
-  } else if (!success && blocks.length === 0) {
-    results.push({ label: "deno check", ok: false, errors: [report.trim() || "deno check failed"] });
+  return { ok: out.success, output: output.trim() };
+}
+
+/**
+ * Type-checks notebooks (paths relative to the root), each as shipped and with its solutions: all in one
+ * `deno check` (fast: lib/ is checked once); only when that fails, each on its own, to tell which failed.
+ */
+export async function typeCheckNotebooks(
+  notebooks: string[],
+): Promise<{ label: string; ok: boolean; output: string }[]> {
+  const modules = notebooks.flatMap((nb) => variants(nb).map((v) => writeModule(nb, v.label, v.replace)));
+  try {
+    if ((await check(modules)).ok) return modules.map((m) => ({ label: m.label, ok: true, output: "" }));
+    const results = [];
+    for (const m of modules) results.push({ label: m.label, ...await check([m]) });
+    return results;
+  } finally {
+    for (const m of modules) Deno.removeSync(m.file);
   }
-  return results;
 }
 
 if (import.meta.main) {
@@ -208,7 +158,7 @@ if (import.meta.main) {
   const results = await typeCheckNotebooks(notebooks);
   for (const r of results) {
     console.log(`${r.ok ? "ok  " : "FAIL"} type-check ${r.label}`);
-    for (const e of r.errors) console.log("       " + e.replaceAll("\n", "\n       "));
+    if (!r.ok) console.log("       " + r.output.replaceAll("\n", "\n       "));
   }
   const failed = results.filter((r) => !r.ok).length;
   console.log(

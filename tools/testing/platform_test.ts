@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { extractModule, locate } from "./nbcheck.ts";
+import { extractModule, locate, typeCheckNotebooks } from "./nbcheck.ts";
 import { join } from "node:path";
 import { commitProblems, planFor, solutionsFor } from "./plan.ts";
 import { junitCounts } from "./test.ts";
@@ -97,4 +97,31 @@ Deno.test("with a step", async (t) => { await t.step("step", () => {}); });`,
     // "with a step" and its step are two test cases.
     assert.deepEqual(junitCounts(Deno.readTextFileSync(xml)), { passed: 3, failed: 1, skipped: 1 });
     assert.equal(junitCounts("error: Type checking failed."), undefined);
+  }));
+
+Deno.test("typeCheckNotebooks: a type error and a syntax error fail their own notebook, at cell and line", () =>
+  inTempDir("nbcheck-test-", async (dir) => {
+    const write = (name: string, sources: string[]) => {
+      const cells = [
+        { cell_type: "markdown", source: "# Title" },
+        ...sources.map((source) => ({
+          cell_type: "code",
+          source,
+        })),
+      ];
+      Deno.writeTextFileSync(join(dir, name), JSON.stringify({ cells }));
+      return join(dir, name);
+    };
+    const good = write("good.ipynb", ["const a: number = 1;", "console.log(a + 1);"]);
+    const typo = write("typo.ipynb", ["const a: number = 1;", "const n = 2;\nconst b: string = a;"]);
+    const broken = write("broken.ipynb", ["const = ;"]);
+    const results = await typeCheckNotebooks([good, typo, broken]);
+    assert.deepEqual(results.map((r) => [r.label, r.ok]), [[good, true], [typo, false], [broken, false]]);
+    assert.match(results[1].output, /TS2322[\s\S]*typo\.ipynb, cell 3, line 2, col 7/);
+    assert.match(results[2].output, /broken\.ipynb, cell 2, line 1/);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "broken.ipynb",
+      "good.ipynb",
+      "typo.ipynb",
+    ], "the generated modules are removed");
   }));
