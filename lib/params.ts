@@ -128,7 +128,26 @@ export function initStateDict(config: Partial<GPTConfig>, rng: Random): StateDic
  * @throws {RangeError} a matrix is missing, extra, of the wrong shape or holds a non-finite number.
  */
 export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void {
-  const table = paramTable(config);
+  checkMatrices(paramTable(config), sd);
+}
+
+/**
+ * Check that a state dict has exactly the matrices and shapes of a table (`checkStateDict` for any model:
+ * the ladder's count table and MLPs too).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkMatrices } from "./params.ts";
+ * checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0, 1], [2, 3]] }); // passes
+ * assert.throws(() => checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0]] }), /must be 2×2/);
+ * ```
+ * @throws {RangeError} a matrix is missing, extra, of the wrong shape or holds a non-finite number.
+ */
+export function checkMatrices(
+  table: readonly { name: string; shape: readonly [number, number] }[],
+  sd: StateDict,
+): void {
   const expected = new Set(table.map((p) => p.name));
   for (const name of Object.keys(sd)) {
     if (!expected.has(name)) {

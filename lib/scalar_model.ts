@@ -6,7 +6,7 @@
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import type { AdamStep, Model, StateDict } from "./model.ts";
+import { checkOptimizer, type Model, type StateDict, type StepOptions } from "./model.ts";
 import { adamUpdate } from "./adam.ts";
 import { checkBatch } from "./checks.ts";
 import { createKVCache, docLoss, gpt, type LossOptions, toValues, type ValueStateDict } from "./gpt.ts";
@@ -92,8 +92,15 @@ export class ScalarModel implements Model {
     return batch.length === 1 ? total : total * (1 / batch.length);
   }
 
-  step(opts: AdamStep): void {
+  step(opts: StepOptions): void {
     const p = this.params;
+    if (checkOptimizer(opts.optimizer) === "sgd") { // plain SGD: notebook 02's rungs 3 and 4
+      for (const v of p) {
+        v.data -= opts.lr * v.grad;
+        v.grad = 0;
+      }
+      return;
+    }
     const data = new Float64Array(p.length);
     const grad = new Float64Array(p.length);
     for (let i = 0; i < p.length; i++) {

@@ -1,13 +1,14 @@
 /**
- * The training loop, shared by both engines: take the next documents, compute loss and gradients, take an
- * Adam step with a linearly decaying learning rate, report progress. Async so that a notebook stays
+ * The training loop, shared by every model (both engines, and the rungs of notebook 02's ladder): take the
+ * next documents, compute loss and gradients, take an Adam (or SGD) step with a linearly decaying learning
+ * rate, report progress. Async so that a notebook stays
  * responsive (it yields to the event loop every ~50 ms) and an Interrupt stops it cleanly.
  *
  * @module
  */
 import { checkBatch, checkTokenizer } from "./checks.ts";
 import { TRAIN_KEYS, type TrainConfig, trainConfig } from "./config.ts";
-import type { Model } from "./model.ts";
+import { checkOptimizer, type Model, type Optimizer } from "./model.ts";
 import { learningRate } from "./adam.ts";
 import { stepGate } from "./interrupt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
@@ -40,6 +41,8 @@ export interface TrainOptions extends Partial<TrainConfig> {
   evalEvery?: number;
   /** Where the "stopped at step …" line goes. Default `console.log`. */
   log?: (line: string) => void;
+  /** The update rule `model.step` applies: "adam" (default, microGPT's) or "sgd" (p ← p − lr·grad). */
+  optimizer?: Optimizer;
 }
 
 /**
@@ -114,7 +117,7 @@ export class TrainHistory {
 
 /**
  * Train `model` on `docs`. Step s (0-based) uses the documents starting at `docs[(s · batch_size) mod len]`,
- * learning rate `lr · (1 − s / num_steps)`, one Adam update. A non-finite loss stops with an error naming
+ * learning rate `lr · (1 − s / num_steps)`, one update (`optimizer`: Adam unless "sgd"). A non-finite loss stops with an error naming
  * the step. An Interrupt (Jupyter's button, or `requestInterrupt()`) stops after the current step and
  * returns the history so far with `stoppedAt`.
  *
@@ -137,7 +140,7 @@ export class TrainHistory {
  * @throws {Error} the loss became NaN or infinite.
  */
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
-  const { tc, encoded, valEncoded, evalEvery } = checkOptions(model, opts); // bad options fail before step 1
+  const { tc, encoded, valEncoded, evalEvery, optimizer } = checkOptions(model, opts); // bad options fail before step 1
   const { docs, tokenizer, onStep, log = console.log } = opts;
   const gate = stepGate({ log }); // an Interrupt stops after the current step
   const history = new TrainHistory(tc.num_steps, model.engine);
@@ -156,7 +159,7 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
       );
     }
     const lr = learningRate(tc.learning_rate, s, tc.num_steps);
-    model.step({ lr, t: s, beta1: tc.beta1, beta2: tc.beta2, eps: tc.eps_adam });
+    model.step({ lr, t: s, beta1: tc.beta1, beta2: tc.beta2, eps: tc.eps_adam, optimizer });
     history.losses.push(loss);
     const info: StepInfo = { step: s + 1, num_steps: tc.num_steps, loss, lr, seconds: 0 };
     if (valEncoded && valEncoded.length > 0 && ((s + 1) % evalEvery === 0 || s + 1 === tc.num_steps)) {
@@ -201,7 +204,7 @@ export function meanLoss(model: Model, sequences: readonly (readonly number[])[]
   return sum / sequences.length;
 }
 
-const OPTION_KEYS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log"];
+const OPTION_KEYS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log", "optimizer"];
 
 function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
   const out: Partial<TrainConfig> = {};
@@ -233,5 +236,5 @@ function checkOptions(model: Model, opts: TrainOptions) {
   if (!Number.isInteger(evalEvery) || evalEvery < 1) {
     throw new RangeError(`evalEvery must be a whole number ≥ 1, got ${evalEvery}`);
   }
-  return { tc, encoded, valEncoded, evalEvery };
+  return { tc, encoded, valEncoded, evalEvery, optimizer: checkOptimizer(opts.optimizer) };
 }

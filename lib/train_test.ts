@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AdamStep, Model } from "./model.ts";
+import type { Model, StepOptions } from "./model.ts";
 import { requestInterrupt } from "./interrupt.ts";
 import { Tokenizer } from "./tokenizer.ts";
 import { meanLoss, train, TrainHistory, type TrainOptions } from "./train.ts";
@@ -9,7 +9,7 @@ import { Random } from "./random.ts";
 /** A model that records what train() asks of it; `lossAt(step)` gives its loss. */
 function recordingModel(lossAt: (call: number) => number = () => 1, busyMs = 0) {
   const batches: number[][][] = [];
-  const steps: AdamStep[] = [];
+  const steps: StepOptions[] = [];
   const evals: number[][][] = [];
   const model: Model = {
     engine: "scalar",
@@ -56,7 +56,7 @@ Deno.test("train passes the linearly decaying learning rate and Adam settings, a
   });
   assert.deepEqual(steps.map((s) => s.t), [0, 1, 2]);
   assert.deepEqual(steps.map((s) => s.lr), [0.3, 0.3 * (1 - 1 / 3), 0.3 * (1 - 2 / 3)]);
-  assert.deepEqual(steps[0], { lr: 0.3, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8 });
+  assert.deepEqual(steps[0], { lr: 0.3, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8, optimizer: "adam" });
   assert.deepEqual(infos.map((i) => [i.step, i.loss, i.num_steps]), [[1, 3, 3], [2, 2, 3], [3, 1, 3]]);
   assert.deepEqual(history.losses, [3, 2, 1]);
   assert.equal(history.stoppedAt, undefined);
@@ -195,4 +195,37 @@ Deno.test("TrainHistory summarises itself", () => {
     String(h),
     "trained 3/100 steps in 0.0 s (fast): loss 3.000 → 1.000, mean of last 3 2.000, validation 1.500",
   );
+});
+
+Deno.test("train passes the optimizer to step; SGD moves every weight by −lr·grad on either engine", async () => {
+  const { model, steps } = recordingModel();
+  await train(model, { docs: ["ab"], tokenizer, num_steps: 2, optimizer: "sgd" });
+  assert.deepEqual(steps.map((s) => s.optimizer), ["sgd", "sgd"]);
+  await assert.rejects(
+    train(model, { docs: ["ab"], tokenizer, num_steps: 2, optimizer: "sdg" as "sgd" }),
+    /optimizer must be "adam" or "sgd", got "sdg"/,
+  );
+  for (const engine of ["scalar", "fast"] as const) {
+    const m = createModel({ config: { vocab_size: 4, n_embd: 4, n_head: 1 }, rng: new Random(3), engine });
+    const before = m.stateDict().wte;
+    m.lossAndGrad([[3, 0, 1, 3]]);
+    // the gradient, measured independently: the change SGD with lr 1 makes is −grad
+    const probe = createModel({
+      config: { vocab_size: 4, n_embd: 4, n_head: 1 },
+      rng: new Random(3),
+      engine,
+    });
+    const h = 1e-6;
+    const sd = probe.stateDict();
+    sd.wte[3][2] += h;
+    probe.loadStateDict(sd);
+    const up = probe.loss([[3, 0, 1, 3]]);
+    sd.wte[3][2] -= 2 * h;
+    probe.loadStateDict(sd);
+    const numeric = (up - probe.loss([[3, 0, 1, 3]])) / (2 * h);
+    m.step({ lr: 1, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8, optimizer: "sgd" });
+    const moved = m.stateDict().wte[3][2] - before[3][2];
+    assert(Math.abs(moved + numeric) < 1e-7, `${engine}: moved ${moved}, gradient ${numeric}`);
+    assert.equal(m.stateDict().wte[2][0], before[2][0], `${engine}: the row of a token never read stays`);
+  }
 });

@@ -8,7 +8,7 @@
 import { adamUpdate } from "../adam.ts";
 import { checkBatch, checkPos, checkToken } from "../checks.ts";
 import type { GPTConfig } from "../config.ts";
-import type { AdamStep, Model, StateDict } from "../model.ts";
+import { checkOptimizer, type Model, type StateDict, type StepOptions } from "../model.ts";
 import { type CreateModelOptions, describeModel, initialWeights } from "../params.ts";
 import { type Activations, createActivations, createGrads, type Grads } from "./buffers.ts";
 import { backward, docLoss, forward, gptWeights, type Weights } from "./gpt.ts";
@@ -99,8 +99,11 @@ export class FastModel implements Model {
     return this.#batchLoss(batch, false);
   }
 
-  step(opts: AdamStep): void {
-    adamUpdate({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
+  step(opts: StepOptions): void {
+    if (checkOptimizer(opts.optimizer) === "sgd") { // plain SGD: notebook 02's rungs 3 and 4
+      const { data, grad } = this.params;
+      for (let i = 0; i < data.length; i++) data[i] -= opts.lr * grad[i];
+    } else adamUpdate({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
     this.params.grad.fill(0);
   }
 

@@ -1,12 +1,16 @@
 /**
  * Rung 0 of the ladder: a bigram model that learns by counting. `counts[a][b]` is how often token `b` followed
  * token `a` in the training documents; the probability of `b` after `a` is that count (plus `smoothing`, so no
- * pair is impossible) divided by the row's total. No gradients, no learning rate: "training" is counting.
+ * pair is impossible) divided by the row's total. It is a `Model` like the GPT: `lossAndGrad` notes the pairs
+ * of a batch, `step` adds them to the table — "training" is counting (no gradients, the learning rate is
+ * ignored).
  *
  * @module
  */
-import { checkPos, checkToken } from "../checks.ts";
-import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
+import { type GPTConfig, gptConfig } from "../config.ts";
+import type { Model, StateDict } from "../model.ts";
+import { checkMatrices } from "../params.ts";
+import { batchMean, sequence, withDisplay } from "./rung.ts";
 
 /** Options of {@link createBigramModel}. */
 export interface BigramOptions {
@@ -19,7 +23,7 @@ export interface BigramOptions {
 }
 
 /** Rung 0: the count table and the probabilities it implies. */
-export interface BigramModel extends Rung {
+export interface BigramModel extends Model {
   /** `counts[a][b]`: times token `b` followed token `a` ([vocab_size][vocab_size]). */
   readonly counts: number[][];
   /** The next-token probabilities, row `a` = P(next | a), smoothing included. */
@@ -34,67 +38,57 @@ export interface BigramModel extends Rung {
  * import assert from "node:assert/strict";
  * import { createBigramModel } from "./train0.ts";
  * const m = createBigramModel({ vocab_size: 3 }); // tokens a=0, b=1, BOS=2
- * m.lossAndGrad([2, 0, 1, 2]); // count BOS→a, a→b, b→BOS
- * m.update({ lr: 0, step: 0 });
+ * m.lossAndGrad([[2, 0, 1, 2]]); // note BOS→a, a→b, b→BOS
+ * m.step({ lr: 0, t: 0, beta1: 0, beta2: 0, eps: 0 }); // add them to the table
  * assert(m.counts[0][1] === 1);
  * assert(m.probs()[0][1] === 2 / 4); // (1 + 1) / (1 + 3)
  * ```
- * @throws {RangeError} vocab_size < 2, block_size < 1 or smoothing < 0.
+ * @throws {RangeError} vocab_size < 2, block_size < 1 (from `gptConfig`) or smoothing < 0.
  */
 export function createBigramModel(opts: BigramOptions): BigramModel {
   const { vocab_size, block_size = 16, smoothing = 1 } = opts;
-  if (!Number.isInteger(vocab_size) || vocab_size < 2) {
-    throw new RangeError(`vocab_size must be a whole number ≥ 2, got ${vocab_size}`);
-  }
-  if (!Number.isInteger(block_size) || block_size < 1) {
-    throw new RangeError(`block_size must be a whole number ≥ 1, got ${block_size}`);
-  }
+  const config: GPTConfig = gptConfig({ vocab_size, block_size }); // validates both
   if (!(smoothing >= 0)) throw new RangeError(`smoothing must be ≥ 0, got ${smoothing}`);
   const zeros = () => Array.from({ length: vocab_size }, () => new Array<number>(vocab_size).fill(0));
   const counts = zeros(); // [vocab][vocab]
-  let pending = zeros(); // counts seen since the last update
+  let pending = zeros(); // pairs noted since the last step
   const rowTotal = new Array<number>(vocab_size).fill(0);
 
   const prob = (a: number, b: number) => (counts[a][b] + smoothing) / (rowTotal[a] + smoothing * vocab_size);
-  const check = (t: number) => checkToken(t, vocab_size);
-  const loss = (tokens: readonly number[]) => {
-    const n = predictedPositions(tokens, block_size);
+  const docLoss = (tokens: readonly number[], learn: boolean) => {
+    const n = Math.min(config.block_size, tokens.length - 1); // tokens checked by batchMean
     let sum = 0;
-    for (let pos = 0; pos < n; pos++) sum += -Math.log(prob(check(tokens[pos]), check(tokens[pos + 1])));
+    for (let pos = 0; pos < n; pos++) {
+      sum += -Math.log(prob(tokens[pos], tokens[pos + 1]));
+      if (learn) pending[tokens[pos]][tokens[pos + 1]] += 1;
+    }
     return sum / n;
+  };
+  const load = (table: number[][]) => {
+    for (let a = 0; a < vocab_size; a++) {
+      for (let b = 0; b < vocab_size; b++) counts[a][b] = table[a][b];
+      rowTotal[a] = counts[a].reduce((s, x) => s + x, 0);
+    }
+    pending = zeros();
   };
 
   return withDisplay({
-    rung: 0,
-    name: "bigram counts",
-    idea: "count which token follows which; normalise each row into probabilities",
+    engine: "counts",
+    config,
     numParams: vocab_size * vocab_size,
-    block_size,
     counts,
     probs: () => counts.map((row, a) => row.map((_, b) => prob(a, b))),
-    loss,
-    lossAndGrad(tokens) {
-      const value = loss(tokens);
-      const n = predictedPositions(tokens, block_size);
-      for (let pos = 0; pos < n; pos++) pending[tokens[pos]][tokens[pos + 1]] += 1;
-      return value;
+    loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, false)),
+    // the loss is measured before this batch's pairs count, so it is an honest prediction of unseen text
+    lossAndGrad: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, true)),
+    step() {
+      load(counts.map((row, a) => row.map((x, b) => x + pending[a][b])));
     },
-    update() {
-      for (let a = 0; a < vocab_size; a++) {
-        for (let b = 0; b < vocab_size; b++) {
-          counts[a][b] += pending[a][b];
-          rowTotal[a] += pending[a][b];
-        }
-      }
-      pending = zeros();
+    begin: () => sequence(config, (token) => counts[token].map((_, b) => Math.log(prob(token, b)))), // log-probs
+    stateDict: (): StateDict => ({ counts: counts.map((row) => [...row]) }),
+    loadStateDict(sd: StateDict) {
+      checkMatrices([{ name: "counts", shape: [vocab_size, vocab_size] }], sd);
+      load(sd.counts);
     },
-    begin() {
-      let pos = 0;
-      return (token) => {
-        checkPos(pos++, block_size);
-        const row = check(token);
-        return counts[row].map((_, b) => Math.log(prob(row, b))); // logits = log-probabilities
-      };
-    },
-  });
+  }, 0);
 }

@@ -11,11 +11,11 @@
  * @module
  */
 import type { GPTConfig } from "../config.ts";
-import type { StateDict } from "../model.ts";
+import type { Model, StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
-import { checkPos, checkToken } from "../checks.ts";
-import { pickInit } from "./init.ts";
-import { predictedPositions, type Rung, withDisplay } from "./rung.ts";
+import { checkMatrices } from "../params.ts";
+import { pickInit, pickTable } from "./init.ts";
+import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
 
 /** Options of the MLP rungs (1 and 2). */
 export interface MlpOptions {
@@ -26,7 +26,7 @@ export interface MlpOptions {
 }
 
 /** Rung 1: the MLP with its parameters and hand-computed gradients visible. */
-export interface MlpByHand extends Rung {
+export interface MlpByHand extends Model {
   /** The parameters: wte, mlp_fc1, mlp_fc2, lm_head (plain numbers, updated in place). */
   readonly params: StateDict;
   /** ∂loss/∂parameter, same shapes as `params`, accumulated by `lossAndGrad`. */
@@ -132,7 +132,7 @@ export interface MlpBackwardOptions {
   acts: MlpActivations;
   token: number;
   target: number;
-  /** Positions in the document (the loss is their mean). */
+  /** How many terms the loss is the mean of: the document's positions (times the documents in a batch). */
   n: number;
 }
 
@@ -163,7 +163,7 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
 }
 
 /**
- * Create the MLP of rung 1 (2,912 parameters with the defaults).
+ * Create the MLP of rung 1 (2,912 parameters with the defaults). Its `step` is plain SGD.
  *
  * @example
  * ```ts
@@ -171,12 +171,12 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  * import { Random } from "../random.ts";
  * import { createMlpByHand } from "./train1.ts";
  * const m = createMlpByHand({ rng: new Random(42) });
- * const before = m.loss([26, 0, 26]);
- * for (let step = 0; step < 20; step++) {
- *   m.lossAndGrad([26, 0, 26]);
- *   m.update({ lr: 1, step });
+ * const before = m.loss([[26, 0, 26]]);
+ * for (let t = 0; t < 20; t++) {
+ *   m.lossAndGrad([[26, 0, 26]]);
+ *   m.step({ lr: 1, t, beta1: 0, beta2: 0, eps: 0, optimizer: "sgd" });
  * }
- * assert(m.numParams === 2912 && m.loss([26, 0, 26]) < before);
+ * assert(m.numParams === 2912 && m.loss([[26, 0, 26]]) < before);
  * ```
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {
@@ -185,31 +185,28 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
     Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
   );
 
-  const docLoss = (tokens: readonly number[], learn: boolean) => {
-    const n = predictedPositions(tokens, config.block_size);
+  const docLoss = (tokens: readonly number[], learn: number) => { // learn: documents in the batch, 0 = no
+    const n = Math.min(config.block_size, tokens.length - 1); // tokens checked by batchMean
     let sum = 0;
     for (let pos = 0; pos < n; pos++) {
       const token = tokens[pos], target = tokens[pos + 1];
       const acts = mlpForward(params, token);
       sum += -Math.log(acts.probs[target]);
-      if (learn) mlpBackward({ params, grads, acts, token, target, n });
+      if (learn) mlpBackward({ params, grads, acts, token, target, n: n * learn });
     }
     return sum / n;
   };
 
-  const check = (token: number) => checkToken(token, config.vocab_size);
-
   return withDisplay({
-    rung: 1,
-    name: "MLP, gradients by hand",
-    idea: "learned embeddings + a hidden layer, trained by SGD with hand-derived gradients",
+    engine: "by hand",
+    config,
     numParams: Object.values(params).reduce((s, m) => s + m.length * m[0].length, 0),
-    block_size: config.block_size,
     params,
     grads,
-    loss: (tokens) => docLoss(tokens.map(check), false),
-    lossAndGrad: (tokens) => docLoss(tokens.map(check), true),
-    update({ lr }) {
+    loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, 0)),
+    lossAndGrad: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, batch.length)),
+    step({ lr, optimizer }) {
+      sgdOnly(1, optimizer);
       // SGD: step every parameter against its gradient, then forget the gradient.
       for (const name of MLP_MATRICES) {
         const p = params[name], g = grads[name];
@@ -221,12 +218,15 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
         }
       }
     },
-    begin() {
-      let pos = 0;
-      return (token) => {
-        checkPos(pos++, config.block_size);
-        return mlpForward(params, check(token)).logits;
-      };
+    begin: () => sequence(config, (token) => mlpForward(params, token).logits),
+    stateDict: () => Object.fromEntries(MLP_MATRICES.map((name) => [name, params[name].map((r) => [...r])])),
+    loadStateDict(sd: StateDict) {
+      checkMatrices(pickTable(config, MLP_MATRICES), sd);
+      for (const name of MLP_MATRICES) {
+        params[name].forEach((row, r) =>
+          row.forEach((_, c) => (row[c] = sd[name][r][c], grads[name][r][c] = 0))
+        );
+      }
     },
-  });
+  }, 1);
 }
