@@ -3,7 +3,8 @@
  * short `text/plain` summary, so it renders in JupyterLab and still says something useful in a terminal.
  *
  * - `line`, `bar`, `histogram`, `heatmap`, `scatter`: the everyday charts.
- * - `frames`: a slider or dropdown over precomputed steps (interactive without a kernel).
+ * - `frames`: a slider or dropdown over precomputed steps (interactive without a kernel); `partsSlider`:
+ *   blocks that switch on stage by stage (a build, walked with a slider).
  * - `figure`: any Plotly figure with the shared look.
  * - `liveLoss`: a loss curve that updates in place during training.
  * - `table`, `graph`: an HTML table; the SVG computation graph of a `Value`.
@@ -38,6 +39,7 @@ export {
 export { bar, type BarOptions, histogram, type HistogramOptions } from "./plot/bars.ts";
 export { heatmap, type HeatmapOptions } from "./plot/heatmap.ts";
 export { frames, type FramesOptions, type FrameStep } from "./plot/frames.ts";
+export { type Part, partsSlider, type PartsSliderOptions } from "./plot/parts.ts";
 export { type LiveLoss, liveLoss, type LiveLossOptions, type StepInfo } from "./plot/live.ts";
 export { Table, table, type TableOptions } from "./plot/table.ts";
 export { graph, type GraphNode, type GraphOptions, GraphView, toDot } from "./graph.ts";

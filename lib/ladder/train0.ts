@@ -51,7 +51,7 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
   if (!(smoothing >= 0)) throw new RangeError(`smoothing must be ≥ 0, got ${smoothing}`);
   const zeros = () => Array.from({ length: vocab_size }, () => new Array<number>(vocab_size).fill(0));
   const counts = zeros(); // [vocab][vocab]
-  let pending = zeros(); // pairs noted since the last step
+  const pending = zeros(); // pairs noted since the last step
   const rowTotal = new Array<number>(vocab_size).fill(0);
 
   const prob = (a: number, b: number) => (counts[a][b] + smoothing) / (rowTotal[a] + smoothing * vocab_size);
@@ -68,8 +68,8 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     for (let a = 0; a < vocab_size; a++) {
       for (let b = 0; b < vocab_size; b++) counts[a][b] = table[a][b];
       rowTotal[a] = counts[a].reduce((s, x) => s + x, 0);
+      pending[a].fill(0);
     }
-    pending = zeros();
   };
 
   return withDisplay({
@@ -82,7 +82,13 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     // the loss is measured before this batch's pairs count, so it is an honest prediction of unseen text
     lossAndGrad: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, true)),
     step() {
-      load(counts.map((row, a) => row.map((x, b) => x + pending[a][b])));
+      for (let a = 0; a < vocab_size; a++) {
+        for (let b = 0; b < vocab_size; b++) {
+          counts[a][b] += pending[a][b];
+          rowTotal[a] += pending[a][b];
+          pending[a][b] = 0;
+        }
+      }
     },
     begin: () => sequence(config, (token) => counts[token].map((_, b) => Math.log(prob(token, b)))), // log-probs
     stateDict: (): StateDict => ({ counts: counts.map((row) => [...row]) }),
