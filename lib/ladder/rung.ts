@@ -121,12 +121,7 @@ export function sequence(
 ): (token: number) => number[] {
   let pos = 0;
   return (token) => {
-    if (pos >= config.block_size) {
-      throw new RangeError(
-        `pos must be a whole number in [0, block_size = ${config.block_size}), got ${pos}`,
-      );
-    }
-    pos++;
+    checkPos(pos++, config.block_size);
     return logitsOf(checkToken(token, config.vocab_size));
   };
 }
