@@ -13,6 +13,7 @@
 import type { GPTConfig } from "../config.ts";
 import type { Model, StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
+import { probsFromLogits } from "../sample.ts";
 import { checkMatrices } from "../params.ts";
 import { pickInit, pickTable } from "./init.ts";
 import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
@@ -77,13 +78,6 @@ export function matvecBackward(w: number[][], dw: number[][], x: number[], dout:
   return dx;
 }
 
-function softmax(logits: number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((l) => Math.exp(l - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
-}
-
 /** One position's numbers on the way forward, kept for the backward pass. */
 export interface MlpActivations {
   /** The token's row of wte [n_embd]. */
@@ -120,7 +114,7 @@ export function mlpForward(params: StateDict, token: number): MlpActivations {
   const h = pre.map((v) => Math.max(0, v)); // relu
   const y = matvec(params.mlp_fc2, h); // [n_embd]
   const logits = matvec(params.lm_head, y); // [vocab_size]
-  return { x, pre, h, y, logits, probs: softmax(logits) };
+  return { x, pre, h, y, logits, probs: probsFromLogits(logits) }; // the engine's softmax on numbers
 }
 
 /** What {@link mlpBackward} needs for one position. */
