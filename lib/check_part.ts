@@ -20,8 +20,17 @@ import { agrees, fmt, type Parting, type RunResult, what, where } from "./check_
 import { runModel, type RunSetup } from "./check_part_run.ts";
 import { runSampler } from "./check_part_sample.ts";
 
-/** The parts a learner can swap in, each with the signature of the engine's own function. */
-export const PARTS: Readonly<Record<string, { arity: number; signature: string }>> = Object.freeze({
+/**
+ * The parts `checkPart` can swap in, each with the signature the learner's function must have.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CHECK_PARTS } from "./check_part.ts";
+ * assert.equal(CHECK_PARTS.rmsnorm.arity, 1);
+ * ```
+ */
+export const CHECK_PARTS: Readonly<Record<string, { arity: number; signature: string }>> = Object.freeze({
   value: {
     arity: 1,
     signature: "class Value { constructor(data); add, mul, pow, neg, sub, div, exp, log, relu, backward }",
@@ -84,7 +93,7 @@ let defaultDocs: string[] | undefined; // data/names.txt, read once
 /**
  * Run the model with `implementation` in place of `part` beside the reference and compare every number.
  * Parts: `value` (a learner's Value class), `linear`, `softmax`, `rmsnorm`, `head`, `mlp`, `gpt`, `adam`,
- * `sample`; see `PARTS` for each signature. Never throws for a learner's mistake (a throw, NaN, a wrong
+ * `sample`; see `CHECK_PARTS` for each signature. Never throws for a learner's mistake (a throw, NaN, a wrong
  * shape): those make a failing report that names the problem.
  *
  * @example
@@ -105,10 +114,10 @@ let defaultDocs: string[] | undefined; // data/names.txt, read once
  *   parameters.
  */
 export function checkPart(part: string, implementation: unknown, options: CheckPartOptions = {}): PartCheck {
-  const spec = PARTS[part];
-  if (typeof part !== "string" || spec === undefined || !Object.hasOwn(PARTS, part)) {
+  const spec = CHECK_PARTS[part];
+  if (typeof part !== "string" || spec === undefined || !Object.hasOwn(CHECK_PARTS, part)) {
     throw new RangeError(
-      `checkPart: unknown part ${JSON.stringify(part)}; known parts: ${Object.keys(PARTS).join(", ")}`,
+      `checkPart: unknown part ${JSON.stringify(part)}; known parts: ${Object.keys(CHECK_PARTS).join(", ")}`,
     );
   }
   checkImplementation(part, implementation);
@@ -139,7 +148,7 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
 }
 
 function checkImplementation(part: string, f: unknown): void {
-  const { arity, signature } = PARTS[part];
+  const { arity, signature } = CHECK_PARTS[part];
   if (typeof f !== "function") {
     throw new TypeError(
       `checkPart: the ${part} to check must be a ${

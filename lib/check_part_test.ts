@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkPart, PARTS } from "./check_part.ts";
+import { CHECK_PARTS, checkPart } from "./check_part.ts";
 import { gpt, type KVCache, type ValueStateDict } from "./gpt.ts";
 import type { AdamStep } from "./model.ts";
 import { attentionHead, linear, mlp, softmax } from "./nn.ts";
@@ -272,7 +272,7 @@ Deno.test("checkPart: a whole gpt with an unscaled head fails at its logits, wit
 Deno.test("checkPart: an unknown part is a RangeError listing the known ones", () => {
   assert.throws(
     () => checkPart("rmsnrom", myRmsnorm),
-    (e: Error) => e instanceof RangeError && e.message.includes(Object.keys(PARTS).join(", ")),
+    (e: Error) => e instanceof RangeError && e.message.includes(Object.keys(CHECK_PARTS).join(", ")),
   );
   assert.throws(() => checkPart("toString", myRmsnorm), RangeError);
 });
