@@ -18,7 +18,8 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
   metadata.nbrun.interrupt_after = s sends an Interrupt (as JupyterLab's ■ button) while the cell runs,
   metadata.nbrun.interrupt_before = true one while the kernel is idle (the kernel must survive it).
 
-Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--parameters JSON] [--timeout S]
+Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--parameters JSON]
+                                     [--timeout S]
        notebook.ipynb
 Prints the result as one JSON object ({"ok", "seconds", "problems", "cells_run", "exercises", "expectations"})
 on stdout; the kernel's own messages go to stderr. Exit status 0 passed, 1 failed, 128 + N when stopped by
@@ -71,7 +72,8 @@ def count_outputs(cell) -> dict:
     for out in cell.get("outputs", []):
         kind = out.get("output_type")
         if kind == "stream":
-            counts["stdout_lines" if out.get("name") == "stdout" else "stderr_lines"] += out.get("text", "").count("\n")
+            key = "stdout_lines" if out.get("name") == "stdout" else "stderr_lines"
+            counts[key] += out.get("text", "").count("\n")
         elif kind in counts:
             counts[kind] += 1
         for mime in out.get("data", {}) if kind in ("display_data", "execute_result") else ():
@@ -91,7 +93,10 @@ def with_parameters(path: Path, parameters: str, kernel: str):
 
 
 def prepare(nb, mode: str, solutions_path: str | None):
-    """Substitutes exercise cells; returns ({self-check cell index: exercise id}, last index to run, problems)."""
+    """Substitutes exercise cells.
+
+    Returns ({self-check cell index: exercise id}, last index to run, problems).
+    """
     if mode in ("plain", "rerun"):
         return {}, len(nb.cells) - 1, []
     if not solutions_path:
@@ -116,7 +121,8 @@ def prepare(nb, mode: str, solutions_path: str | None):
         else:
             problems.append(f"cell {i + 1}: exercise {ex!r} has no self-check code cell after it")
     exercises = {c.get("metadata", {}).get("exercise") for c in nb.cells}
-    problems += [f"{solutions_path}: exercise {ex!r} is not in the notebook" for ex in solutions if ex not in exercises]
+    unknown = [ex for ex in solutions if ex not in exercises]
+    problems += [f"{solutions_path}: exercise {ex!r} is not in the notebook" for ex in unknown]
     if not checks and not problems:
         problems.append("no exercise cells found")
     return checks, max(checks, default=-1), problems
@@ -126,8 +132,10 @@ def cell_problems(cell, where: str, mode: str, no_stderr: bool) -> tuple[list[st
     """What is wrong with a cell's outputs after it ran, and how many expectations were checked."""
     problems = []
     if mode != "wrong":
-        problems += [f"{where}: error output: {error_text(o)}" for o in cell.outputs if o.output_type == "error"][:1]
-        warned = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        problems += [f"{where}: error output: {error_text(o)}" for o in errors[:1]]
+        stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+        warned = "".join(o.get("text", "") for o in stderr)
         if no_stderr and warned.strip():
             problems.append(f"{where}: wrote to stderr (a warning a learner would see): {warned[:300]!r}")
     expect = cell.get("metadata", {}).get("nbrun", {}).get("expect", {})
@@ -152,7 +160,8 @@ def self_check_problems(nb, checks: dict[int, str], mode: str, last_done: int) -
         want, other = (PASS_MARK, FAIL_MARK) if mode == "solution" else (FAIL_MARK, PASS_MARK)
         if want not in text or other in text:
             problems.append(
-                f"cell {index + 1}: self-check of exercise {ex!r} with the {'solution' if mode == 'solution' else 'wrong answer'}"
+                f"cell {index + 1}: self-check of exercise {ex!r} with the"
+                f" {'solution' if mode == 'solution' else 'wrong answer'}"
                 f" printed {'no ' + want if want not in text else 'a ' + other}: {text.strip()[:300]!r}"
             )
     return problems
@@ -161,7 +170,10 @@ def self_check_problems(nb, checks: dict[int, str], mode: str, last_done: int) -
 async def run(path: Path, opts) -> dict:
     started = time.monotonic()
     result = {"ok": False, "seconds": 0.0, "problems": [], "cells_run": 0, "exercises": 0, "expectations": 0}
-    nb = with_parameters(path, opts.parameters, opts.kernel) if opts.parameters else nbformat.read(path, as_version=4)
+    if opts.parameters:
+        nb = with_parameters(path, opts.parameters, opts.kernel)
+    else:
+        nb = nbformat.read(path, as_version=4)
     checks, last, problems = prepare(nb, opts.mode, opts.solutions)
     result.update(problems=problems, exercises=len(checks))
     if problems:
@@ -184,8 +196,9 @@ async def run(path: Path, opts) -> dict:
     try:
         async with client.async_setup_kernel():
             # Ours replace nbclient's handlers: stop the run; leaving the block shuts the kernel down.
+            loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
-                asyncio.get_running_loop().add_signal_handler(sig, lambda s=sig: (stopped.append(s), task.cancel()))
+                loop.add_signal_handler(sig, lambda s=sig: (stopped.append(s), task.cancel()))
             for index, where in order:
                 cell = nb.cells[index]
                 nbmeta = cell.get("metadata", {}).get("nbrun", {})
@@ -208,7 +221,8 @@ async def run(path: Path, opts) -> dict:
                     errors = [o for o in cell.outputs if o.output_type == "error"]
                     text = error_text(errors[-1]) if errors else f"{e.ename}: {e.evalue}"
                     if not errors and e.evalue == "Execution failed":  # the kernel said nothing more
-                        text += (f" (no details from the kernel: likely a syntax error; the notebook type-check"
+                        text += (f" (no details from the kernel: likely a syntax error; the notebook"
+                                 f" type-check"
                                  f" `deno run -A tools/testing/nbcheck.ts {path}` shows the line)")
                     problems.append(f"{where}: {text}")
                     break
@@ -236,7 +250,8 @@ async def run(path: Path, opts) -> dict:
         problems[:] = [f"{where}: not finished: stopped by {stopped[0].name}"]
     elif opts.mode in ("solution", "wrong"):
         problems += self_check_problems(nb, checks, opts.mode, last_done)
-    result.update(ok=not problems, seconds=round(time.monotonic() - started, 2), stopped_by=int(stopped[0]) if stopped else None)
+    seconds = round(time.monotonic() - started, 2)
+    result.update(ok=not problems, seconds=seconds, stopped_by=int(stopped[0]) if stopped else None)
     return result
 
 
@@ -246,8 +261,12 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=["plain", "rerun", "solution", "wrong"], default="plain")
     ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
     ap.add_argument("--no-stderr", action="store_true", help="fail on any output to stderr")
-    ap.add_argument("--parameters", help='JSON object of parameters to inject as papermill does, e.g. \'{"num_steps": 60}\'')
-    ap.add_argument("--timeout", type=int, default=int(os.environ.get("NBRUN_TIMEOUT", "180")), help="per cell, s")
+    ap.add_argument(
+        "--parameters",
+        help='JSON object of parameters to inject as papermill does, e.g. \'{"num_steps": 60}\'',
+    )
+    timeout = int(os.environ.get("NBRUN_TIMEOUT", "180"))
+    ap.add_argument("--timeout", type=int, default=timeout, help="per cell, s")
     ap.add_argument("--kernel", default="microgpt-deno")
     opts = ap.parse_args(argv)
     try:

@@ -14,7 +14,8 @@ export interface Counts {
 }
 
 /**
- * Prints the closing line and, when `$TEST_REPORT` names a file, writes the counts there as JSON.
+ * Prints the closing line (through `print`, default `console.log`) and, when `$TEST_REPORT` names a file,
+ * writes the counts there as JSON.
  *
  * @example
  * ```ts
@@ -22,14 +23,16 @@ export interface Counts {
  * import { report } from "./report.ts";
  * const file = Deno.makeTempFileSync();
  * Deno.env.set("TEST_REPORT", file);
- * report({ passed: 3, failed: 1 });
+ * const lines: string[] = [];
+ * report({ passed: 3, failed: 1 }, (line) => lines.push(line));
  * Deno.env.delete("TEST_REPORT");
+ * assert.deepEqual(lines, ["3 passed, 1 failed"]);
  * assert.deepEqual(JSON.parse(Deno.readTextFileSync(file)), { passed: 3, failed: 1, skipped: 0 });
  * Deno.removeSync(file);
  * ```
  */
-export function report({ passed, failed, skipped = 0 }: Counts): void {
-  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+export function report({ passed, failed, skipped = 0 }: Counts, print = console.log): void {
+  print(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   const path = Deno.env.get("TEST_REPORT");
   if (path) Deno.writeTextFileSync(path, JSON.stringify({ passed, failed, skipped }));
 }
