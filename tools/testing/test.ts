@@ -18,7 +18,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
-import type { Counts } from "./report.ts";
+import { type Counts, report } from "./report.ts";
 import { forwardSignals } from "./signals.ts";
 import { listNotebooks } from "./plan.ts";
 
@@ -271,25 +271,17 @@ async function main(): Promise<number> {
   const sum = (k: "passed" | "failed" | "skipped") => results.reduce((a, r) => a + r[k], 0);
   console.log("\n━━━ summary ━━━");
   console.log(
-    `${"stage".padEnd(12)} ${"passed".padStart(6)} ${"failed".padStart(6)} ${"skipped".padStart(7)} ${
-      "time".padStart(8)
-    }`,
+    `${"stage".padEnd(12)} ${"passed".padStart(6)} ${"failed".padStart(6)} ${"skipped".padStart(7)}     time`,
   );
   for (const r of results) {
     const mark = r.failed ? "✗" : r.passed || !r.skipped ? "✓" : "–";
     const cols = [r.passed, r.failed].map((n) => String(n).padStart(6)).join(" ");
-    console.log(
-      `${mark} ${r.name.padEnd(10)} ${cols} ${String(r.skipped).padStart(7)} ${
-        (r.seconds.toFixed(1) + " s").padStart(8)
-      }  ${r.note}`,
-    );
+    const time = `${r.seconds.toFixed(1)} s`.padStart(8);
+    console.log(`${mark} ${r.name.padEnd(10)} ${cols} ${String(r.skipped).padStart(7)} ${time}  ${r.note}`);
   }
   console.log(`total time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  // The closing line CI reads: counts only (no stage prefix), `, N skipped` when something was skipped.
-  console.log(
-    `${sum("passed")} passed, ${sum("failed")} failed` +
-      (sum("skipped") ? `, ${sum("skipped")} skipped` : ""),
-  );
+  // The closing line CI reads, last: `N passed, N failed[, N skipped]`.
+  report({ passed: sum("passed"), failed: sum("failed"), skipped: sum("skipped") });
   if (stoppedBy) {
     console.error(`deno task test: stopped by ${stoppedBy}`);
     return stoppedBy === "SIGINT" ? 130 : 143;
