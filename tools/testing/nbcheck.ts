@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
-import { listNotebooks, solutionsFor } from "./plan.ts";
+import { allNotebooks, solutionsFor } from "./plan.ts";
 import { report } from "./report.ts";
 
 /** One code cell's place in the generated module. */
@@ -153,7 +153,7 @@ export async function typeCheckNotebooks(
 if (import.meta.main) {
   const notebooks = Deno.args.length
     ? Deno.args.map((p) => relative(ROOT, resolve(Deno.cwd(), p)))
-    : [...listNotebooks("notebooks"), ...listNotebooks(join("tests", "fixtures"))];
+    : allNotebooks();
   const started = performance.now();
   const results = await typeCheckNotebooks(notebooks);
   for (const r of results) {

@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
-import { commitProblems, listNotebooks, type NotebookJob, planFor } from "./plan.ts";
+import { allNotebooks, commitProblems, type NotebookJob, planFor } from "./plan.ts";
 import { report } from "./report.ts";
 import { forwardSignals } from "./signals.ts";
 
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
   }
   const notebooks = parsed.notebooks.length
     ? parsed.notebooks.map((p) => relative(ROOT, resolve(Deno.cwd(), p)))
-    : [...listNotebooks("notebooks"), ...listNotebooks(join("tests", "fixtures"))];
+    : allNotebooks();
   const missing = notebooks.filter((n) => !existsSync(resolve(ROOT, n)));
   if (missing.length) {
     console.error(`notebooks: not found: ${missing.join(", ")}`);

@@ -124,6 +124,11 @@ export function listNotebooks(dir: string): string[] {
   return readdirSync(abs).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
 }
 
+/** Every notebook the tests cover: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
+export function allNotebooks(): string[] {
+  return [...listNotebooks("notebooks"), ...listNotebooks(join("tests", "fixtures"))];
+}
+
 /**
  * The runs for the given notebooks (paths relative to the project root): a plain Run All; for a lesson (under
  * notebooks/) also a re-run out of order, a Run All per `parameterEdits`, and no stderr allowed; with exercise

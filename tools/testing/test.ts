@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
 import { type Counts, report } from "./report.ts";
 import { forwardSignals } from "./signals.ts";
-import { listNotebooks } from "./plan.ts";
+import { allNotebooks } from "./plan.ts";
 
 /** Counts of one stage, for the summary. */
 export interface StageResult extends Required<Counts> {
@@ -144,7 +144,7 @@ async function formatStage(): Promise<StageResult> {
   // incremental cache has seen the file formatted (so always in a fresh clone), although `deno fmt` leaves
   // the same bytes. Notebooks are therefore checked by formatting a copy and comparing bytes.
   const started = performance.now();
-  const notebooks = [...listNotebooks("notebooks"), ...listNotebooks(join("tests", "fixtures"))];
+  const notebooks = allNotebooks();
   const r = await run(["fmt", "--check", `--ignore=${notebooks.join(",")}`]);
   const bad = await notebookFormatProblems(notebooks);
   for (const f of bad) console.log(`not formatted: ${f}  (run: deno fmt ${f})`);

@@ -48,6 +48,7 @@ import {
 } from "./lab_page.ts";
 import { CELL, e2eNotebook, MARK, notebookJson } from "./e2e_notebook.ts";
 import { INTERRUPT_CELLS, interruptStage } from "./interrupt_stage.ts";
+import { listNotebooks } from "../plan.ts";
 import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -440,11 +441,7 @@ if (import.meta.main) {
       headed: { type: "boolean", default: false },
     },
   });
-  const all = values.all
-    ? readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) =>
-      `notebooks/${f}`
-    )
-    : [];
+  const all = values.all ? listNotebooks("notebooks") : [];
   const r = await browserTest({ notebooks: [...(values.notebook ?? []), ...all], headed: values.headed });
   if (r.status === "skipped") {
     console.log("!".repeat(78));
