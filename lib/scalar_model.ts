@@ -17,7 +17,8 @@ import {
   describeModel,
   initialWeights,
 } from "./params.ts";
-import { type Value, withNodePool } from "./value.ts";
+import { recycleNodes } from "./recycle.ts";
+import type { Value } from "./value.ts";
 
 /**
  * The scalar engine's model: the `Model` interface plus the `Value` graph for lessons (`sd`, `params`,
@@ -73,11 +74,19 @@ export class ScalarModel implements Model {
   }
 
   lossAndGrad(batch: readonly (readonly number[])[]): number {
-    return withNodePool(() => { // the graph is dropped after the step: recycle its nodes
+    return this.#recycled(() => {
       const loss = this.lossValue(batch);
       loss.backward();
       return loss.data;
     });
+  }
+
+  /**
+   * The graph of `fn` is dropped when it returns: recycle its nodes (lib/recycle.ts), unless caller code runs
+   * inside (an observer or parts in `forward`), which could keep a node.
+   */
+  #recycled(fn: () => number): number {
+    return Object.values(this.forward).every((x) => x === undefined) ? recycleNodes(fn) : fn();
   }
 
   loss(batch: readonly (readonly number[])[]): number {
@@ -86,7 +95,7 @@ export class ScalarModel implements Model {
     // with the square of the batch); the float operations are those of `lossValue(batch).data`.
     let total = 0;
     for (let b = 0; b < batch.length; b++) {
-      const l = withNodePool(() => docLoss(batch[b], this.config, this.sd, this.forward).data);
+      const l = this.#recycled(() => docLoss(batch[b], this.config, this.sd, this.forward).data);
       total = b === 0 ? l : total + l;
     }
     return batch.length === 1 ? total : total * (1 / batch.length);

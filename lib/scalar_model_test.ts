@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createScalarModel } from "./scalar_model.ts";
+import { createKVCache, type ForwardEvent, gpt } from "./gpt.ts";
+import { buildTopo } from "./value.ts";
 import { Random } from "./random.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
@@ -50,4 +52,31 @@ Deno.test("ScalarModel.loss of a batch, one document's graph at a time, equals t
     assert.equal(model.loss(b), model.lossValue(b).data); // bit for bit: same float operations
   }
   assert.notEqual(model.loss(batch.slice(0, 2)), model.loss(batch.slice(0, 1)));
+});
+
+Deno.test("a Value a learner keeps never changes under them when the model trains (recycling is internal)", () => {
+  const config = { vocab_size: 5, n_embd: 4, n_head: 2, block_size: 4 };
+  const model = createScalarModel({ config, rng: new Random(4) });
+  const batch = [[4, 0, 1, 2, 4]];
+  const train = (t: number) => {
+    model.lossAndGrad([[4, 3, 2, 1, 4], [4, 1, 4]]); // graphs of other shapes, twice as many nodes
+    model.loss(batch);
+    model.step({ lr: 0.01, t, beta1: 0.85, beta2: 0.99, eps: 1e-8 });
+  };
+  train(0);
+  // a loss graph and forward-pass vectors made by the learner between training steps
+  const loss = model.lossValue(batch);
+  const seen: ForwardEvent[] = [];
+  gpt(4, 0, createKVCache(config), model.sd, { observe: (e) => seen.push(e) });
+  // every node the learner's graphs computed (the parameters, their leaves, are meant to change)
+  const nodes = [...buildTopo(loss), ...seen.flatMap((e) => e.values)].filter((v) => v.children.length > 0);
+  const snapshot = () => nodes.flatMap((v) => [v.data, v.op, ...v.localGrads, ...v.children]);
+  const before = snapshot();
+  for (let t = 1; t < 4; t++) train(t);
+  const after = snapshot();
+  assert.equal(after.length, before.length);
+  after.forEach((x, i) => assert.equal(x, before[i], `entry ${i} of the kept graph changed`));
+  // and the kept loss graph still backpropagates to the (updated) parameters' .grad
+  loss.backward();
+  assert.ok(model.params.some((p) => p.grad !== 0));
 });

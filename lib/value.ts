@@ -6,18 +6,16 @@
  *
  * The float operations and their order are exactly those of `microgpt.py` (division is `a * b ** -1`,
  * subtraction is `a + (-1 * b)`), so a run reproduces the Python reference to ~1e-15 (only `Math.exp/log/pow`
- * may differ from C's libm, in the last bit).
- *
- * For speed (tens of millions of nodes per training run) a node keeps up to two children in fixed fields;
- * `children` and `localGrads` are views built on demand. A number operand is folded into the node as a
- * constant instead of becoming a leaf: it changes no float operation on real nodes.
+ * may differ from C's libm, in the last bit). A number operand is folded into the node as a constant (one
+ * child, its local gradient the number) instead of becoming a leaf: it changes no float operation on real
+ * nodes.
  *
  * @module
  */
 
-let stamp = 0; // visit mark of the current topological sort (no Set needed)
-const stackNodes: Value[] = []; // reusable explicit DFS stack: node ...
-const stackNext: number[] = []; // ... and the index of its next child to visit
+import { keepForRecycling, takeRecycled } from "./recycle.ts";
+import { buildTopo } from "./topo.ts";
+export { buildTopo };
 
 /** Options of `new Value(data, opts)`. */
 export interface ValueOptions {
@@ -51,69 +49,36 @@ export class Value {
   data: number;
   /** d(output)/d(this), filled in by `backward()` (accumulates with `+=`). */
   grad = 0;
+  /** The inputs of the operation that made this node (empty for a leaf). */
+  readonly children: readonly Value[];
+  /** d(this)/d(child) for each child, in the same order as `children`. */
+  readonly localGrads: readonly number[];
   /** The operation that made this node ("" for a leaf such as a parameter). */
   op: string;
   /** Optional name shown in graphs and `toString()`. */
   label: string | undefined;
-  /** @internal number of children (0, 1, 2, or more with `many`) */
-  arity = 0;
-  /** @internal first child */
-  child0: Value | null = null;
-  /** @internal second child */
-  child1: Value | null = null;
-  /** @internal d(this)/d(child0) */
-  local0 = 0;
-  /** @internal d(this)/d(child1) */
-  local1 = 0;
-  /** @internal children and local gradients of a node with more than two children */
-  many: { children: Value[]; localGrads: number[] } | null = null;
-  /** @internal visit mark for the topological sort */
-  mark = 0;
+  /** @internal `buildTopo`'s visit mark. */
+  visitMark: object | undefined = undefined;
 
   /**
-   * A leaf (`new Value(2)`, `new Value(2, { label: "a" })`), or the node of a custom operation given its
+   * A leaf (`new Value(2)`, `new Value(2, { label: "a" })`), or the node of an operation given its
    * children and local gradients.
    *
    * @throws {TypeError} data is not a number, or children and localGrads differ in length.
    */
-  constructor(data: number, opts?: ValueOptions) {
+  constructor(data: number, opts: ValueOptions = {}) {
     if (typeof data !== "number") throw new TypeError(`Value data must be a number, got ${typeof data}`);
-    this.data = data;
-    this.op = opts?.op ?? "";
-    this.label = opts?.label;
-    if (opts?.children) {
-      const { children, localGrads = [] } = opts;
-      if (children.length !== localGrads.length) {
-        throw new TypeError(
-          `children (${children.length}) and localGrads (${localGrads.length}) must have the same length`,
-        );
-      }
-      const n = children.length;
-      this.arity = n;
-      if (n > 2) this.many = { children: [...children], localGrads: [...localGrads] };
-      else if (n > 0) {
-        this.child0 = children[0];
-        this.local0 = localGrads[0];
-        if (n === 2) {
-          this.child1 = children[1];
-          this.local1 = localGrads[1];
-        }
-      }
+    const { children = [], localGrads = [], op = "", label } = opts;
+    if (children.length !== localGrads.length) {
+      throw new TypeError(
+        `children (${children.length}) and localGrads (${localGrads.length}) must have the same length`,
+      );
     }
-  }
-
-  /** The inputs of the operation that made this node (empty for a leaf). */
-  get children(): Value[] {
-    if (this.many) return [...this.many.children];
-    if (this.arity === 2) return [this.child0!, this.child1!];
-    return this.arity === 1 ? [this.child0!] : [];
-  }
-
-  /** d(this)/d(child) for each child, in the same order as `children`. */
-  get localGrads(): number[] {
-    if (this.many) return [...this.many.localGrads];
-    if (this.arity === 2) return [this.local0, this.local1];
-    return this.arity === 1 ? [this.local0] : [];
+    this.data = data;
+    this.children = children;
+    this.localGrads = localGrads;
+    this.op = op;
+    this.label = label;
   }
 
   /**
@@ -127,8 +92,10 @@ export class Value {
    * ```
    */
   add(other: Value | number): Value {
-    if (other instanceof Value) return node(this.data + other.data, "+", this, 1, other, 1);
-    return node(this.data + num(other), "+", this, 1, null, 0);
+    if (other instanceof Value) {
+      return node(this.data + other.data, "+", this, 1, other, 1);
+    }
+    return node(this.data + num(other), "+", this, 1);
   }
 
   /**
@@ -142,9 +109,11 @@ export class Value {
    * ```
    */
   mul(other: Value | number): Value {
-    if (other instanceof Value) return node(this.data * other.data, "*", this, other.data, other, this.data);
+    if (other instanceof Value) {
+      return node(this.data * other.data, "*", this, other.data, other, this.data);
+    }
     const k = num(other);
-    return node(this.data * k, "*", this, k, null, 0);
+    return node(this.data * k, "*", this, k);
   }
 
   /**
@@ -161,7 +130,7 @@ export class Value {
   pow(n: number): Value {
     if (typeof n !== "number") throw new TypeError(`pow: the exponent must be a number, got ${typeof n}`);
     const a = this.data;
-    return node(Math.pow(a, n), "**", this, n * Math.pow(a, n - 1), null, 0);
+    return node(Math.pow(a, n), "**", this, n * Math.pow(a, n - 1));
   }
 
   /**
@@ -218,7 +187,7 @@ export class Value {
    */
   log(): Value {
     const a = this.data;
-    return node(Math.log(a), "log", this, 1 / a, null, 0);
+    return node(Math.log(a), "log", this, 1 / a);
   }
 
   /**
@@ -233,7 +202,7 @@ export class Value {
    */
   exp(): Value {
     const e = Math.exp(this.data);
-    return node(e, "exp", this, e, null, 0);
+    return node(e, "exp", this, e);
   }
 
   /**
@@ -248,7 +217,7 @@ export class Value {
    */
   relu(): Value {
     const a = this.data;
-    return node(a > 0 ? a : 0, "relu", this, a > 0 ? 1 : 0, null, 0);
+    return node(a > 0 ? a : 0, "relu", this, a > 0 ? 1 : 0);
   }
 
   /**
@@ -271,22 +240,15 @@ export class Value {
    * ```
    */
   backward(onVisit?: (node: Value) => void): void {
-    const topo = topoBuf;
-    const n = topoSort(this, topo, false);
+    const topo = buildTopo(this);
     this.grad = 1;
-    for (let i = n - 1; i >= 0; i--) {
+    for (let i = topo.length - 1; i >= 0; i--) {
       const v = topo[i];
-      const g = v.grad;
-      if (v.many !== null) {
-        const { children, localGrads } = v.many;
-        for (let j = 0; j < children.length; j++) children[j].grad += localGrads[j] * g;
-      } else {
-        v.child0!.grad += v.local0 * g;
-        if (v.arity === 2) v.child1!.grad += v.local1 * g;
-      }
+      const { children, localGrads, grad } = v;
+      if (children.length === 0) continue; // a leaf: nothing to pass on
+      for (let j = 0; j < children.length; j++) children[j].grad += localGrads[j] * grad;
       if (onVisit) onVisit(v);
     }
-    if (pool === null) topoBuf = []; // outside a pool, let the graph be collected
   }
 
   /** `Value(data=…, grad=…)`, like micrograd's repr. */
@@ -306,123 +268,25 @@ function num(x: unknown): number {
   return x;
 }
 
-/** Make an interior node with one or two children (the hot path: no arrays allocated). */
-function node(data: number, op: string, c0: Value, l0: number, c1: Value | null, l1: number): Value {
-  let v: Value;
-  if (pool !== null) {
-    if (poolTop < pool.length) {
-      v = pool[poolTop++]; // made by node() too: label and many are still unset
-      v.data = data;
-      v.grad = 0;
-    } else {
-      v = new Value(data);
-      pool.push(v);
-      poolTop++;
-    }
-  } else v = new Value(data);
+/** The node of an operation with one child (b undefined) or two: a new one, or a recycled one (recycle.ts). */
+function node(data: number, op: string, a: Value, da: number, b?: Value, db = 0): Value {
+  const v = takeRecycled(b ? 2 : 1);
+  if (v === undefined) {
+    return keepForRecycling(
+      new Value(data, { children: b ? [a, b] : [a], localGrads: b ? [da, db] : [da], op }),
+    );
+  }
+  v.data = data;
+  v.grad = 0;
   v.op = op;
-  v.child0 = c0;
-  v.local0 = l0;
-  v.child1 = c1;
-  v.local1 = l1;
-  v.arity = c1 === null ? 1 : 2;
+  const children = v.children as Value[], localGrads = v.localGrads as number[];
+  children[0] = a;
+  localGrads[0] = da;
+  if (b) {
+    children[1] = b;
+    localGrads[1] = db;
+  }
   return v;
-}
-
-let pool: Value[] | null = null; // recycled interior nodes while `withNodePool` runs
-let poolTop = 0;
-const POOL: Value[] = [];
-const POOL_KEEP = 200_000; // a reference step needs up to ~130,000 nodes (16 positions)
-
-/**
- * Run `fn` with interior nodes taken from a pool that is recycled on every call: a training step builds
- * and drops ~50,000 nodes, and reusing the same objects spares the garbage collector almost all its work.
- * Only for code that keeps no node made inside `fn` after it returns (the models' `lossAndGrad` / `loss`).
- * Leaves (`new Value(x)`) never come from the pool. Nested calls share the outer pool.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Value, withNodePool } from "./value.ts";
- * const w = new Value(3);
- * const grad = withNodePool(() => {
- *   w.mul(w).backward();
- *   return w.grad;
- * });
- * assert(grad === 6);
- * ```
- */
-export function withNodePool<T>(fn: () => T): T {
-  if (pool !== null) return fn();
-  pool = POOL;
-  poolTop = 0;
-  try {
-    return fn();
-  } finally {
-    pool = null;
-    if (POOL.length > POOL_KEEP) POOL.length = POOL_KEEP; // keep ~35 MB at most between calls
-  }
-}
-
-let topoBuf: Value[] = []; // reused by backward()
-
-/**
- * Depth-first post-order over children in order, with an explicit stack: the same order as microgpt.py's
- * recursive `build_topo`, without its recursion limit. `out === topoBuf` (backward) leaves out nodes
- * without children (they have nothing to propagate), which changes no float operation. Returns the count.
- */
-function topoSort(root: Value, out: Value[], withLeaves: boolean): number {
-  const s = ++stamp;
-  let n = 0;
-  root.mark = s;
-  if (root.arity === 0) {
-    if (withLeaves) out[n++] = root;
-    return n;
-  }
-  let sp = 0;
-  stackNodes[sp] = root;
-  stackNext[sp++] = 0;
-  while (sp > 0) {
-    const v = stackNodes[sp - 1];
-    const i = stackNext[sp - 1];
-    if (i < v.arity) {
-      stackNext[sp - 1] = i + 1;
-      const c = v.many !== null ? v.many.children[i] : i === 0 ? v.child0! : v.child1!;
-      if (c.mark !== s) {
-        c.mark = s;
-        if (c.arity === 0) {
-          if (withLeaves) out[n++] = c;
-        } else {
-          stackNodes[sp] = c;
-          stackNext[sp++] = 0;
-        }
-      }
-    } else {
-      out[n++] = v;
-      sp--;
-    }
-  }
-  return n;
-}
-
-/**
- * All nodes `root` depends on (itself included), children before parents: the order `backward()` uses,
- * reversed. Same order as the recursive depth-first search of microgpt.py; works for any depth.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { buildTopo, Value } from "./value.ts";
- * const a = new Value(2, { label: "a" });
- * const b = new Value(3, { label: "b" });
- * const p = a.mul(b);
- * assert(buildTopo(p).map((v) => v.label ?? v.op).join(" ") === "a b *");
- * ```
- */
-export function buildTopo(root: Value): Value[] {
-  const out: Value[] = [];
-  topoSort(root, out, true);
-  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { buildTopo, Value, withNodePool, zeroGrad } from "./value.ts";
+import { recycleNodes } from "./recycle.ts";
+import { buildTopo, Value, zeroGrad } from "./value.ts";
 
 Deno.test("the lesson's worked example: a=2, b=3, L=(a·b)² gives p=6, L=36, dL/dp=12, dL/da=36, dL/db=24", () => {
   const a = new Value(2, { label: "a" });
@@ -132,27 +133,31 @@ Deno.test("a custom op with more than two children backpropagates through its lo
   assert.deepEqual(buildTopo(s).map((v) => v.data), [1, 2, 3, 6]);
 });
 
-Deno.test("withNodePool recycles interior nodes but computes the same numbers", () => {
+Deno.test("recycleNodes reuses the interior nodes of the previous call and computes the same numbers", () => {
   const w = [0.3, -1.2, 0.8].map((d) => new Value(d));
   const f = () => w[0].mul(w[1]).add(w[2].exp()).pow(2).log();
   const plain = f();
   plain.backward();
   const grads = w.map((v) => v.grad);
+  const kept = { data: plain.data, children: [...plain.children], localGrads: [...plain.localGrads] };
   zeroGrad(w);
-  const seen: Value[] = [];
-  for (let round = 0; round < 2; round++) {
-    const [data, g] = withNodePool(() => {
+  const roots: Value[] = [];
+  for (let round = 0; round < 3; round++) {
+    const data = recycleNodes(() => {
       const out = f();
-      seen.push(out);
+      roots.push(out);
       out.backward();
-      return [out.data, w.map((v) => v.grad)];
+      return out.data;
     });
     assert.equal(data, plain.data);
-    assert.deepEqual(g, grads);
+    assert.deepEqual(w.map((v) => v.grad), grads);
     zeroGrad(w);
   }
-  assert.equal(seen[0], seen[1], "the second round reused the first round's node objects");
-  assert.notEqual(f(), plain, "outside the pool every node is new");
+  assert.equal(roots[0], roots[2], "the third round reused the first round's node objects");
+  assert.notEqual(f(), plain, "outside recycleNodes every node is new");
+  // a graph made outside is never touched by recycling
+  assert.deepEqual({ data: plain.data, children: plain.children, localGrads: plain.localGrads }, kept);
+  assert.equal(plain.grad, 1);
 });
 
 Deno.test("bad operands are TypeErrors naming what was given", () => {

@@ -1,0 +1,47 @@
+/**
+ * The topological order of a `Value` graph, the order `backward()` walks (reversed).
+ *
+ * @module
+ */
+import type { Value } from "./value.ts";
+
+/**
+ * All nodes `root` depends on (itself included), children before parents: the order `backward()` uses,
+ * reversed. Same order as the recursive depth-first search of microgpt.py; works for any depth.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildTopo, Value } from "./value.ts";
+ * const a = new Value(2, { label: "a" });
+ * const b = new Value(3, { label: "b" });
+ * const p = a.mul(b);
+ * assert(buildTopo(p).map((v) => v.label ?? v.op).join(" ") === "a b *");
+ * ```
+ */
+export function buildTopo(root: Value): Value[] {
+  const topo: Value[] = [];
+  const mark = {}; // this sort's visit mark: a node is visited when its visitMark is this object
+  root.visitMark = mark;
+  // build_topo(v) visits each child in order, then appends v. The recursion becomes an explicit stack of
+  // the nodes being visited and the index of each one's next child, so that a graph of any depth fits.
+  const stack: Value[] = [root];
+  const next: number[] = [0];
+  let sp = 1; // stack size
+  while (sp > 0) {
+    const v = stack[sp - 1];
+    const i = next[sp - 1]++;
+    if (i < v.children.length) {
+      const c = v.children[i];
+      if (c.visitMark !== mark) {
+        c.visitMark = mark;
+        stack[sp] = c;
+        next[sp++] = 0;
+      }
+    } else {
+      topo.push(v);
+      sp--;
+    }
+  }
+  return topo;
+}
