@@ -8,7 +8,8 @@
 import { checkPos, checkSequence, checkToken } from "./checks.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
-import { attentionHead, type HeadContext, linear, mlp, type MlpContext, rmsnorm, softmax } from "./nn.ts";
+import { type GPTParts, type HeadContext, withParts } from "./nn.ts";
+export { GPT_PARTS, type GPTParts } from "./nn.ts"; // the parts belong to gpt(); nn.ts holds them
 import { Value } from "./value.ts";
 
 /** The parameters as `Value`s, by name (`wte`, `wpe`, `lm_head`, `layer0.attn_wq`, …). */
@@ -41,51 +42,6 @@ export function createKVCache(config: Partial<GPTConfig>): KVCache {
     values: Array.from({ length: c.n_layer }, () => []),
   };
 }
-
-/** The parts of the forward pass that `gpt()` can swap for another implementation (`ForwardOptions.parts`). */
-export interface GPTParts {
-  /** `W x`, [n_out]. */
-  linear(x: readonly Value[], w: readonly (readonly Value[])[]): Value[];
-  /** Probabilities from logits, same length. Also used for the loss in `docLoss`. */
-  softmax(logits: readonly Value[]): Value[];
-  /** `x · (mean(x²) + 1e-5)^−0.5`, same length. */
-  rmsnorm(x: readonly Value[]): Value[];
-  /** One attention head at one position: q [head_dim], this head's cached keys and values [T][head_dim] → [head_dim]. */
-  head(
-    q: readonly Value[],
-    keys: readonly (readonly Value[])[],
-    values: readonly (readonly Value[])[],
-    ctx: HeadContext,
-  ): Value[];
-  /** The MLP of one position: x [n_embd], fc1 [4·n_embd][n_embd], fc2 [n_embd][4·n_embd] → [n_embd]. */
-  mlp(
-    x: readonly Value[],
-    fc1: readonly (readonly Value[])[],
-    fc2: readonly (readonly Value[])[],
-    ctx: MlpContext,
-  ): Value[];
-  /** The residual connection: a sub-layer's output plus its input, elementwise. */
-  residual(x: readonly Value[], skip: readonly Value[]): Value[];
-}
-
-/**
- * The engine's own parts, the defaults of `gpt()`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { GPT_PARTS } from "./gpt.ts";
- * assert.deepEqual(Object.keys(GPT_PARTS), ["linear", "softmax", "rmsnorm", "head", "mlp", "residual"]);
- * ```
- */
-export const GPT_PARTS: Readonly<GPTParts> = Object.freeze({
-  linear,
-  softmax,
-  rmsnorm,
-  head: attentionHead,
-  mlp,
-  residual: (x: readonly Value[], skip: readonly Value[]) => x.map((a, i) => a.add(skip[i])),
-});
 
 /** Where a vector was seen in the forward pass (`ForwardEvent.stage`), in the order `gpt()` reports them. */
 export type ForwardStage =
@@ -232,20 +188,6 @@ export function gpt(
   const logits = linear(x, sd.lm_head); // [vocab_size]
   see("logits", logits);
   return logits;
-}
-
-/** `GPT_PARTS` with `parts` swapped in, after checking that each is a known part and a function. */
-function withParts(parts: Partial<GPTParts> | undefined): GPTParts {
-  if (parts === undefined) return GPT_PARTS;
-  for (const [name, fn] of Object.entries(parts)) {
-    if (!(name in GPT_PARTS)) {
-      throw new TypeError(
-        `parts: unknown part "${name}"; the parts are ${Object.keys(GPT_PARTS).join(", ")}`,
-      );
-    }
-    if (typeof fn !== "function") throw new TypeError(`parts.${name} must be a function, got ${typeof fn}`);
-  }
-  return { ...GPT_PARTS, ...parts };
 }
 
 /**

@@ -190,3 +190,75 @@ export function mlp(
   }
   return linearFn(relu, fc2); // [n_embd]
 }
+
+/** The parts of the forward pass that `gpt()` can swap for another implementation (`ForwardOptions.parts`). */
+export interface GPTParts {
+  /** `W x`, [n_out]. */
+  linear(x: readonly Value[], w: readonly (readonly Value[])[]): Value[];
+  /** Probabilities from logits, same length. Also used for the loss in `docLoss`. */
+  softmax(logits: readonly Value[]): Value[];
+  /** `x · (mean(x²) + 1e-5)^−0.5`, same length. */
+  rmsnorm(x: readonly Value[]): Value[];
+  /** One attention head at one position: q [head_dim], this head's cached keys and values [T][head_dim] → [head_dim]. */
+  head(
+    q: readonly Value[],
+    keys: readonly (readonly Value[])[],
+    values: readonly (readonly Value[])[],
+    ctx: HeadContext,
+  ): Value[];
+  /** The MLP of one position: x [n_embd], fc1 [4·n_embd][n_embd], fc2 [n_embd][4·n_embd] → [n_embd]. */
+  mlp(
+    x: readonly Value[],
+    fc1: readonly (readonly Value[])[],
+    fc2: readonly (readonly Value[])[],
+    ctx: MlpContext,
+  ): Value[];
+  /** The residual connection: a sub-layer's output plus its input, elementwise. */
+  residual(x: readonly Value[], skip: readonly Value[]): Value[];
+}
+
+/**
+ * The engine's own parts, the defaults of `gpt()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GPT_PARTS } from "./nn.ts";
+ * assert.deepEqual(Object.keys(GPT_PARTS), ["linear", "softmax", "rmsnorm", "head", "mlp", "residual"]);
+ * ```
+ */
+export const GPT_PARTS: Readonly<GPTParts> = Object.freeze({
+  linear,
+  softmax,
+  rmsnorm,
+  head: attentionHead,
+  mlp,
+  residual: (x: readonly Value[], skip: readonly Value[]) => x.map((a, i) => a.add(skip[i])),
+});
+
+/**
+ * `GPT_PARTS` with `parts` swapped in, after checking that each is a known part and a function.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GPT_PARTS, withParts } from "./nn.ts";
+ * import type { Value } from "./value.ts";
+ * const mine = (x: readonly Value[]) => [...x];
+ * assert(withParts({ residual: mine }).residual === mine && withParts({}).mlp === GPT_PARTS.mlp);
+ * assert.throws(() => withParts({ rmsnrom: mine } as object), /unknown part "rmsnrom"/);
+ * ```
+ * @throws {TypeError} an unknown part name, or a part that is not a function.
+ */
+export function withParts(parts: Partial<GPTParts> | undefined): GPTParts {
+  if (parts === undefined) return GPT_PARTS;
+  for (const [name, fn] of Object.entries(parts)) {
+    if (!(name in GPT_PARTS)) {
+      throw new TypeError(
+        `parts: unknown part "${name}"; the parts are ${Object.keys(GPT_PARTS).join(", ")}`,
+      );
+    }
+    if (typeof fn !== "function") throw new TypeError(`parts.${name} must be a function, got ${typeof fn}`);
+  }
+  return { ...GPT_PARTS, ...parts };
+}

@@ -45,12 +45,33 @@ export function recycleNodes(fn: () => number): number {
   }
 }
 
-/** @internal (value.ts) A node with `arity` children to overwrite, or undefined: make a new one. */
-export function takeRecycled(arity: 1 | 2): Value | undefined {
+/**
+ * @internal (value.ts) Inside `recycleNodes`, the next kept node with as many children, overwritten with
+ * this operation; else undefined (make a new node).
+ */
+export function reuseNode(
+  data: number,
+  op: string,
+  a: Value,
+  da: number,
+  b?: Value,
+  db = 0,
+): Value | undefined {
   if (!active) return undefined;
-  const p = pool[arity];
+  const p = pool[b ? 2 : 1];
   const v = p.nodes[p.used];
-  if (v !== undefined) p.used++;
+  if (v === undefined) return undefined;
+  p.used++;
+  v.data = data;
+  v.grad = 0;
+  v.op = op;
+  const children = v.children as Value[], localGrads = v.localGrads as number[]; // same length: overwrite
+  children[0] = a;
+  localGrads[0] = da;
+  if (b) {
+    children[1] = b;
+    localGrads[1] = db;
+  }
   return v;
 }
 

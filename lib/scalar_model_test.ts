@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createScalarModel } from "./scalar_model.ts";
 import { createKVCache, type ForwardEvent, gpt } from "./gpt.ts";
-import { buildTopo } from "./value.ts";
+import { buildTopo, type Value } from "./value.ts";
+import { rmsnorm } from "./nn.ts";
 import { Random } from "./random.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
@@ -79,4 +80,18 @@ Deno.test("a Value a learner keeps never changes under them when the model train
   // and the kept loss graph still backpropagates to the (updated) parameters' .grad
   loss.backward();
   assert.ok(model.params.some((p) => p.grad !== 0));
+});
+
+Deno.test("with a learner's part in the forward pass, the training step does not recycle (the part may keep nodes)", () => {
+  const model = createScalarModel({
+    config: { vocab_size: 5, n_embd: 4, n_head: 2, block_size: 4 },
+    rng: new Random(6),
+  });
+  const kept: Value[][] = [];
+  model.forward = { parts: { rmsnorm: (x) => (kept.push(rmsnorm(x)), kept.at(-1)!) } };
+  model.lossAndGrad([[4, 0, 1, 2, 4]]);
+  const first = kept.map((v) => v.map((x) => x.data));
+  const firstCount = kept.length;
+  for (let i = 0; i < 3; i++) model.lossAndGrad([[4, 3, 2, 1, 0, 4]]);
+  assert.deepEqual(kept.slice(0, firstCount).map((v) => v.map((x) => x.data)), first);
 });

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { keepForRecycling, takeRecycled } from "./recycle.ts";
+import { keepForRecycling, reuseNode } from "./recycle.ts";
 import { buildTopo } from "./topo.ts";
 export { buildTopo };
 
@@ -268,25 +268,10 @@ function num(x: unknown): number {
   return x;
 }
 
-/** The node of an operation with one child (b undefined) or two: a new one, or a recycled one (recycle.ts). */
+/** The node of an operation with one child (b undefined) or two: a recycled one (recycle.ts) or a new one. */
 function node(data: number, op: string, a: Value, da: number, b?: Value, db = 0): Value {
-  const v = takeRecycled(b ? 2 : 1);
-  if (v === undefined) {
-    return keepForRecycling(
-      new Value(data, { children: b ? [a, b] : [a], localGrads: b ? [da, db] : [da], op }),
-    );
-  }
-  v.data = data;
-  v.grad = 0;
-  v.op = op;
-  const children = v.children as Value[], localGrads = v.localGrads as number[];
-  children[0] = a;
-  localGrads[0] = da;
-  if (b) {
-    children[1] = b;
-    localGrads[1] = db;
-  }
-  return v;
+  return reuseNode(data, op, a, da, b, db) ??
+    keepForRecycling(new Value(data, { children: b ? [a, b] : [a], localGrads: b ? [da, db] : [da], op }));
 }
 
 /**
