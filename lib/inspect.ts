@@ -1,14 +1,18 @@
 /**
- * Look inside attention: run a trained model's forward pass on one name with plain numbers and return, per
- * layer and head, the queries, keys and values, the raw scores q·k, the scaled scores q·k/√head_dim and the
- * attention weights. Options switch the √head_dim scaling and the causal mask off, for the "what happens
- * without" demos. The arithmetic follows the engines (same operations, same order), so with both switches on
- * the logits equal the model's own.
+ * Look inside attention: run a trained model's weights through the scalar engine's forward pass (`gpt()`) on
+ * one name and return, from its observer, per layer and head, the queries, keys and values, the raw scores
+ * q·k, the scaled scores q·k/√head_dim and the attention weights. Options switch the √head_dim scaling and
+ * the causal mask off, for the "what happens without" demos (a head swapped in through `gpt()`'s parts). With
+ * both switches on the logits are the model's own (both engines compute the same numbers).
  *
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import type { Model, StateDict } from "./model.ts";
+import { createKVCache, type ForwardEvent, gpt, toValues } from "./gpt.ts";
+import type { Model } from "./model.ts";
+import { attentionHead, type GPTParts } from "./nn.ts";
+import { checkStateDict } from "./params.ts";
+import type { Value } from "./value.ts";
 
 /** What `inspectAttention` needs from a tokenizer (the lib `Tokenizer` fits). */
 export interface TokenizerLike {
@@ -67,42 +71,6 @@ export interface AttentionTrace {
   logits: number[][];
 }
 
-/** y[o] = Σ_i w[o][i]·x[i], summed left to right. */
-function linear(x: readonly number[], w: readonly (readonly number[])[]): number[] {
-  return w.map((row) => {
-    let s = 0;
-    for (let i = 0; i < row.length; i++) s += row[i] * x[i];
-    return s;
-  });
-}
-
-function rmsnorm(x: readonly number[]): number[] {
-  let ss = 0;
-  for (const xi of x) ss += xi * xi;
-  const ms = ss * Math.pow(x.length, -1);
-  const scale = Math.pow(ms + 1e-5, -0.5);
-  return x.map((xi) => xi * scale);
-}
-
-/** Softmax over the entries where `visible` is true; the others get 0. */
-function softmaxVisible(logits: readonly number[], visible: (s: number) => boolean): number[] {
-  let max = -Infinity;
-  for (let s = 0; s < logits.length; s++) if (visible(s) && logits[s] > max) max = logits[s];
-  const exps = logits.map((l, s) => (visible(s) ? Math.exp(l - max) : 0));
-  let total = 0;
-  for (let s = 0; s < exps.length; s++) if (visible(s)) total += exps[s];
-  const inv = Math.pow(total, -1);
-  return exps.map((e, s) => (visible(s) ? e * inv : 0));
-}
-
-function matrix(sd: StateDict, name: string, rows: number, cols: number): number[][] {
-  const m = sd[name];
-  if (!Array.isArray(m) || m.length !== rows || m.some((r) => r.length !== cols)) {
-    throw new RangeError(`state dict entry ${name} must have shape [${rows}][${cols}]`);
-  }
-  return m;
-}
-
 /**
  * Run the forward pass of `model` on `text` and return what every attention head computed, as plain numbers.
  * Like training, it sees at most `block_size` positions: a longer text is cut to `[BOS, …first block_size − 1
@@ -137,70 +105,88 @@ export function inspectAttention(
   const { tokenizer, text, scale = true, mask = true } = opts;
   if (typeof text !== "string") throw new TypeError(`text must be a string, got ${typeof text}`);
   const config: GPTConfig = model.config;
-  const { n_embd, n_head, n_layer, block_size, vocab_size } = config;
+  const { n_embd, n_head, n_layer, block_size } = config;
   const head_dim = n_embd / n_head;
-  const sd = model.stateDict();
+  const numbers = model.stateDict();
+  checkStateDict(config, numbers);
+  const sd = toValues(numbers);
 
   const encoded = tokenizer.encode(text);
   const tokens = encoded.slice(0, Math.min(encoded.length - 1, block_size)); // [BOS, …letters]
   const T = tokens.length;
   const labels = tokens.map((t) => (t === tokenizer.bos ? "BOS" : tokenizer.chars[t]));
 
-  const wte = matrix(sd, "wte", vocab_size, n_embd);
-  const wpe = matrix(sd, "wpe", block_size, n_embd);
-  const lm_head = matrix(sd, "lm_head", vocab_size, n_embd);
-
-  // x: [T][n_embd] — token + position embedding, normalised once before the layers.
-  let x = tokens.map((tok, pos) => rmsnorm(wte[tok].map((e, i) => e + wpe[pos][i])));
-  const layers: HeadTrace[][] = [];
-  const attnScale = Math.pow(Math.pow(head_dim, 0.5), -1);
-
-  for (let li = 0; li < n_layer; li++) {
-    const p = `layer${li}.`;
-    const wq = matrix(sd, p + "attn_wq", n_embd, n_embd);
-    const wk = matrix(sd, p + "attn_wk", n_embd, n_embd);
-    const wv = matrix(sd, p + "attn_wv", n_embd, n_embd);
-    const wo = matrix(sd, p + "attn_wo", n_embd, n_embd);
-    const fc1 = matrix(sd, p + "mlp_fc1", 4 * n_embd, n_embd);
-    const fc2 = matrix(sd, p + "mlp_fc2", n_embd, 4 * n_embd);
-
-    const xn = x.map(rmsnorm); // [T][n_embd]
-    const q = xn.map((r) => linear(r, wq)); // [T][n_embd]
-    const k = xn.map((r) => linear(r, wk));
-    const v = xn.map((r) => linear(r, wv));
-    const heads: HeadTrace[] = [];
-    const concat = Array.from({ length: T }, () => [] as number[]); // [T][n_embd]
-    for (let h = 0; h < n_head; h++) {
-      const cut = (m: number[][]) => m.map((r) => r.slice(h * head_dim, (h + 1) * head_dim));
-      const qh = cut(q), kh = cut(k), vh = cut(v); // [T][head_dim]
-      const scores = qh.map((qt) =>
-        kh.map((ks) => {
-          let s = 0;
-          for (let j = 0; j < head_dim; j++) s += qt[j] * ks[j];
-          return s;
-        })
-      ); // [T][T]
-      const scaled = scores.map((row) => row.map((s) => (scale ? s * attnScale : s)));
-      const weights = scaled.map((row, t) => softmaxVisible(row, (s) => !mask || s <= t));
-      const out = weights.map((w, t) => {
-        const last = mask ? t : T - 1; // the positions this query can see
-        const o: number[] = [];
-        for (let j = 0; j < head_dim; j++) {
-          let acc = 0;
-          for (let s = 0; s <= last; s++) acc += w[s] * vh[s][j];
-          o.push(acc);
-        }
-        return o;
-      }); // [T][head_dim]
-      out.forEach((o, t) => concat[t].push(...o));
-      heads.push({ q: qh, k: kh, v: vh, scores, scaled, weights, out });
-    }
-    layers.push(heads);
-    const attn = concat.map((c) => linear(c, wo));
-    x = x.map((r, t) => r.map((e, i) => attn[t][i] + e)); // residual
-    const mlp = x.map((r) => linear(linear(rmsnorm(r), fc1).map((u) => Math.max(0, u)), fc2));
-    x = x.map((r, t) => r.map((e, i) => mlp[t][i] + e)); // residual
+  // The model's own forward pass, position by position; the observer keeps what we show. Without the mask a
+  // head must also see the keys and values of later positions: each pass takes them from the pass before,
+  // which is exact for layer 0 on the second pass, for layer 1 on the third, … (a layer's keys depend only
+  // on the layers below it), so n_layer + 1 passes give the unmasked model exactly.
+  let seen = record(T, n_layer);
+  for (let pass = 0; pass < (mask ? 1 : n_layer + 1); pass++) {
+    const before = seen;
+    const head: GPTParts["head"] = (q, keys, values, ctx) => {
+      if (mask || pass === 0) return attentionHead(q, keys, values, { ...ctx, scaled: scale });
+      // every position's keys and values, from the pass before
+      const cut = (m: Value[][]) => m.map((vec) => vec.slice(ctx.head * head_dim, (ctx.head + 1) * head_dim));
+      return attentionHead(q, cut(before.k[ctx.layer]), cut(before.v[ctx.layer]), { ...ctx, scaled: scale });
+    };
+    seen = record(T, n_layer);
+    const kv = createKVCache(config);
+    const rec = seen;
+    tokens.forEach((token, pos) => {
+      const logits = gpt(token, pos, kv, sd, { parts: { head }, observe: (e) => rec.keep(e) });
+      rec.logits[pos] = logits.map((l) => l.data);
+    });
   }
-  const logits = x.map((r) => linear(r, lm_head)); // [T][vocab_size]
-  return { tokens, labels, head_dim, scale, mask, layers, logits };
+
+  const layers = seen.heads.map((heads, l) =>
+    heads.map((h, hi): HeadTrace => {
+      const cut = (m: Value[][]) => m.map((vec) => data(vec.slice(hi * head_dim, (hi + 1) * head_dim)));
+      const q = cut(seen.q[l]), k = cut(seen.k[l]), v = cut(seen.v[l]); // [T][head_dim]
+      // The mask hides the scores of later keys from the model; the table shows them anyway (q·k).
+      const scores = q.map((qt, t) =>
+        k.map((ks, s) => (s < h.scores[t].length ? h.scores[t][s] : dot(qt, ks)))
+      );
+      const attnScale = Math.pow(Math.pow(head_dim, 0.5), -1); // as in attentionHead
+      const scaled = scores.map((row, t) =>
+        row.map((x, s) => (s < h.logits[t].length ? h.logits[t][s] : scale ? x * attnScale : x))
+      );
+      const weights = h.weights.map((row) => [...row, ...new Array<number>(T - row.length).fill(0)]);
+      return { q, k, v, scores, scaled, weights, out: h.out };
+    })
+  );
+  return { tokens, labels, head_dim, scale, mask, layers, logits: seen.logits };
+}
+
+/** What the observer kept of one forward pass over T positions: per layer (and head), per position. */
+function record(T: number, n_layer: number) {
+  const perLayer = <X>() => Array.from({ length: n_layer }, () => new Array<X>(T));
+  const heads: { scores: number[][]; logits: number[][]; weights: number[][]; out: number[][] }[][] = Array
+    .from({ length: n_layer }, () => []);
+  const rec = {
+    q: perLayer<Value[]>(),
+    k: perLayer<Value[]>(),
+    v: perLayer<Value[]>(),
+    heads,
+    logits: new Array<number[]>(T),
+    keep({ stage, layer, head, pos, values }: ForwardEvent): void {
+      if (layer === undefined) return;
+      if (stage === "q" || stage === "k" || stage === "v") rec[stage][layer][pos] = [...values];
+      if (head === undefined) return;
+      const h = (heads[layer][head] ??= { scores: [], logits: [], weights: [], out: [] });
+      if (stage === "attn_scores") h.scores[pos] = data(values);
+      if (stage === "attn_logits") h.logits[pos] = data(values);
+      if (stage === "attn_weights") h.weights[pos] = data(values);
+      if (stage === "head_out") h.out[pos] = data(values);
+    },
+  };
+  return rec;
+}
+
+const data = (values: readonly Value[]) => values.map((v) => v.data);
+
+/** a·b, summed left to right as the engine's attention head does. */
+function dot(a: readonly number[], b: readonly number[]): number {
+  let s = a[0] * b[0];
+  for (let j = 1; j < a.length; j++) s += a[j] * b[j];
+  return s;
 }

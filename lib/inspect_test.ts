@@ -206,3 +206,42 @@ Deno.test("works on the fast engine too: same logits as its begin() forward", ()
     logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
   });
 });
+
+Deno.test("without the mask, 2 layers: the logits equal an all-positions-at-once forward (an independent loop)", () => {
+  const c = gptConfig({ vocab_size: 6, n_embd: 8, n_head: 2, n_layer: 2, block_size: 8 });
+  const sd = randomStateDict(c, 9);
+  const trace = inspectAttention(model(sd, c), { tokenizer, text: "cabd", mask: false });
+  const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * b[i], 0);
+  const lin = (x: number[], w: number[][]) => w.map((r) => dot(r, x));
+  const norm = (x: number[]) => {
+    const ms = x.reduce((s, xi) => s + xi * xi, 0) / x.length;
+    return x.map((xi) => xi / Math.sqrt(ms + 1e-5));
+  };
+  let x = trace.tokens.map((tok, pos) => norm(sd.wte[tok].map((e, i) => e + sd.wpe[pos][i]))); // [T][8]
+  for (let l = 0; l < 2; l++) {
+    const w = (name: string) => sd[`layer${l}.${name}`];
+    const xn = x.map(norm);
+    const [q, k, v] = ["attn_wq", "attn_wk", "attn_wv"].map((name) => xn.map((r) => lin(r, w(name))));
+    const cat = q.map((qt) => {
+      const out: number[] = [];
+      for (let h = 0; h < 2; h++) {
+        const sl = (vec: number[]) => vec.slice(h * 4, h * 4 + 4);
+        const logits = k.map((ks) => dot(sl(qt), sl(ks)) / 2); // every position: no mask
+        const mx = Math.max(...logits);
+        const e = logits.map((z) => Math.exp(z - mx));
+        const wts = e.map((ei) => ei / e.reduce((a, b) => a + b, 0));
+        for (let j = 0; j < 4; j++) out.push(wts.reduce((acc, ws, s) => acc + ws * sl(v[s])[j], 0));
+      }
+      return out;
+    });
+    x = cat.map((cv, t) => lin(cv, w("attn_wo")).map((a, i) => a + x[t][i]));
+    x = x.map((r) =>
+      lin(lin(norm(r), w("mlp_fc1")).map((u) => Math.max(0, u)), w("mlp_fc2")).map((a, i) => a + r[i])
+    );
+  }
+  x.forEach((r, t) =>
+    lin(r, sd.lm_head).forEach((z, i) =>
+      assert.ok(Math.abs(z - trace.logits[t][i]) < 1e-9, `pos ${t} logit ${i}`)
+    )
+  );
+});
