@@ -94,6 +94,7 @@ Deno.test("libImports: relative imports of a lib file, resolved to lib/ paths, c
     "gpt.ts",
     "model.ts",
     "params.ts",
+    "recycle.ts",
     "value.ts",
   ]);
   // loc.ts imports nothing from lib; its JSDoc examples' `import … from "./loc.ts"` are inside comments

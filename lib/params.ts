@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type GPTConfig, gptConfig } from "./config.ts";
+import { GPT_KEYS, type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
 import type { Random } from "./random.ts";
 
@@ -75,25 +75,38 @@ export function countParams(config: Partial<GPTConfig>): number {
 }
 
 /**
- * How a model introduces itself (its `toString()`): engine, parameter count and shape.
+ * How a model shows itself, written once for both engines' classes (they extend it): `toString()` gives the
+ * engine, parameter count and shape, and Jupyter displays that line.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { gptConfig } from "./config.ts";
- * import { describeModel } from "./params.ts";
+ * import { ModelDisplay } from "./params.ts";
+ * class Shown extends ModelDisplay {
+ *   readonly engine = "scalar";
+ *   readonly config = gptConfig({ vocab_size: 27 });
+ * }
  * assert.equal(
- *   describeModel("scalar", gptConfig({ vocab_size: 27 })),
+ *   String(new Shown()),
  *   "GPT(scalar engine, 4,192 params: vocab_size=27, n_embd=16, n_head=4, n_layer=1, block_size=16)",
  * );
  * ```
  */
-export function describeModel(engine: string, config: GPTConfig): string {
-  const { vocab_size, n_embd, n_head, n_layer, block_size } = config;
-  return `GPT(${engine} engine, ${
-    countParams(config).toLocaleString("en-US")
-  } params: vocab_size=${vocab_size}, ` +
-    `n_embd=${n_embd}, n_head=${n_head}, n_layer=${n_layer}, block_size=${block_size})`;
+export abstract class ModelDisplay {
+  abstract readonly engine: string;
+  abstract readonly config: GPTConfig;
+
+  /** `GPT(fast engine, 4,192 params: vocab_size=27, …)`. */
+  toString(): string {
+    const c = this.config, shape = GPT_KEYS.map((k) => `${k}=${c[k]}`).join(", ");
+    return `GPT(${this.engine} engine, ${countParams(c).toLocaleString("en-US")} params: ${shape})`;
+  }
+
+  /** Jupyter shows the model as its `toString()`. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
 }
 
 /**

@@ -14,8 +14,8 @@ import {
   checkStateDict,
   countParams,
   type CreateModelOptions,
-  describeModel,
   initialWeights,
+  ModelDisplay,
 } from "./params.ts";
 import { recycleNodes } from "./recycle.ts";
 import type { Value } from "./value.ts";
@@ -35,7 +35,7 @@ import type { Value } from "./value.ts";
  * assert(model.sd.wte[2].some((p) => p.grad !== 0));
  * ```
  */
-export class ScalarModel implements Model {
+export class ScalarModel extends ModelDisplay implements Model {
   readonly engine = "scalar" as const;
   readonly config: GPTConfig;
   readonly numParams: number;
@@ -50,6 +50,7 @@ export class ScalarModel implements Model {
 
   /** Prefer `createScalarModel`. */
   constructor(config: GPTConfig, sd: StateDict) {
+    super();
     checkStateDict(config, sd);
     this.config = config;
     this.numParams = countParams(config);
@@ -147,16 +148,6 @@ export class ScalarModel implements Model {
     }
     this.#m.fill(0);
     this.#v.fill(0);
-  }
-
-  /** `GPT(scalar engine, 4,192 params: …)`. */
-  toString(): string {
-    return describeModel(this.engine, this.config);
-  }
-
-  /** Jupyter shows the model as its `toString()`. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/plain": this.toString() };
   }
 }
 

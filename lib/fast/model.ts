@@ -9,7 +9,7 @@ import { adamUpdate } from "../adam.ts";
 import { checkBatch, checkPos, checkToken } from "../checks.ts";
 import type { GPTConfig } from "../config.ts";
 import { checkOptimizer, type Model, type StateDict, type StepOptions } from "../model.ts";
-import { type CreateModelOptions, describeModel, initialWeights } from "../params.ts";
+import { type CreateModelOptions, initialWeights, ModelDisplay } from "../params.ts";
 import { type Activations, createActivations, createGrads, type Grads } from "./buffers.ts";
 import { backward, docLoss, forward, gptWeights, type Weights } from "./gpt.ts";
 import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts";
@@ -31,7 +31,7 @@ import { type FlatParams, flatParams, loadFlat, toStateDict } from "./params.ts"
  * assert(model.loss([[4, 0, 1, 4]]) < before); // it learns the sequence
  * ```
  */
-export class FastModel implements Model {
+export class FastModel extends ModelDisplay implements Model {
   readonly engine = "fast" as const;
   readonly config: GPTConfig;
   readonly numParams: number;
@@ -54,6 +54,7 @@ export class FastModel implements Model {
 
   /** Prefer `createFastModel`. @throws {RangeError} the state dict does not fit the config. */
   constructor(config: GPTConfig, sd: StateDict, causal = true) {
+    super();
     this.config = config;
     this.causal = causal;
     this.params = flatParams(config);
@@ -138,16 +139,6 @@ export class FastModel implements Model {
     this.params.grad.fill(0);
     this.#m.fill(0);
     this.#v.fill(0);
-  }
-
-  /** `GPT(fast engine, 4,192 params: …)`. */
-  toString(): string {
-    return describeModel(this.engine, this.config);
-  }
-
-  /** Jupyter shows the model as its `toString()`. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/plain": this.toString() };
   }
 }
 
