@@ -23,25 +23,28 @@ export function buildTopo(root: Value): Value[] {
   const topo: Value[] = [];
   const mark = {}; // this sort's visit mark: a node is visited when its visitMark is this object
   root.visitMark = mark;
-  // build_topo(v) visits each child in order, then appends v. The recursion becomes an explicit stack of
-  // the nodes being visited and the index of each one's next child, so that a graph of any depth fits.
+  // build_topo(v) visits each child in order, then appends v. The recursion becomes an explicit stack of the
+  // nodes being visited, their children and the index of the next child, so that a graph of any depth fits.
   const stack: Value[] = [root];
+  const kids: (readonly Value[])[] = [root.children];
   const next: number[] = [0];
   let sp = 1; // stack size
   while (sp > 0) {
-    const v = stack[sp - 1];
+    const children = kids[sp - 1];
     const i = next[sp - 1]++;
-    if (i < v.children.length) {
-      const c = v.children[i];
+    if (i < children.length) {
+      const c = children[i];
       if (c.visitMark !== mark) {
         c.visitMark = mark;
-        stack[sp] = c;
-        next[sp++] = 0;
+        const cc = c.children;
+        if (cc.length === 0) topo.push(c); // a leaf: visited and done
+        else {
+          stack[sp] = c;
+          kids[sp] = cc;
+          next[sp++] = 0;
+        }
       }
-    } else {
-      topo.push(v);
-      sp--;
-    }
+    } else topo.push(stack[--sp]);
   }
   return topo;
 }

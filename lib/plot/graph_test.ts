@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { graph, type GraphNode, toDot } from "./graph.ts";
-import { Value } from "./value.ts";
+import { Value } from "../value.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
 

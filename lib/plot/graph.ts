@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { DISPLAY, type MimeBundle } from "./plot/display.ts";
-import { escapeHtml } from "./plot/table.ts";
-import { fmt, optionalString } from "./plot/validate.ts";
+import { DISPLAY, type MimeBundle } from "./display.ts";
+import { escapeHtml } from "./table.ts";
+import { fmt, optionalString } from "./validate.ts";
 
 /** The shape of a `Value` that `graph()` needs (structural, so any autograd node fits). */
 export interface GraphNode {
