@@ -8,7 +8,7 @@
 import type { GPTConfig } from "../config.ts";
 import { type AttentionCache, createAttentionCache } from "./attention.ts";
 import type { LinearIO } from "./linear.ts";
-import { type ActiveSet, activeSet } from "./relu.ts";
+import { type ActiveSet, activeSet, allOn } from "./relu.ts";
 
 /** `count` views of `width` numbers over one new buffer: `[count][width]`. */
 function rows(count: number, width: number): Float64Array[] {
@@ -147,7 +147,9 @@ export interface Grads {
   readonly dh2: Float64Array; // [n_embd]
   readonly dr: Float64Array; // [4·n_embd]
   /** `lm_head` rows in backward order, walked from the end (the target's first). */
-  readonly order: Int32Array; // [vocab_size]
+  readonly order: ActiveSet; // [vocab_size]
+  /** Every index of an `n_embd` vector. */
+  readonly embd: ActiveSet;
   /** Per block: these buffers and the activations `acts` as the batched backward's inputs and outputs. */
   readonly layers: LayerIO[];
 }
@@ -184,7 +186,8 @@ export function createGrads(config: GPTConfig, acts: Activations): Grads {
     dx0: new Float64Array(n_embd),
     dh2: new Float64Array(n_embd),
     dr: new Float64Array(4 * n_embd),
-    order: new Int32Array(vocab_size),
+    order: activeSet(vocab_size),
+    embd: allOn(n_embd),
     layers,
   };
 }

@@ -10,13 +10,7 @@ import type { GPTConfig } from "../config.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
 import type { Activations, Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
-import {
-  backwardRange,
-  backwardRows,
-  linearBackwardActive,
-  linearForward,
-  linearForwardActive,
-} from "./linear.ts";
+import { backwardRange, backwardRows, linearForward, linearForwardActive } from "./linear.ts";
 import type { FlatParams, Matrix } from "./params.ts";
 import { reluForward } from "./relu.ts";
 import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
@@ -186,7 +180,7 @@ export interface BackwardPass {
  */
 export function backward(w: Weights, pass: BackwardPass): void {
   const { acts, grads: G, tokens, n, gdoc, causal } = pass, ne = w.config.n_embd, nl = w.layers.length;
-  const { dlogits, dx, dxmid, dh, dq, dxa, dx0, dh2, dr, order } = G;
+  const { dlogits, dx, dxmid, dh, dq, dxa, dx0, dh2, dr, order, embd } = G;
   const dl = (1 / n) * gdoc; // every l_t receives d(sum)
   for (let t = n - 1; t >= 0; t--) {
     const target = tokens[t + 1];
@@ -194,10 +188,11 @@ export function backward(w: Weights, pass: BackwardPass): void {
     // lm_head: the target's logit was reached first, the others in order, so they finish in reverse:
     // backwardRows walks the list from its end
     let k = 0;
-    order[k++] = target;
-    for (let o = 0; o < w.lm_head.rows; o++) if (o !== target) order[k++] = o;
+    order.idx[k++] = target;
+    for (let o = 0; o < w.lm_head.rows; o++) if (o !== target) order.idx[k++] = o;
+    order.n = k;
     dx[t].fill(0);
-    backwardRows(w.lm_head, order, k, acts.xs[nl][t], dlogits, dx[t]);
+    backwardRows(w.lm_head, order, embd, acts.xs[nl][t], dlogits, dx[t]);
   }
   for (let l = nl - 1; l >= 0; l--) {
     const P = w.layers[l], IO = G.layers[l], L = acts.layers[l], cache = L.cache;
@@ -205,9 +200,10 @@ export function backward(w: Weights, pass: BackwardPass): void {
     for (let t = n - 1; t >= 0; t--) {
       // d r at the units that are on; the ReLU passes it to f there, and f is 0 elsewhere, so the rows of
       // fc1 to go back through are exactly those units
-      linearBackwardActive(P.mlp_fc2, L.r[t], L.on[t], dx[t], dr);
+      dr.fill(0);
+      backwardRows(P.mlp_fc2, embd, L.on[t], L.r[t], dx[t], dr);
       dh2.fill(0);
-      backwardRows(P.mlp_fc1, L.on[t].idx, L.on[t].n, L.h2[t], dr, dh2);
+      backwardRows(P.mlp_fc1, L.on[t], embd, L.h2[t], dr, dh2);
       dxmid[t].set(dx[t]);
       rmsnormBackward(L.xmid[t], L.a2[t], dh2, dxmid[t]);
     }

@@ -129,37 +129,39 @@ export function linearForwardActive(m: Matrix, x: Float64Array, on: ActiveSet, y
 }
 
 /**
- * Backward of the rows `list[count − 1]`, …, `list[0]` (the list walked from its end) for one position:
- * `g[o][i] += x[i]·dy[o]` and `dx[i] += W[o][i]·dy[o]`, each `dx[i]` receiving the rows in that order. The
- * rows left out must have `dy[o] = 0` (a ReLU after the layer that was off).
+ * Backward of one position through the rows `rows.idx[rows.n − 1]`, …, `rows.idx[0]` (the list walked from
+ * its end), at the inputs `cols.idx[0..cols.n)`: `g[o][i] += x[i]·dy[o]` and `dx[i] += W[o][i]·dy[o]`, each
+ * `dx[i]` receiving the rows in that order. Rows left out must have `dy[o] = 0` (a ReLU after the layer that was
+ * off) and inputs left out `x[i] = 0` (a ReLU before it): their terms would add nothing. The `dx` of inputs
+ * left out is not touched.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { backwardRows } from "./linear.ts";
- * const m = { name: "w", rows: 2, cols: 1, w: Float64Array.of(2, 3), g: new Float64Array(2) };
- * const dx = new Float64Array(1);
- * backwardRows(m, Int32Array.of(0, 1), 2, Float64Array.of(5), Float64Array.of(1, 10), dx); // row 1, then 0
- * assert.equal(dx[0], 32);
- * assert.deepEqual(m.g, Float64Array.of(5, 50));
+ * const m = { name: "w", rows: 2, cols: 2, w: Float64Array.of(1, 2, 3, 4), g: new Float64Array(4) };
+ * const dx = new Float64Array(2), rows = { idx: Int32Array.of(0, 1), n: 2 }, cols = { idx: Int32Array.of(1), n: 1 };
+ * backwardRows(m, rows, cols, Float64Array.of(0, 5), Float64Array.of(1, 10), dx); // row 1, then row 0
+ * assert.deepEqual(dx, Float64Array.of(0, 42));
+ * assert.deepEqual(m.g, Float64Array.of(0, 5, 0, 50));
  * ```
  */
 export function backwardRows(
   m: Matrix,
-  list: Int32Array,
-  count: number,
+  rows: ActiveSet,
+  cols: ActiveSet,
   x: Float64Array,
   dy: Float64Array,
   dx: Float64Array,
 ): void {
-  const w = m.w, g = m.g, cols = m.cols;
-  let k = count - 1;
+  const w = m.w, g = m.g, width = m.cols, list = rows.idx, idx = cols.idx, n = cols.n;
+  let k = rows.n - 1;
   for (; k >= 3; k -= 4) {
     const o0 = list[k], o1 = list[k - 1], o2 = list[k - 2], o3 = list[k - 3];
     const d0 = dy[o0], d1 = dy[o1], d2 = dy[o2], d3 = dy[o3];
-    const r0 = o0 * cols, r1 = o1 * cols, r2 = o2 * cols, r3 = o3 * cols;
-    for (let i = 0; i < cols; i++) {
-      const xi = x[i];
+    const r0 = o0 * width, r1 = o1 * width, r2 = o2 * width, r3 = o3 * width;
+    for (let c = 0; c < n; c++) {
+      const i = idx[c], xi = x[i];
       g[r0 + i] += xi * d0;
       g[r1 + i] += xi * d1;
       g[r2 + i] += xi * d2;
@@ -168,56 +170,9 @@ export function backwardRows(
     }
   }
   for (; k >= 0; k--) {
-    const o = list[k], d = dy[o], r = o * cols;
-    for (let i = 0; i < cols; i++) {
-      g[r + i] += x[i] * d;
-      dx[i] += w[r + i] * d;
-    }
-  }
-}
-
-/**
- * Backward of `linearForwardActive(m, x, on, …)`: every row, last first; the weights of the zero inputs get
- * `0·dy` (nothing), and `dx` is set (not added to) only at the listed entries (the ReLU's backward zeroes
- * the rest).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { linearBackwardActive } from "./linear.ts";
- * const m = { name: "w", rows: 2, cols: 2, w: Float64Array.of(1, 2, 3, 4), g: new Float64Array(4) };
- * const dx = new Float64Array(2);
- * linearBackwardActive(m, Float64Array.of(0, 5), { idx: Int32Array.of(1), n: 1 }, Float64Array.of(1, 10), dx);
- * assert.equal(dx[1], 42);
- * assert.deepEqual(m.g, Float64Array.of(0, 5, 0, 50));
- * ```
- */
-export function linearBackwardActive(
-  m: Matrix,
-  x: Float64Array,
-  on: ActiveSet,
-  dy: Float64Array,
-  dx: Float64Array,
-): void {
-  const w = m.w, g = m.g, cols = m.cols, idx = on.idx, n = on.n;
-  for (let k = 0; k < n; k++) dx[idx[k]] = 0;
-  let o = m.rows - 1;
-  for (; o >= 3; o -= 4) {
-    const d0 = dy[o], d1 = dy[o - 1], d2 = dy[o - 2], d3 = dy[o - 3];
-    const r0 = o * cols, r1 = r0 - cols, r2 = r1 - cols, r3 = r2 - cols;
-    for (let k = 0; k < n; k++) {
-      const i = idx[k], xi = x[i];
-      g[r0 + i] += xi * d0;
-      g[r1 + i] += xi * d1;
-      g[r2 + i] += xi * d2;
-      g[r3 + i] += xi * d3;
-      dx[i] = dx[i] + w[r0 + i] * d0 + w[r1 + i] * d1 + w[r2 + i] * d2 + w[r3 + i] * d3;
-    }
-  }
-  for (; o >= 0; o--) {
-    const d = dy[o], r = o * cols;
-    for (let k = 0; k < n; k++) {
-      const i = idx[k];
+    const o = list[k], d = dy[o], r = o * width;
+    for (let c = 0; c < n; c++) {
+      const i = idx[c];
       g[r + i] += x[i] * d;
       dx[i] += w[r + i] * d;
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Random } from "../random.ts";
 import * as linear from "./linear.ts";
 import type { Matrix } from "./params.ts";
-import { activeSet, reluForward } from "./relu.ts";
+import { activeSet, allOn, reluForward } from "./relu.ts";
 import { assertNear, centralDiff, gaussArray } from "./test_util.ts";
 
 function randomMatrix(rng: Random, rows: number, cols: number): Matrix {
@@ -84,7 +84,7 @@ Deno.test("backwardRows walks its list from the end, and is backwardRange's one-
   const m = randomMatrix(rng, 6, 3), x = gaussArray(rng, 3), d = gaussArray(rng, 6);
   const list = Int32Array.of(4, 0, 5, 1, 3, 2);
   const dx = new Float64Array(3);
-  linear.backwardRows(m, list, 6, x, d, dx);
+  linear.backwardRows(m, { idx: list, n: 6 }, allOn(3), x, d, dx);
   for (let i = 0; i < 3; i++) {
     let s = 0;
     for (const o of [...list].reverse()) s += m.w[o * 3 + i] * d[o];
@@ -93,13 +93,13 @@ Deno.test("backwardRows walks its list from the end, and is backwardRange's one-
   // the rows in order 0..5 walked from the end = every row, last first = backwardRange on one position
   const a = randomMatrix(rng, 6, 3), b = { ...a, g: new Float64Array(18) };
   const dxa = new Float64Array(3), io = { x, dy: d, dx: new Float64Array(3) };
-  linear.backwardRows(a, Int32Array.of(0, 1, 2, 3, 4, 5), 6, x, d, dxa);
+  linear.backwardRows(a, allOn(6), allOn(3), x, d, dxa);
   linear.backwardRange(b, io, 1, 6, 0);
   assert.deepEqual(io.dx, dxa);
   assert.deepEqual(b.g, a.g);
 });
 
-Deno.test("the ReLU-sparse kernels equal the dense ones on a ReLU output (zeros skipped, sums unchanged)", () => {
+Deno.test("over the inputs a ReLU left on, the sparse kernels equal the dense ones (zeros skipped, sums unchanged)", () => {
   const rng = new Random(5);
   const rows = 7, cols = 12;
   const f = gaussArray(rng, cols), r = new Float64Array(cols), on = activeSet(cols);
@@ -112,7 +112,7 @@ Deno.test("the ReLU-sparse kernels equal the dense ones on a ReLU output (zeros 
   assert.deepEqual(b, a);
   const d = gaussArray(rng, rows), dxa = new Float64Array(cols), dxb = new Float64Array(cols);
   linear.backwardRange(dense, { x: r, dy: d, dx: dxa }, 1, rows, 0);
-  linear.linearBackwardActive(sparse, r, on, d, dxb);
+  linear.backwardRows(sparse, allOn(rows), on, r, d, dxb);
   for (let k = 0; k < on.n; k++) assert.equal(dxb[on.idx[k]], dxa[on.idx[k]]);
   for (let k = 0; k < rows * cols; k++) assert.ok(sparse.g[k] === dense.g[k], `g[${k}]`); // 0 === -0 too
 });
@@ -130,7 +130,7 @@ Deno.test("backwardRows over the units a ReLU left on = the dense backward when 
   dense.g.set(sparse.g); // gradients accumulate onto what is there
   const x = gaussArray(rng, cols), dxa = new Float64Array(cols), dxb = new Float64Array(cols);
   linear.backwardRange(dense, { x, dy: d, dx: dxa }, 1, rows, 0);
-  linear.backwardRows(sparse, on.idx, on.n, x, d, dxb);
+  linear.backwardRows(sparse, on, allOn(cols), x, d, dxb);
   assert.deepEqual(dxb, dxa);
   assert.deepEqual(sparse.g, dense.g);
 });

@@ -49,3 +49,17 @@ export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): 
   }
   on.n = n;
 }
+
+/**
+ * The full set `0, 1, …, size − 1` (a layer whose inputs or outputs no ReLU thins out).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allOn } from "./relu.ts";
+ * assert.deepEqual(allOn(3), { idx: Int32Array.of(0, 1, 2), n: 3 });
+ * ```
+ */
+export function allOn(size: number): ActiveSet {
+  return { idx: Int32Array.from({ length: size }, (_, i) => i), n: size };
+}
