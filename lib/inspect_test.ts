@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { inspectAttention, type TokenizerLike } from "./inspect.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
-import type { StateDict } from "./model.ts";
+import type { Model, StateDict } from "./model.ts";
 import { Random } from "./random.ts";
 import { createScalarModel } from "./scalar_model.ts";
 import { createModel } from "./engines.ts";
@@ -178,6 +178,15 @@ Deno.test("bad input: non-string text → TypeError, wrong shapes → RangeError
   assert.throws(() => inspectAttention(model(sd), { tokenizer, text: "abz" }), RangeError);
 });
 
+/** The trace's logits equal the model's own forward (`begin()`, one token at a time) to 1e-12 at every position. */
+function assertSameAsBegin(m: Model, trace: ReturnType<typeof inspectAttention>) {
+  const next = m.begin();
+  trace.tokens.forEach((t, pos) => {
+    const logits = next(t);
+    logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
+  });
+}
+
 Deno.test("with scaling and mask on, the logits equal the scalar engine's own forward (to 1e-12)", () => {
   const tok = Tokenizer.fromDocs(["abcdefghijklmnopqrstuvwxyz"]);
   const scalar = createScalarModel({
@@ -188,23 +197,13 @@ Deno.test("with scaling and mask on, the logits equal the scalar engine's own fo
   const sd = scalar.stateDict();
   for (const m of Object.values(sd)) for (const row of m) row.forEach((x, i) => (row[i] = x * 8));
   scalar.loadStateDict(sd);
-  const trace = inspectAttention(scalar, { tokenizer: tok, text: "olivia" });
-  const next = scalar.begin();
-  trace.tokens.forEach((t, pos) => {
-    const logits = next(t);
-    logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
-  });
+  assertSameAsBegin(scalar, inspectAttention(scalar, { tokenizer: tok, text: "olivia" }));
 });
 
 Deno.test("works on the fast engine too: same logits as its begin() forward", () => {
   const tok = Tokenizer.fromDocs(["abcdefghijklmnopqrstuvwxyz"]);
   const fast = createModel({ config: { vocab_size: tok.vocab_size }, rng: new Random(7), engine: "fast" });
-  const trace = inspectAttention(fast, { tokenizer: tok, text: "sophia" });
-  const next = fast.begin();
-  trace.tokens.forEach((t, pos) => {
-    const logits = next(t);
-    logits.forEach((l, i) => assert.ok(Math.abs(l - trace.logits[pos][i]) < 1e-12, `pos ${pos} logit ${i}`));
-  });
+  assertSameAsBegin(fast, inspectAttention(fast, { tokenizer: tok, text: "sophia" }));
 });
 
 Deno.test("without the mask, 2 layers: the logits equal an all-positions-at-once forward (an independent loop)", () => {

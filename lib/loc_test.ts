@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { countLibLines, countLines, libImports, listLibFiles } from "./loc.ts";
 
+/** countLines of `lines` joined by "\n" (and ending in `end`), against counts made by hand. */
+function assertCounts(lines: string[], expected: ReturnType<typeof countLines>, end = "\n") {
+  assert.deepEqual(countLines(lines.join("\n") + end), expected);
+}
+
 Deno.test("countLines: code, comment and blank lines, counted by hand", () => {
-  const src = [
+  assertCounts([
     "/**", // comment
     " * A doc comment.", // comment
     " */", // comment
@@ -12,25 +17,28 @@ Deno.test("countLines: code, comment and blank lines, counted by hand", () => {
     "  return a * 2; // trailing comment: still code", // code
     "   ", // blank
     "}", // code
-  ].join("\n") + "\n";
-  assert.deepEqual(countLines(src), { lines: 9, code: 3, comment: 4, blank: 2 });
+  ], { lines: 9, code: 3, comment: 4, blank: 2 });
 });
 
 Deno.test("countLines: comment markers inside strings, templates and regexes are code", () => {
-  const src = [
-    'const url = "https://example.org/*not a comment*/";',
-    "const q = 'it\\'s // fine';",
-    "const t = `a ${`nested ${1 + 2} // x`} /* y */`;",
-    "const r = /\\/\\/|\\/\\*/g;",
-    "const c = /[/]/.test(url);",
-    "const d = (4 / 2) / 1; // division, then a comment",
-  ].join("\n");
   // no final newline: the last line still counts
-  assert.deepEqual(countLines(src), { lines: 6, code: 6, comment: 0, blank: 0 });
+  assertCounts(
+    [
+      'const url = "https://example.org/*not a comment*/";',
+      "const q = 'it\\'s // fine';",
+      "const t = `a ${`nested ${1 + 2} // x`} /* y */`;",
+      "const r = /\\/\\/|\\/\\*/g;",
+      "const c = /[/]/.test(url);",
+      "const d = (4 / 2) / 1; // division, then a comment",
+    ],
+    { lines: 6, code: 6, comment: 0, blank: 0 },
+    "",
+  );
 });
 
 Deno.test("countLines: a regex after return, and a multi-line template literal", () => {
-  const src = [
+  // the empty line inside the template is part of a statement (code); the one inside the comment is blank
+  assertCounts([
     "function g(s: string) {",
     "  return /\\/\\*/.test(s);",
     "}",
@@ -40,9 +48,7 @@ Deno.test("countLines: a regex after return, and a multi-line template literal",
     "/* a real",
     "",
     "   block comment */",
-  ].join("\n") + "\n";
-  // the empty line inside the template is part of a statement (code); the one inside the comment is blank
-  assert.deepEqual(countLines(src), { lines: 9, code: 6, comment: 2, blank: 1 });
+  ], { lines: 9, code: 6, comment: 2, blank: 1 });
 });
 
 Deno.test("countLines: empty source and CRLF line ends", () => {

@@ -43,89 +43,83 @@ async function check(dir: string, deno: string, mode: "runall" | "interrupt" | "
   return { result: JSON.parse(stdout.trim().split("\n").at(-1)!), stderr };
 }
 
-Deno.test({
-  name: "kernel proxy: Run All output stays in its cell; shutdown leaves no process",
-  ignore,
-  fn: () =>
-    inTempDir("kernel-proxy-test-", async (dir) => {
-      const { result: r } = await check(dir, Deno.execPath(), "runall");
-      assert.deepEqual(
-        r.misplaced,
-        [0, 0, 0],
-        "no output line in a wrong cell or missing, in 3 Run All rounds",
-      );
-      assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
-    }),
+/** A test that needs `.venv`, run in a fresh temporary folder. */
+function proxyTest(name: string, fn: (dir: string) => Promise<void>) {
+  Deno.test({ name, ignore, fn: () => inTempDir("kernel-proxy-test-", fn) });
+}
+
+proxyTest("kernel proxy: Run All output stays in its cell; shutdown leaves no process", async (dir) => {
+  const { result: r } = await check(dir, Deno.execPath(), "runall");
+  assert.deepEqual(
+    r.misplaced,
+    [0, 0, 0],
+    "no output line in a wrong cell or missing, in 3 Run All rounds",
+  );
+  assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
 });
 
-Deno.test({
-  name: "kernel proxy: Interrupt at any moment leaves a working kernel; Run All stops at the first error",
-  ignore,
-  fn: () =>
-    inTempDir("kernel-proxy-test-", async (dir) => {
-      const { result: r } = await check(dir, Deno.execPath(), "interrupt");
-      assert.equal(r.setup.status, "ok", r.setup.text);
-      assert.deepEqual(
-        r.idle,
-        { ...r.idle, status: "ok", text: "42" },
-        "idle: nothing happens, `kept` is still 41",
-      );
-      // 4 s into 200,000 steps: train() stops at its next step, says where, keeps the history and the model
-      assert.equal(r.train.status, "ok");
-      assert.match(r.train.text, /^stopped at step \d+ of 200000$/);
-      assert.ok(
-        r.train.answered_after < 10,
-        `train answered ${r.train.answered_after} s after the Interrupt`,
-      );
-      assert.deepEqual(r.train.then, { ...r.train.then, status: "ok", text: "[ true, true ]" });
-      // a sweep (three train() in one cell): the whole cell ends, each run saying where it stopped; not halted
-      assert.equal(r.sweep.status, "ok", r.sweep.text);
-      assert.equal(r.sweep.text.match(/stopped at step \d+ of 200000/g)?.length, 3, r.sweep.text);
-      assert.deepEqual(r.sweep.then, { ...r.sweep.then, status: "ok", text: "3" });
-      // `while (true) {}` (SIGINT cannot reach it): halted, told so, variables kept, no client-side restart
-      assert.equal(r.runaway.status, "error");
-      assert.match(r.runaway.text, /halted this cell .* Variables are kept/);
-      assert.deepEqual(r.runaway.then, { ...r.runaway.then, status: "ok", text: "[ 2, 41 ]" });
-      assert.ok(
-        r.runaway.answered_after < 15,
-        `1 + 1 answered ${r.runaway.answered_after} s after the Interrupt`,
-      );
-      // three cells at once with stop_on_error, the first throws: the others are aborted and never run
-      assert.deepEqual(r.run_all, ["error", "aborted", "aborted", '"undefinedundefined"']);
-      assert.deepEqual(r.no_stop, ["error", "ok"], "without stop_on_error the next cell runs");
-      // a cell waiting forever cannot be halted: the kernel is restarted and the cell says so
-      assert.equal(r.waiting.status, "error");
-      assert.match(r.waiting.text, /kernel was restarted: every variable .* Run the cells above/);
-      assert.deepEqual(r.waiting.then, { ...r.waiting.then, status: "ok", text: '[ 2, "undefined" ]' });
-      assert.ok(
-        r.waiting.answered_after < 15,
-        `1 + 1 answered ${r.waiting.answered_after} s after the Interrupt`,
-      );
-      // a cell that ends the process: started again, and the cell says so
-      assert.equal(r.exit.status, "error");
-      assert.match(r.exit.text, /kernel stopped while this cell ran \(exit code 3\) and was started again/);
-      assert.deepEqual(r.after_exit, { ...r.after_exit, status: "ok", text: "2" });
-      assert.deepEqual(
-        r.restarted,
-        { ...r.restarted, status: "ok", text: "2" },
-        "Restart during `while (true) {}`",
-      );
-      assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
-    }),
-});
+proxyTest(
+  "kernel proxy: Interrupt at any moment leaves a working kernel; Run All stops at the first error",
+  async (dir) => {
+    const { result: r } = await check(dir, Deno.execPath(), "interrupt");
+    assert.equal(r.setup.status, "ok", r.setup.text);
+    assert.deepEqual(
+      r.idle,
+      { ...r.idle, status: "ok", text: "42" },
+      "idle: nothing happens, `kept` is still 41",
+    );
+    // 4 s into 200,000 steps: train() stops at its next step, says where, keeps the history and the model
+    assert.equal(r.train.status, "ok");
+    assert.match(r.train.text, /^stopped at step \d+ of 200000$/);
+    assert.ok(
+      r.train.answered_after < 10,
+      `train answered ${r.train.answered_after} s after the Interrupt`,
+    );
+    assert.deepEqual(r.train.then, { ...r.train.then, status: "ok", text: "[ true, true ]" });
+    // a sweep (three train() in one cell): the whole cell ends, each run saying where it stopped; not halted
+    assert.equal(r.sweep.status, "ok", r.sweep.text);
+    assert.equal(r.sweep.text.match(/stopped at step \d+ of 200000/g)?.length, 3, r.sweep.text);
+    assert.deepEqual(r.sweep.then, { ...r.sweep.then, status: "ok", text: "3" });
+    // `while (true) {}` (SIGINT cannot reach it): halted, told so, variables kept, no client-side restart
+    assert.equal(r.runaway.status, "error");
+    assert.match(r.runaway.text, /halted this cell .* Variables are kept/);
+    assert.deepEqual(r.runaway.then, { ...r.runaway.then, status: "ok", text: "[ 2, 41 ]" });
+    assert.ok(
+      r.runaway.answered_after < 15,
+      `1 + 1 answered ${r.runaway.answered_after} s after the Interrupt`,
+    );
+    // three cells at once with stop_on_error, the first throws: the others are aborted and never run
+    assert.deepEqual(r.run_all, ["error", "aborted", "aborted", '"undefinedundefined"']);
+    assert.deepEqual(r.no_stop, ["error", "ok"], "without stop_on_error the next cell runs");
+    // a cell waiting forever cannot be halted: the kernel is restarted and the cell says so
+    assert.equal(r.waiting.status, "error");
+    assert.match(r.waiting.text, /kernel was restarted: every variable .* Run the cells above/);
+    assert.deepEqual(r.waiting.then, { ...r.waiting.then, status: "ok", text: '[ 2, "undefined" ]' });
+    assert.ok(
+      r.waiting.answered_after < 15,
+      `1 + 1 answered ${r.waiting.answered_after} s after the Interrupt`,
+    );
+    // a cell that ends the process: started again, and the cell says so
+    assert.equal(r.exit.status, "error");
+    assert.match(r.exit.text, /kernel stopped while this cell ran \(exit code 3\) and was started again/);
+    assert.deepEqual(r.after_exit, { ...r.after_exit, status: "ok", text: "2" });
+    assert.deepEqual(
+      r.restarted,
+      { ...r.restarted, status: "ok", text: "2" },
+      "Restart during `while (true) {}`",
+    );
+    assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
+  },
+);
 
-Deno.test({
-  name: "kernel proxy: a kernel that dies on a taken port is started again on other ports",
-  ignore,
-  fn: () =>
-    inTempDir("kernel-proxy-test-", async (dir) => {
-      // Stands in for deno: the first two starts fail the way deno does when another process took its port
-      // (seen in CI); later starts are the real kernel. Each start logs the ports it was given.
-      const starts = join(dir, "starts.log");
-      const fake = join(dir, "deno-flaky");
-      writeFileSync(
-        fake,
-        `#!/bin/sh
+proxyTest("kernel proxy: a kernel that dies on a taken port is started again on other ports", async (dir) => {
+  // Stands in for deno: the first two starts fail the way deno does when another process took its port
+  // (seen in CI); later starts are the real kernel. Each start logs the ports it was given.
+  const starts = join(dir, "starts.log");
+  const fake = join(dir, "deno-flaky");
+  writeFileSync(
+    fake,
+    `#!/bin/sh
 conn="$4"
 echo "$(cat "$conn")" >> "${starts}"
 if [ "$(wc -l < "${starts}")" -le 2 ]; then
@@ -134,48 +128,42 @@ if [ "$(wc -l < "${starts}")" -le 2 ]; then
 fi
 exec "${Deno.execPath()}" "$@"
 `,
-      );
-      chmodSync(fake, 0o755);
-      const { result, stderr } = await check(dir, fake, "alive");
-      assert.equal(result.output, "alive", "the third start runs the cell");
-      assert.equal((stderr.match(/starting it again on other ports/g) ?? []).length, 2, stderr);
-      const conns = readFileSync(starts, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-      assert.equal(conns.length, 3);
-      const shells = new Set(conns.map((c) => c.shell_port));
-      assert.equal(shells.size, 3, "each start gets fresh ports");
-      // Outside the range the OS hands out for outgoing connections, so our own reconnects cannot take them.
-      const [lo, hi] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)
-        .map(Number);
-      for (const c of conns) {
-        for (const name of ["shell", "iopub", "stdin", "control", "hb"]) {
-          const port = c[`${name}_port`];
-          assert.ok(port < lo || port > hi, `${name}_port ${port} lies outside ${lo}–${hi}`);
-        }
-      }
-    }),
+  );
+  chmodSync(fake, 0o755);
+  const { result, stderr } = await check(dir, fake, "alive");
+  assert.equal(result.output, "alive", "the third start runs the cell");
+  assert.equal((stderr.match(/starting it again on other ports/g) ?? []).length, 2, stderr);
+  const conns = readFileSync(starts, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(conns.length, 3);
+  const shells = new Set(conns.map((c) => c.shell_port));
+  assert.equal(shells.size, 3, "each start gets fresh ports");
+  // Outside the range the OS hands out for outgoing connections, so our own reconnects cannot take them.
+  const [lo, hi] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)
+    .map(Number);
+  for (const c of conns) {
+    for (const name of ["shell", "iopub", "stdin", "control", "hb"]) {
+      const port = c[`${name}_port`];
+      assert.ok(port < lo || port > hi, `${name}_port ${port} lies outside ${lo}–${hi}`);
+    }
+  }
 });
 
-Deno.test({
-  name: "kernel proxy: a kernel that dies for another reason is not restarted",
-  ignore,
-  fn: () =>
-    inTempDir("kernel-proxy-test-", async (dir) => {
-      const fake = join(dir, "deno-broken");
-      writeFileSync(
-        fake,
-        `#!/bin/sh\necho start >> "${join(dir, "starts.log")}"\necho "error: boom" >&2\nexit 3\n`,
-      );
-      chmodSync(fake, 0o755);
-      const ports = Object.fromEntries(
-        ["shell", "iopub", "stdin", "control", "hb"].map((n) => [`${n}_port`, "*"]),
-      );
-      writeFileSync(join(dir, "conn.json"), JSON.stringify({ transport: "tcp", ip: "127.0.0.1", ...ports }));
-      const out = await new Deno.Command(python, {
-        args: [join(ROOT, "tools", "jupyter", "kernel_proxy.py"), fake, join(dir, "conn.json")],
-        stderr: "piped",
-      }).output();
-      assert.equal(out.code, 3, "the proxy exits with the kernel's code");
-      assert.match(new TextDecoder().decode(out.stderr), /error: boom/, "deno's stderr is passed on");
-      assert.equal(readFileSync(join(dir, "starts.log"), "utf8"), "start\n", "started once");
-    }),
+proxyTest("kernel proxy: a kernel that dies for another reason is not restarted", async (dir) => {
+  const fake = join(dir, "deno-broken");
+  writeFileSync(
+    fake,
+    `#!/bin/sh\necho start >> "${join(dir, "starts.log")}"\necho "error: boom" >&2\nexit 3\n`,
+  );
+  chmodSync(fake, 0o755);
+  const ports = Object.fromEntries(
+    ["shell", "iopub", "stdin", "control", "hb"].map((n) => [`${n}_port`, "*"]),
+  );
+  writeFileSync(join(dir, "conn.json"), JSON.stringify({ transport: "tcp", ip: "127.0.0.1", ...ports }));
+  const out = await new Deno.Command(python, {
+    args: [join(ROOT, "tools", "jupyter", "kernel_proxy.py"), fake, join(dir, "conn.json")],
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 3, "the proxy exits with the kernel's code");
+  assert.match(new TextDecoder().decode(out.stderr), /error: boom/, "deno's stderr is passed on");
+  assert.equal(readFileSync(join(dir, "starts.log"), "utf8"), "start\n", "started once");
 });
