@@ -33,7 +33,12 @@ export interface AdamBuffers {
  */
 export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
   const { data, grad, m, v } = buf;
-  const n = checkAdamBuffers("adamUpdate", buf);
+  const n = data.length;
+  if (grad.length !== n || m.length !== n || v.length !== n) {
+    throw new RangeError(
+      `adamUpdate: data, grad, m, v must have one length, got ${n}, ${grad.length}, ${m.length}, ${v.length}`,
+    );
+  }
   const { lr, t, beta1, beta2, eps } = opts;
   const oneMinusB1 = 1 - beta1; // (1 - beta1) in floats, as Python computes it
   const oneMinusB2 = 1 - beta2;
@@ -64,27 +69,4 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
  */
 export function learningRate(lr: number, t: number, num_steps: number): number {
   return lr * (1 - t / num_steps);
-}
-
-/**
- * The common length of Adam's four arrays, for either engine's update.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkAdamBuffers } from "./adam.ts";
- * assert.equal(checkAdamBuffers("example", { data: [1, 2], grad: [0, 0], m: [0, 0], v: [0, 0] }), 2);
- * assert.throws(() => checkAdamBuffers("example", { data: [1], grad: [], m: [0], v: [0] }), RangeError);
- * ```
- * @throws {RangeError} the arrays differ in length (the message starts with `caller`).
- */
-export function checkAdamBuffers(caller: string, buf: AdamBuffers): number {
-  const { data, grad, m, v } = buf;
-  const n = data.length;
-  if (grad.length !== n || m.length !== n || v.length !== n) {
-    throw new RangeError(
-      `${caller}: data, grad, m, v must have one length, got ${n}, ${grad.length}, ${m.length}, ${v.length}`,
-    );
-  }
-  return n;
 }

@@ -20,23 +20,7 @@ export interface CreateAnyModelOptions extends CreateModelOptions {
   causal?: boolean;
 }
 
-/** What `registerEngine` takes: a function that makes a `Model` from `createModel`'s options. */
-export type Factory = (opts: CreateModelOptions) => Model;
-const factories = new Map<string, Factory>([["scalar", createScalarModel], ["fast", createFastModel]]);
-
-/**
- * Make an engine available to `createModel` under a name (or replace one, e.g. with an instrumented variant).
- *
- * @example
- * ```ts
- * import { registerEngine } from "./engines.ts";
- * import { createScalarModel } from "./scalar_model.ts";
- * registerEngine("scalar", createScalarModel); // already there; shown for the shape
- * ```
- */
-export function registerEngine(name: EngineName, factory: Factory): void {
-  factories.set(name, factory);
-}
+const factories = { scalar: createScalarModel, fast: createFastModel };
 
 /**
  * A GPT on the chosen engine, weights drawn from `rng` in the reference order (or copied from `stateDict`).
@@ -58,13 +42,8 @@ export function createModel(opts: CreateAnyModelOptions): Model {
       `causal: false needs engine "fast" (the ${engine} engine always masks), got ${rest.causal}`,
     );
   }
-  const factory = factories.get(engine);
-  if (!factory) {
-    throw new RangeError(
-      `engine must be one of ${[...factories.keys()].map((k) => `"${k}"`).join(", ")}, got ${
-        JSON.stringify(engine)
-      }`,
-    );
+  if (!Object.hasOwn(factories, engine)) {
+    throw new RangeError(`engine must be one of "scalar", "fast", got ${JSON.stringify(engine)}`);
   }
-  return factory(rest);
+  return factories[engine](rest);
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { createModel, registerEngine } from "./engines.ts";
-import { createScalarModel } from "./scalar_model.ts";
+import { createModel } from "./engines.ts";
 import { Random } from "./random.ts";
 
 Deno.test("both engines start from the same draw and compute the same loss and logits", () => {
@@ -30,18 +29,4 @@ Deno.test("causal: false is the fast engine's option; the scalar engine refuses 
   const open = createModel({ config: { vocab_size: 5 }, rng: new Random(1), engine: "fast", causal: false });
   const masked = createModel({ config: { vocab_size: 5 }, rng: new Random(1), engine: "fast" });
   assert.notEqual(open.loss([[4, 0, 1, 4]]), masked.loss([[4, 0, 1, 4]]));
-});
-
-Deno.test("registerEngine replaces a factory", () => {
-  let calls = 0;
-  registerEngine("scalar", (opts) => {
-    calls++;
-    return createScalarModel(opts);
-  });
-  try {
-    createModel({ config: { vocab_size: 3, n_embd: 2, n_head: 1 }, rng: new Random(1) });
-    assert.equal(calls, 1);
-  } finally {
-    registerEngine("scalar", createScalarModel);
-  }
 });
