@@ -95,18 +95,10 @@ export class Random {
 
   #twist(): void {
     const mt = this.#mt;
-    let kk = 0;
-    let y: number;
-    for (; kk < N - M; kk++) {
-      y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    for (let kk = 0; kk < N; kk++) { // indices wrap around the state: mt[N] is mt[0]
+      const y = (mt[kk] & UPPER_MASK) | (mt[(kk + 1) % N] & LOWER_MASK);
+      mt[kk] = mt[(kk + M) % N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
-    for (; kk < N - 1; kk++) {
-      y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    }
-    y = (mt[N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
-    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     this.#index = 0;
   }
 
@@ -177,7 +169,7 @@ export class Random {
     if (!Number.isSafeInteger(n) || n < 1) {
       throw new RangeError(`randbelow: n must be a whole number in [1, 2^53), got ${n}`);
     }
-    const k = bitLength(n);
+    const k = n.toString(2).length; // Python's n.bit_length()
     let r = this.getrandbits(k);
     while (r >= n) r = this.getrandbits(k);
     return r;
@@ -265,16 +257,4 @@ export class Random {
     }
     return lo;
   }
-}
-
-/** Number of bits needed to write n ≥ 1 (Python's `int.bit_length`). */
-function bitLength(n: number): number {
-  if (n < 0x100000000) return 32 - Math.clz32(n);
-  let bits = 32;
-  let rest = Math.floor(n / 0x100000000);
-  while (rest > 0) {
-    bits++;
-    rest = Math.floor(rest / 2);
-  }
-  return bits;
 }
