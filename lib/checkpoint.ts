@@ -9,6 +9,7 @@ import { checkTokenizer } from "./checks.ts";
 import { GPT_KEYS, type GPTConfig, gptConfig } from "./config.ts";
 import { createModel, type EngineName } from "./engines.ts";
 import type { Model, StateDict } from "./model.ts";
+import { checkStateDict } from "./params.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 /** The JSON form of a checkpoint. */
@@ -66,15 +67,7 @@ export function toCheckpoint(input: CheckpointInput): Checkpoint {
   const { model, tokenizer, meta } = input;
   checkTokenizer(tokenizer, model.config.vocab_size);
   const stateDict = model.stateDict();
-  for (const [name, m] of Object.entries(stateDict)) {
-    for (const row of m) {
-      for (const x of row) {
-        if (!Number.isFinite(x)) {
-          throw new RangeError(`cannot save: "${name}" holds ${x} (weights must be finite)`);
-        }
-      }
-    }
-  }
+  checkStateDict(model.config, stateDict); // what loading checks: every entry finite, every shape the config's
   return {
     format: "microgpt-checkpoint",
     version: 1,
@@ -117,7 +110,6 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
   if (c.version !== 1) {
     throw new TypeError(`checkpoint version ${JSON.stringify(c.version)} is not supported (only 1)`);
   }
-  if (!Array.isArray(c.chars)) throw new TypeError("checkpoint: chars must be an array of characters");
   if (typeof c.stateDict !== "object" || c.stateDict === null) {
     throw new TypeError("checkpoint: stateDict must be an object of matrices");
   }
@@ -132,7 +124,7 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
     throw new TypeError(`checkpoint: meta must be an object, got ${JSON.stringify(c.meta)}`);
   }
   const config = gptConfig(c.config);
-  const tokenizer = new Tokenizer(c.chars);
+  const tokenizer = new Tokenizer(c.chars!); // the constructor checks that it is an array of characters
   checkTokenizer(tokenizer, config.vocab_size); // the saved characters and the saved config must agree
   const engine = opts.engine ?? (c.engine === "fast" ? "fast" : "scalar");
   const model = createModel({ config, stateDict: c.stateDict, engine });

@@ -137,11 +137,7 @@ export interface NextTokenOptions {
 export function nextTokenProbs(model: Model, opts: NextTokenOptions): number[] {
   const { tokenizer, prefix = "", temperature = 1 } = opts;
   checkTemperature(temperature);
-  const tokens = prefixTokens(model, tokenizer, prefix); // [BOS, ...prefix]
-  const next = model.begin();
-  let logits: number[] = [];
-  for (const t of tokens) logits = next(t);
-  return probsFromLogits(logits, temperature);
+  return probsFromLogits(readPrefix(model, tokenizer, prefix).logits, temperature);
 }
 
 /** Options of `greedy`. */
@@ -169,11 +165,8 @@ export interface GreedyOptions {
  */
 export function greedy(model: Model, opts: GreedyOptions): string {
   const { tokenizer, prefix = "" } = opts;
-  const tokens = prefixTokens(model, tokenizer, prefix); // [BOS, ...prefix]
-  const next = model.begin();
-  let logits: number[] = [];
-  let pos = 0;
-  for (; pos < tokens.length; pos++) logits = next(tokens[pos]);
+  const { tokens, next, logits: first } = readPrefix(model, tokenizer, prefix);
+  let logits = first, pos = tokens.length;
   const ids = tokens.slice(1);
   while (true) {
     let best = 0;
@@ -198,8 +191,11 @@ function checkLogit(logits: readonly number[], i: number): number {
   return logits[i];
 }
 
-/** `[BOS, ...prefix]`, checked: known characters, and short enough to leave a position to predict. */
-function prefixTokens(model: Model, tokenizer: Tokenizer, prefix: string): number[] {
+/**
+ * Feed `[BOS, ...prefix]` to a fresh sequence of the model, after checking it (known characters, and short
+ * enough to leave a position to predict): those tokens, the sequence's `next`, and the logits after them.
+ */
+function readPrefix(model: Model, tokenizer: Tokenizer, prefix: string) {
   checkTokenizer(tokenizer, model.config.vocab_size);
   if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
   const tokens = tokenizer.encode(prefix).slice(0, -1);
@@ -210,5 +206,8 @@ function prefixTokens(model: Model, tokenizer: Tokenizer, prefix: string): numbe
       } fit`,
     );
   }
-  return tokens;
+  const next = model.begin();
+  let logits: number[] = [];
+  for (const t of tokens) logits = next(t);
+  return { tokens, next, logits };
 }

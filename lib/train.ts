@@ -204,26 +204,20 @@ export function meanLoss(model: Model, sequences: readonly (readonly number[])[]
   return sum / sequences.length;
 }
 
-const OPTION_KEYS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log", "optimizer"];
-
-function pickTrainConfig(opts: Partial<TrainConfig>): Partial<TrainConfig> {
-  const out: Partial<TrainConfig> = {};
-  for (const key of TRAIN_KEYS) {
-    if (opts[key] !== undefined) out[key] = opts[key];
-  }
-  return out;
-}
+const OPTIONS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log", "optimizer", ...TRAIN_KEYS];
 
 /** Validate `train`'s options and encode the documents (an unknown character fails here, before training). */
 function checkOptions(model: Model, opts: TrainOptions) {
   for (const key of Object.keys(opts)) {
-    if (!(TRAIN_KEYS as readonly string[]).includes(key) && !OPTION_KEYS.includes(key)) {
-      const allowed = [...OPTION_KEYS, ...TRAIN_KEYS].join(", ");
-      throw new RangeError(`train: unknown option ${JSON.stringify(key)}; allowed: ${allowed}`);
+    if (!OPTIONS.includes(key)) {
+      throw new RangeError(`train: unknown option "${key}"; allowed: ${OPTIONS.join(", ")}`);
     }
   }
   const { docs, tokenizer, valDocs } = opts;
-  const tc = trainConfig(pickTrainConfig(opts));
+  // the hyper-parameters that were given (an undefined one keeps its default)
+  const tc = trainConfig(
+    Object.fromEntries(TRAIN_KEYS.map((k) => [k, opts[k]]).filter(([, v]) => v !== undefined)),
+  );
   if (!Array.isArray(docs)) throw new TypeError(`docs must be an array of strings, got ${typeof docs}`);
   if (docs.length === 0) throw new RangeError("docs: the corpus has no documents; give at least one");
   checkTokenizer(tokenizer, model.config.vocab_size);
