@@ -10,15 +10,17 @@ import { initStateDict, paramTable } from "../params.ts";
 import type { Random } from "../random.ts";
 
 /**
- * Validate the config, draw the GPT's initial weights and keep `names` (written without `layer0.`).
+ * Validate the config, draw the GPT's initial weights and keep `names` (written without `layer0.`), with the
+ * `table` of their shapes (what `checkMatrices` checks a loaded state dict against).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Random } from "../random.ts";
  * import { pickInit } from "./init.ts";
- * const { config, params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1"]);
+ * const { config, params, table } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1"]);
  * assert(config.n_embd === 16 && params.wte.length === 27 && params.mlp_fc1.length === 64 && !("wpe" in params));
+ * assert.deepEqual(table, [{ name: "wte", shape: [27, 16] }, { name: "mlp_fc1", shape: [64, 16] }]);
  * ```
  * @throws {RangeError} the config is invalid, or a name is not a matrix of the GPT.
  * @throws {TypeError} no rng.
@@ -26,39 +28,21 @@ import type { Random } from "../random.ts";
 export function pickInit<N extends string>(
   opts: { config?: Partial<GPTConfig>; rng: Random },
   names: readonly N[],
-): { config: GPTConfig; params: Record<N, number[][]> } {
+): { config: GPTConfig; params: Record<N, number[][]>; table: { name: N; shape: [number, number] }[] } {
   const config = gptConfig(opts.config);
   if (typeof opts.rng?.gauss !== "function") {
     throw new TypeError(`rng must be a Random (e.g. new Random(42)), got ${String(opts.rng)}`);
   }
+  const all = paramTable(config).map((p) => ({ name: p.name.replace(/^layer0\./, ""), shape: p.shape }));
+  const table = names.map((name) => {
+    const row = all.find((p) => p.name === name);
+    if (!row) {
+      throw new RangeError(`names must be matrices of the GPT (${all.map((p) => p.name)}), got ${name}`);
+    }
+    return { name, shape: row.shape };
+  });
   const sd = initStateDict(config, opts.rng);
   const params = {} as Record<N, number[][]>;
-  for (const { name } of pickTable(config, names)) params[name as N] = sd[name] ?? sd[`layer0.${name}`];
-  return { config, params };
-}
-
-/**
- * The rows of the GPT's parameter table for `names` (without `layer0.`), in the order of `names`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { gptConfig } from "../config.ts";
- * import { pickTable } from "./init.ts";
- * assert.deepEqual(pickTable(gptConfig({}), ["wte", "mlp_fc2"]).map((p) => p.shape), [[27, 16], [16, 64]]);
- * ```
- * @throws {RangeError} a name is not a matrix of the GPT.
- */
-export function pickTable(
-  config: GPTConfig,
-  names: readonly string[],
-): { name: string; shape: [number, number] }[] {
-  const table = paramTable(config).map((p) => ({ name: p.name.replace(/^layer0\./, ""), shape: p.shape }));
-  return names.map((name) => {
-    const row = table.find((p) => p.name === name);
-    if (!row) {
-      throw new RangeError(`names must be matrices of the GPT (${table.map((p) => p.name)}), got ${name}`);
-    }
-    return row;
-  });
+  for (const { name } of table) params[name] = sd[name] ?? sd[`layer0.${name}`];
+  return { config, params, table };
 }

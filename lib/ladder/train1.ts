@@ -15,7 +15,7 @@ import type { Model, StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
 import { probsFromLogits } from "../sample.ts";
 import { checkMatrices } from "../params.ts";
-import { pickInit, pickTable } from "./init.ts";
+import { pickInit } from "./init.ts";
 import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
 
 /** Options of the MLP rungs (1 and 2). */
@@ -174,7 +174,7 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  * ```
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {
-  const { config, params } = pickInit(opts, MLP_MATRICES);
+  const { config, params, table } = pickInit(opts, MLP_MATRICES);
   const grads: StateDict = Object.fromEntries(
     Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
   );
@@ -215,7 +215,7 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
     begin: () => sequence(config, (token) => mlpForward(params, token).logits),
     stateDict: () => Object.fromEntries(MLP_MATRICES.map((name) => [name, params[name].map((r) => [...r])])),
     loadStateDict(sd: StateDict) {
-      checkMatrices(pickTable(config, MLP_MATRICES), sd);
+      checkMatrices(table, sd);
       for (const name of MLP_MATRICES) {
         params[name].forEach((row, r) =>
           row.forEach((_, c) => (row[c] = sd[name][r][c], grads[name][r][c] = 0))

@@ -11,7 +11,7 @@ import { linear, softmax } from "../nn.ts";
 import { checkMatrices } from "../params.ts";
 import { toValues } from "../gpt.ts";
 import { Value } from "../value.ts";
-import { pickInit, pickTable } from "./init.ts";
+import { pickInit } from "./init.ts";
 import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
 import { MLP_MATRICES, type MlpOptions } from "./train1.ts";
 
@@ -38,7 +38,7 @@ export interface MlpAutograd extends Model {
  * ```
  */
 export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
-  const { config, params: init } = pickInit(opts, MLP_MATRICES);
+  const { config, params: init, table } = pickInit(opts, MLP_MATRICES);
   const params: Record<string, Value[][]> = toValues(init);
   const flat = Object.values(params).flat(2);
   const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
@@ -85,7 +85,7 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
         Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map((p) => p.data))]),
       ),
     loadStateDict(sd: StateDict) {
-      checkMatrices(pickTable(config, MLP_MATRICES), sd);
+      checkMatrices(table, sd);
       for (const [name, m] of Object.entries(params)) {
         m.forEach((row, r) => row.forEach((p, c) => (p.data = sd[name][r][c], p.grad = 0)));
       }
