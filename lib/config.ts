@@ -139,10 +139,9 @@ export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
     throw new RangeError(`vocab_size must be ≥ 2 (BOS and one character), got ${c.vocab_size}`);
   }
   if (c.n_embd % c.n_head !== 0) {
+    const divisors = Array.from({ length: c.n_embd }, (_, i) => i + 1).filter((d) => c.n_embd % d === 0);
     throw new RangeError(
-      `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head}); try n_head in ${
-        divisors(c.n_embd).join(", ")
-      }`,
+      `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head}); try n_head in ${divisors.join(", ")}`,
     );
   }
   return c;
@@ -193,10 +192,4 @@ export function checkTemperature(temperature: unknown): number {
   const t = finiteNumber("temperature", temperature);
   if (t <= 0) throw new RangeError(`temperature must be > 0 (e.g. 0.5), got ${t}`);
   return t;
-}
-
-function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
 }

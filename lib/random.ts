@@ -68,24 +68,20 @@ export class Random {
   #initByArray(key: readonly number[]): void {
     const mt = this.#mt;
     this.#initGenrand(19650218);
-    let i = 1;
-    let j = 0;
+    let i = 1, j = 0;
     for (let k = Math.max(N, key.length); k > 0; k--) {
       const prev = mt[i - 1];
       mt[i] = (mt[i] ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + key[j] + j;
-      i++;
-      j++;
-      if (i >= N) {
+      j = (j + 1) % key.length;
+      if (++i >= N) {
         mt[0] = mt[N - 1];
         i = 1;
       }
-      if (j >= key.length) j = 0;
     }
     for (let k = N - 1; k > 0; k--) {
       const prev = mt[i - 1];
       mt[i] = (mt[i] ^ Math.imul(prev ^ (prev >>> 30), 1566083941)) - i;
-      i++;
-      if (i >= N) {
+      if (++i >= N) {
         mt[0] = mt[N - 1];
         i = 1;
       }

@@ -66,15 +66,12 @@ export class TrainHistory {
   stoppedAt?: number;
   /** Wall time of the run. */
   seconds = 0;
-  /** Steps that were asked for. */
-  num_steps: number;
-  /** The engine that trained. */
-  engine: string;
 
-  constructor(num_steps: number, engine: string) {
-    this.num_steps = num_steps;
-    this.engine = engine;
-  }
+  /**
+   * @param num_steps Steps that were asked for.
+   * @param engine The engine that trained.
+   */
+  constructor(readonly num_steps: number, readonly engine: string) {}
 
   /**
    * Mean training loss of the last `k` completed steps (a less noisy "final loss").

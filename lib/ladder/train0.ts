@@ -64,13 +64,6 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     }
     return sum / n;
   };
-  const load = (table: number[][]) => {
-    for (let a = 0; a < vocab_size; a++) {
-      for (let b = 0; b < vocab_size; b++) counts[a][b] = table[a][b];
-      rowTotal[a] = counts[a].reduce((s, x) => s + x, 0);
-      pending[a].fill(0);
-    }
-  };
 
   return withDisplay({
     engine: "counts",
@@ -94,7 +87,11 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     stateDict: (): StateDict => ({ counts: counts.map((row) => [...row]) }),
     loadStateDict(sd: StateDict) {
       checkMatrices([{ name: "counts", shape: [vocab_size, vocab_size] }], sd);
-      load(sd.counts);
+      for (let a = 0; a < vocab_size; a++) {
+        for (let b = 0; b < vocab_size; b++) counts[a][b] = sd.counts[a][b];
+        rowTotal[a] = counts[a].reduce((s, x) => s + x, 0);
+        pending[a].fill(0);
+      }
     },
   }, 0);
 }
