@@ -22,38 +22,20 @@ export interface Displayable {
   [DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
-/** Options of `Deno.jupyter.display` (raw bundle, in-place updates by display id). */
-export interface DisplayOptions {
-  raw?: boolean;
-  update?: boolean;
-  display_id?: string;
-}
-
-/** The kernel's display function, or `undefined` outside a Jupyter kernel. */
-export type ShowFn = (bundle: MimeBundle, options: DisplayOptions) => unknown;
-
-/**
- * True if `x` implements the Jupyter display protocol.
- *
- * @example
- * ```ts
- * import { isDisplayable } from "./display.ts";
- * console.assert(isDisplayable({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "hi" }) }));
- * console.assert(!isDisplayable(42));
- * ```
- */
-export function isDisplayable(x: unknown): x is Displayable {
-  return typeof x === "object" && x !== null &&
-    typeof (x as Record<symbol, unknown>)[DISPLAY] === "function";
-}
+/** The kernel's display function (`Deno.jupyter.display`: raw bundle, in-place updates by display id). */
+export type ShowFn = (
+  bundle: MimeBundle,
+  options: { raw?: boolean; update?: boolean; display_id?: string },
+) => unknown;
 
 /**
  * The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kernelShow } from "./display.ts";
- * console.assert(kernelShow() === undefined); // not inside a Jupyter kernel
+ * assert.equal(kernelShow(), undefined); // not inside a Jupyter kernel
  * ```
  */
 export function kernelShow(): ShowFn | undefined {
@@ -62,24 +44,9 @@ export function kernelShow(): ShowFn | undefined {
 }
 
 /**
- * The MIME bundle of any value: its own bundle if displayable, otherwise a `text/plain` rendering.
- *
- * @example
- * ```ts
- * import { toBundle } from "./display.ts";
- * const bundle = await toBundle("hello");
- * console.assert(bundle["text/plain"] === "hello");
- * ```
- */
-export async function toBundle(x: unknown): Promise<MimeBundle> {
-  if (isDisplayable(x)) return await x[DISPLAY]();
-  const text = typeof x === "string" ? x : Deno.inspect(x, { colors: false, depth: 4 });
-  return { "text/plain": text };
-}
-
-/**
  * Show a value from anywhere inside a cell (not only as its last expression). Inside Jupyter the value's
- * MIME bundle is sent to the front-end; outside, its `text/plain` is printed with `console.log`.
+ * MIME bundle (its own if it implements `DISPLAY`, else a `text/plain` rendering) is sent to the front-end;
+ * outside, its `text/plain` is printed with `console.log`.
  * Promises (such as `graph(...)`) are awaited first. Write `await display(x)`: an un-awaited call as a cell's
  * last expression would also show the pending Promise.
  *
@@ -91,7 +58,11 @@ export async function toBundle(x: unknown): Promise<MimeBundle> {
  * ```
  */
 export async function display(x: unknown): Promise<void> {
-  const bundle = await toBundle(await x);
+  const value = await x;
+  const own = (value as Partial<Displayable> | null)?.[DISPLAY];
+  const bundle: MimeBundle = typeof own === "function" ? await own.call(value) : {
+    "text/plain": typeof value === "string" ? value : Deno.inspect(value, { colors: false, depth: 4 }),
+  };
   const show = kernelShow();
   if (show === undefined) console.log(bundle["text/plain"]);
   else await show(bundle, { raw: true });

@@ -6,7 +6,7 @@
  * @module
  */
 import { DISPLAY, type MimeBundle, PLOTLY_MIME } from "./display.ts";
-import { nonEmptyArray, optionalString } from "./validate.ts";
+import { checkOpts, optionalString, traces } from "./validate.ts";
 
 /** One Plotly trace (`{ type: "scatter", x, y, … }`); see plotly.com/javascript/reference. */
 export type Trace = Record<string, unknown>;
@@ -47,6 +47,15 @@ export const BASE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
   modeBarButtonsToRemove: ["lasso2d", "select2d"],
 });
 
+/** What every builder takes besides its data: titles, and extra Plotly layout merged last. */
+export interface PlotOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Extra Plotly layout, merged last. */
+  layout?: Layout;
+}
+
 /** What `figure()` takes. */
 export interface FigureSpec {
   /** The traces. */
@@ -66,9 +75,10 @@ export interface FigureSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Figure } from "./figure.ts";
  * const fig = new Figure({ data: [{ type: "bar", x: ["a"], y: [1] }], summary: "one bar" });
- * console.assert(fig.toString() === "one bar" && fig.layout.font !== undefined);
+ * assert.ok(fig.toString() === "one bar" && fig.layout.font !== undefined);
  * ```
  */
 export class Figure {
@@ -120,13 +130,8 @@ export class Figure {
  * ```
  */
 export function figure(spec: FigureSpec): Figure {
-  if (typeof spec !== "object" || spec === null) throw new TypeError("figure(spec): spec must be an object");
-  nonEmptyArray("figure: data", spec.data);
-  spec.data.forEach((t, i) => {
-    if (typeof t !== "object" || t === null || Array.isArray(t)) {
-      throw new TypeError(`figure: data[${i}] must be a Plotly trace object`);
-    }
-  });
+  checkOpts("figure", spec);
+  traces("figure: data", spec.data);
   optionalString("figure: summary", spec.summary);
   return new Figure(spec);
 }
@@ -136,9 +141,10 @@ export function figure(spec: FigureSpec): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { titledLayout } from "./figure.ts";
  * const layout = titledLayout({ title: "loss", xTitle: "step" }, { height: 300 });
- * console.assert((layout.xaxis as { title: { text: string } }).title.text === "step" && layout.height === 300);
+ * assert.ok((layout.xaxis as { title: { text: string } }).title.text === "step" && layout.height === 300);
  * ```
  */
 export function titledLayout(
@@ -160,9 +166,9 @@ export function titledLayout(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { merge } from "./figure.ts";
- * const m = merge({ margin: { l: 60, t: 60 } }, { margin: { t: 10 } });
- * console.assert(JSON.stringify(m) === '{"margin":{"l":60,"t":10}}');
+ * assert.deepEqual(merge({ margin: { l: 60, t: 60 } }, { margin: { t: 10 } }), { margin: { l: 60, t: 10 } });
  * ```
  */
 export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
@@ -182,26 +188,37 @@ function isPlainObject(x: unknown): x is Layout {
 /** `figure "title": 2 traces (scatter, bar)`. */
 function defaultSummary(data: Trace[], layout: Layout): string {
   const types = [...new Set(data.map((t) => String(t.type ?? "scatter")))].join(", ");
-  return `figure${titleOf(layout)}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`;
+  const t = layout.title, text = typeof t === "string" ? t : isPlainObject(t) ? t.text : undefined;
+  const title = typeof text === "string" ? ` "${text}"` : "";
+  return `figure${title}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`;
 }
 
 /**
- * ` "title"` or an empty string.
+ * How every builder ends: the figure with its layout merged under the caller's `layout`, and the summary
+ * `kind "title": detail`.
  *
  * @example
  * ```ts
- * import { titleOf } from "./figure.ts";
- * console.assert(titleOf({ title: { text: "loss" } }) === ' "loss"' && titleOf({}) === "");
+ * import assert from "node:assert/strict";
+ * import { built } from "./figure.ts";
+ * const fig = built("bar", { title: "t", layout: { height: 200 } }, [{ type: "bar" }], { height: 300 }, "1 bar");
+ * assert.equal(String(fig), 'bar "t": 1 bar');
+ * assert.equal(fig.layout.height, 200);
  * ```
  */
-export function titleOf(layout: Layout): string {
-  const t = layout.title;
-  const text = typeof t === "string"
-    ? t
-    : isPlainObject(t) && typeof t.text === "string"
-    ? t.text
-    : undefined;
-  return text === undefined ? "" : ` "${text}"`;
+export function built(
+  kind: string,
+  opts: { title?: string; layout?: Layout },
+  data: Trace[],
+  layout: Layout,
+  detail: string,
+): Figure {
+  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
+  return new Figure({
+    data,
+    layout: merge(layout, opts.layout ?? {}),
+    summary: `${kind}${title}: ${detail}`,
+  });
 }
 
 /**
@@ -210,9 +227,10 @@ export function titleOf(layout: Layout): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { categoryAxis } from "./figure.ts";
- * console.assert(categoryAxis(["a", "n", "n", "a"]).values.join() === "0,1,2,3");
- * console.assert(categoryAxis(["a", "b"]).values.join() === "a,b");
+ * assert.deepEqual(categoryAxis(["a", "n", "n", "a"]).values, [0, 1, 2, 3]);
+ * assert.deepEqual(categoryAxis(["a", "b"]).values, ["a", "b"]);
  * ```
  */
 export function categoryAxis(

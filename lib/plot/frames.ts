@@ -5,8 +5,16 @@
  *
  * @module
  */
-import { Figure, type Layout, merge, titledLayout, type Trace } from "./figure.ts";
-import { nonEmptyArray, optionalString } from "./validate.ts";
+import {
+  built,
+  type Figure,
+  type Layout,
+  merge,
+  type PlotOptions,
+  titledLayout,
+  type Trace,
+} from "./figure.ts";
+import { checkOpts, nonEmptyArray, optionalString, traces as checkTraces } from "./validate.ts";
 
 /** One position of the slider/dropdown. */
 export interface FrameStep {
@@ -19,17 +27,13 @@ export interface FrameStep {
 }
 
 /** Options of `frames()`. */
-export interface FramesOptions {
-  title?: string;
+export interface FramesOptions extends PlotOptions {
   control: "slider" | "dropdown";
   steps: FrameStep[];
   /** What the control changes, shown before the current value (e.g. "temperature"). */
   name?: string;
   /** The step shown first (default 0). */
   active?: number;
-  xTitle?: string;
-  yTitle?: string;
-  layout?: Layout;
 }
 
 /**
@@ -52,7 +56,7 @@ export interface FramesOptions {
  * ```
  */
 export function frames(opts: FramesOptions): Figure {
-  if (typeof opts !== "object" || opts === null) throw new TypeError("frames(opts): opts must be an object");
+  checkOpts("frames", opts);
   if (opts.control !== "slider" && opts.control !== "dropdown") {
     throw new RangeError(
       `frames: control must be "slider" or "dropdown", got ${JSON.stringify(opts.control)}`,
@@ -62,17 +66,12 @@ export function frames(opts: FramesOptions): Figure {
   const nTraces = Array.isArray(steps[0]?.traces) ? steps[0].traces.length : 0;
   steps.forEach((s, i) => {
     if (typeof s?.label !== "string") throw new TypeError(`frames: steps[${i}].label must be a string`);
-    const traces = nonEmptyArray<Trace>(`frames: steps[${i}].traces`, s.traces);
+    const traces = checkTraces(`frames: steps[${i}].traces`, s.traces);
     if (traces.length !== nTraces) {
       throw new RangeError(
         `frames: steps[${i}] has ${traces.length} traces but steps[0] has ${nTraces}; every step needs the same number`,
       );
     }
-    traces.forEach((t, j) => {
-      if (typeof t !== "object" || t === null || Array.isArray(t)) {
-        throw new TypeError(`frames: steps[${i}].traces[${j}] must be a Plotly trace object`);
-      }
-    });
   });
   const active = opts.active ?? 0;
   if (!Number.isInteger(active) || active < 0 || active >= steps.length) {
@@ -112,16 +111,17 @@ export function frames(opts: FramesOptions): Figure {
     };
   const extra: Layout = { ...control, margin: opts.control === "slider" ? { b: 110 } : { t: 100 } };
   if (opts.control === "slider") extra.height = 460;
-  const layout = merge(merge(titledLayout(opts, extra), steps[active].layout ?? {}), opts.layout ?? {});
+  const layout = merge(titledLayout(opts, extra), steps[active].layout ?? {});
   const labels = steps.map((s) => s.label);
   const shown = labels.length > 12 ? [...labels.slice(0, 5), "…", ...labels.slice(-5)] : labels;
-  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
-  return new Figure({
-    data: steps[active].traces,
+  const of = name ? ` of ${name}` : "";
+  return built(
+    "frames",
+    opts,
+    steps[active].traces,
     layout,
-    summary: `frames${title}: ${opts.control} over ${steps.length} steps${name ? ` of ${name}` : ""} ` +
-      `(${shown.join(", ")}); showing ${steps[active].label}`,
-  });
+    `${opts.control} over ${steps.length} steps${of} (${shown.join(", ")}); showing ${steps[active].label}`,
+  );
 }
 
 /**
@@ -130,9 +130,10 @@ export function frames(opts: FramesOptions): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { restyleUpdate } from "./frames.ts";
  * const u = restyleUpdate([{ y: [1, 2] }, { y: [3], name: "b" }], ["y", "name"]);
- * console.assert(JSON.stringify(u) === '{"y":[[1,2],[3]],"name":[null,"b"]}');
+ * assert.deepEqual(u, { y: [[1, 2], [3]], name: [null, "b"] });
  * ```
  */
 export function restyleUpdate(traces: Trace[], keys: string[]): Record<string, unknown[]> {
@@ -146,8 +147,9 @@ export function restyleUpdate(traces: Trace[], keys: string[]): Record<string, u
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatten } from "./frames.ts";
- * console.assert(JSON.stringify(flatten({ title: { text: "T = 1" } })) === '{"title.text":"T = 1"}');
+ * assert.deepEqual(flatten({ title: { text: "T = 1" } }), { "title.text": "T = 1" });
  * ```
  */
 export function flatten(obj: Layout, prefix = ""): Layout {

@@ -3,13 +3,14 @@
  *
  * @module
  */
-import { categoryAxis, Figure, type Layout, merge, titledLayout } from "./figure.ts";
+import { built, categoryAxis, type Figure, type PlotOptions, titledLayout } from "./figure.ts";
 import {
+  checkOpts,
   finiteArray,
-  finiteNumber,
   fmt,
   labels as checkLabels,
   nonEmptyArray,
+  optionalNumber,
   optionalString,
 } from "./validate.ts";
 import { escapeText } from "./lines.ts";
@@ -18,8 +19,7 @@ import { escapeText } from "./lines.ts";
 export const WHITE_TO_BLUE: [number, string][] = [[0, "#ffffff"], [0.5, "#6baed6"], [1, "#08306b"]];
 
 /** Options of `heatmap()`. */
-export interface HeatmapOptions {
-  title?: string;
+export interface HeatmapOptions extends PlotOptions {
   /** The matrix, one inner array per row: `z[row][col]`. For attention: `z[query][key]`. */
   z: readonly (readonly number[])[];
   /** Column labels (keys), one per column. Repeated labels (the two "n" of "anna") stay apart. */
@@ -36,7 +36,6 @@ export interface HeatmapOptions {
   colorscale?: string | [number, string][];
   /** Write each value in its cell (default: when there are at most 100 cells). */
   showValues?: boolean;
-  layout?: Layout;
 }
 
 /**
@@ -59,7 +58,7 @@ export interface HeatmapOptions {
  * ```
  */
 export function heatmap(opts: HeatmapOptions): Figure {
-  if (typeof opts !== "object" || opts === null) throw new TypeError("heatmap(opts): opts must be an object");
+  checkOpts("heatmap", opts);
   const rows = nonEmptyArray<readonly number[]>("heatmap: z", opts.z);
   const z = rows.map((r, i) => finiteArray(`heatmap: z[${i}]`, r));
   const cols = z[0].length;
@@ -78,8 +77,8 @@ export function heatmap(opts: HeatmapOptions): Figure {
     : checkLabels("heatmap: y", opts.y, z.length, "z");
   const xName = optionalString("heatmap: xTitle", opts.xTitle) ?? "column";
   const yName = optionalString("heatmap: yTitle", opts.yTitle) ?? "row";
-  const zmin = opts.zmin === undefined ? undefined : finiteNumber("heatmap: zmin", opts.zmin);
-  const zmax = opts.zmax === undefined ? undefined : finiteNumber("heatmap: zmax", opts.zmax);
+  const zmin = optionalNumber("heatmap: zmin", opts.zmin);
+  const zmax = optionalNumber("heatmap: zmax", opts.zmax);
   if (zmin !== undefined && zmax !== undefined && !(zmin < zmax)) {
     throw new RangeError(`heatmap: zmin (${zmin}) must be less than zmax (${zmax})`);
   }
@@ -116,11 +115,10 @@ export function heatmap(opts: HeatmapOptions): Figure {
   });
   let lo = Infinity, hi = -Infinity;
   for (const r of z) for (const v of r) lo = Math.min(lo, v), hi = Math.max(hi, v);
-  let summary = `heatmap${opts.title === undefined ? "" : ` "${opts.title}"`}: ${z.length}×${cols} ` +
-    `(${yName} × ${xName}), values ${fmt(lo)} … ${fmt(hi)}`;
+  let summary = `${z.length}×${cols} (${yName} × ${xName}), values ${fmt(lo)} … ${fmt(hi)}`;
   if (z.length <= 16) {
     const argmax = z.map((r, i) => `${yLabels[i]}→${xLabels[r.indexOf(r.reduce((a, b) => Math.max(a, b)))]}`);
     summary += `; largest per ${yName}: ${argmax.join(" ")}`;
   }
-  return new Figure({ data: [trace], layout: merge(layout, opts.layout ?? {}), summary });
+  return built("heatmap", opts, [trace], layout, summary);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Figure, type Layout, merge, titledLayout, type Trace } from "./figure.ts";
+import { built, type Figure, type Layout, type PlotOptions, titledLayout, type Trace } from "./figure.ts";
 import { finiteArray, finiteNumber, fmt, nonEmptyArray, sameLength } from "./validate.ts";
 
 /** One curve of a line chart. */
@@ -23,17 +23,25 @@ export interface HLine {
 }
 
 /** Options of `line()`. */
-export interface LineOptions {
-  title?: string;
+export interface LineOptions extends PlotOptions {
   series: Series[];
-  xTitle?: string;
-  yTitle?: string;
   /** Dashed horizontal reference lines with a label at the right. */
   hlines?: HLine[];
   /** Logarithmic y axis. */
   logY?: boolean;
-  /** Extra Plotly layout, merged last. */
-  layout?: Layout;
+}
+
+/** The checked `{ name, x?, y }` of every series given to `fn` (a scatter needs `x`). */
+function checkSeries<S extends Series>(fn: string, list: unknown, needX: boolean): S[] {
+  return nonEmptyArray<S>(`${fn}: series`, list).map((s, i) => {
+    const where = `${fn}: series[${i}]`;
+    if (typeof s?.name !== "string") throw new TypeError(`${where}.name must be a string`);
+    const y = finiteArray(`${where}.y`, s.y);
+    if (s.x === undefined && !needX) return { ...s, y };
+    const x = finiteArray(`${where}.x`, s.x);
+    sameLength(`${where}.x`, x.length, `series[${i}].y`, y.length);
+    return { ...s, x, y };
+  });
 }
 
 /**
@@ -51,23 +59,14 @@ export interface LineOptions {
  * ```
  */
 export function line(opts: LineOptions): Figure {
-  const series = nonEmptyArray<Series>("line: series", opts?.series);
-  const data: Trace[] = series.map((s, i) => {
-    if (typeof s?.name !== "string") throw new TypeError(`line: series[${i}].name must be a string`);
-    const y = finiteArray(`line: series[${i}].y`, s.y);
-    const trace: Trace = {
-      type: "scatter",
-      mode: y.length <= 30 ? "lines+markers" : "lines",
-      name: s.name,
-      y,
-    };
-    if (s.x !== undefined) {
-      const x = finiteArray(`line: series[${i}].x`, s.x);
-      sameLength(`line: series[${i}].x`, x.length, `series[${i}].y`, y.length);
-      trace.x = x;
-    }
-    return trace;
-  });
+  const series = checkSeries("line", opts?.series, false);
+  const data: Trace[] = series.map(({ name, x, y }) => ({
+    type: "scatter",
+    mode: y.length <= 30 ? "lines+markers" : "lines",
+    name,
+    y,
+    ...(x === undefined ? {} : { x }),
+  }));
   const hlines = (opts.hlines ?? []).map((h, i) => {
     if (typeof h?.name !== "string") throw new TypeError(`line: hlines[${i}].name must be a string`);
     const y = finiteNumber(`line: hlines[${i}].y`, h.y);
@@ -80,19 +79,13 @@ export function line(opts: LineOptions): Figure {
     ...(opts.logY ? { yaxis: { type: "log" } } : {}),
     ...hlineLayout(hlines, { logY: opts.logY ?? false }),
   });
-  const parts = data.map((t) => {
-    const y = t.y as number[];
-    return `${t.name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${
+  const parts = series.map(({ name, y }) =>
+    `${name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${
       fmt(y.reduce((a, b) => Math.min(a, b)))
-    }`;
-  });
+    }`
+  );
   for (const h of hlines) parts.push(`reference ${h.name} = ${fmt(h.y)}`);
-  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
-  return new Figure({
-    data,
-    layout: merge(layout, opts.layout ?? {}),
-    summary: `line${title}: ${parts.join("; ")}`,
-  });
+  return built("line", opts, data, layout, parts.join("; "));
 }
 
 /**
@@ -101,9 +94,10 @@ export function line(opts: LineOptions): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hlineLayout } from "./lines.ts";
  * const layout = hlineLayout([{ y: Math.log(27), name: "ln 27" }]);
- * console.assert((layout.shapes as unknown[]).length === 1);
+ * assert.equal((layout.shapes as unknown[]).length, 1);
  * ```
  */
 export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
@@ -134,23 +128,17 @@ export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
 }
 
 /** One group of points of a scatter plot. */
-export interface ScatterSeries {
-  name: string;
+export interface ScatterSeries extends Series {
   x: readonly number[];
-  y: readonly number[];
   /** A label drawn next to each point (e.g. the character of a token embedding). */
   text?: readonly string[];
 }
 
 /** Options of `scatter()`. */
-export interface ScatterOptions {
-  title?: string;
+export interface ScatterOptions extends PlotOptions {
   series: ScatterSeries[];
-  xTitle?: string;
-  yTitle?: string;
   /** Same scale on both axes (distances in the plot are true distances). Default true. */
   equalAxes?: boolean;
-  layout?: Layout;
 }
 
 /**
@@ -164,38 +152,25 @@ export interface ScatterOptions {
  * ```
  */
 export function scatter(opts: ScatterOptions): Figure {
-  const series = nonEmptyArray<ScatterSeries>("scatter: series", opts?.series);
+  const series = checkSeries<ScatterSeries>("scatter", opts?.series, true);
   const data: Trace[] = series.map((s, i) => {
-    if (typeof s?.name !== "string") throw new TypeError(`scatter: series[${i}].name must be a string`);
-    const x = finiteArray(`scatter: series[${i}].x`, s.x);
-    const y = finiteArray(`scatter: series[${i}].y`, s.y);
-    sameLength(`scatter: series[${i}].x`, x.length, `series[${i}].y`, y.length);
-    const trace: Trace = {
-      type: "scatter",
-      mode: "markers",
-      name: s.name,
-      x,
-      y,
-      marker: { size: 9, opacity: 0.85 },
-    };
-    if (s.text !== undefined) {
-      if (!Array.isArray(s.text) || s.text.some((t) => typeof t !== "string")) {
-        throw new TypeError(`scatter: series[${i}].text must be an array of strings`);
-      }
-      sameLength(`scatter: series[${i}].text`, s.text.length, `series[${i}].x`, x.length);
-      Object.assign(trace, {
-        mode: "markers+text",
-        text: s.text,
-        textposition: "top center",
-        hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeText(s.name)}</extra>`,
-      });
+    const trace: Trace = { type: "scatter", mode: "markers", name: s.name, x: s.x, y: s.y };
+    trace.marker = { size: 9, opacity: 0.85 };
+    if (s.text === undefined) return trace;
+    if (!Array.isArray(s.text) || s.text.some((t) => typeof t !== "string")) {
+      throw new TypeError(`scatter: series[${i}].text must be an array of strings`);
     }
-    return trace;
+    sameLength(`scatter: series[${i}].text`, s.text.length, `series[${i}].x`, s.x.length);
+    return Object.assign(trace, {
+      mode: "markers+text",
+      text: s.text,
+      textposition: "top center",
+      hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeText(s.name)}</extra>`,
+    });
   });
-  const equal = opts.equalAxes ?? true;
   const layout = titledLayout(opts, {
     showlegend: series.length > 1,
-    ...(equal ? { yaxis: { scaleanchor: "x", scaleratio: 1 } } : {}),
+    ...((opts.equalAxes ?? true) ? { yaxis: { scaleanchor: "x", scaleratio: 1 } } : {}),
     height: 460,
   });
   const parts = series.map((s) => {
@@ -204,12 +179,7 @@ export function scatter(opts: ScatterOptions): Figure {
       : ` (${s.text.slice(0, 8).join(" ")}${s.text.length > 8 ? " …" : ""})`;
     return `${s.name}: ${s.x.length} points${sample}`;
   });
-  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
-  return new Figure({
-    data,
-    layout: merge(layout, opts.layout ?? {}),
-    summary: `scatter${title}: ${parts.join("; ")}`,
-  });
+  return built("scatter", opts, data, layout, parts.join("; "));
 }
 
 /**
@@ -217,8 +187,9 @@ export function scatter(opts: ScatterOptions): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeText } from "./lines.ts";
- * console.assert(escapeText("<BOS>") === "&lt;BOS&gt;");
+ * assert.equal(escapeText("<BOS>"), "&lt;BOS&gt;");
  * ```
  */
 export function escapeText(s: string): string {

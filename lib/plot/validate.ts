@@ -5,29 +5,37 @@
  */
 
 /**
+ * TypeError unless a builder's options are an object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOpts } from "./validate.ts";
+ * assert.throws(() => checkOpts("bar", null), /bar\(opts\): opts must be an object/);
+ * ```
+ */
+export function checkOpts(fn: string, opts: unknown): void {
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`${fn}(opts): opts must be an object`);
+}
+
+/**
  * Check that `value` is a non-empty array of finite numbers. `name` is used in the error message.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { finiteArray } from "./validate.ts";
- * console.assert(finiteArray("y", [1, 2]).length === 2);
- * try {
- *   finiteArray("y", [1, NaN]);
- * } catch (e) {
- *   console.assert(e instanceof RangeError && e.message === "y[1] must be a finite number, got NaN");
- * }
+ * assert.equal(finiteArray("y", [1, 2]).length, 2);
+ * assert.throws(() => finiteArray("y", [1, NaN]), { name: "RangeError", message: "y[1] must be a finite number, got NaN" });
  * ```
  */
-export function finiteArray(name: string, value: unknown, { allowEmpty = false } = {}): number[] {
+export function finiteArray(name: string, value: unknown): number[] {
   if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
     throw new TypeError(`${name} must be an array of numbers, got ${describe(value)}`);
   }
   const arr = Array.from(value as ArrayLike<unknown>);
-  if (!allowEmpty && arr.length === 0) throw new RangeError(`${name} must not be empty`);
-  arr.forEach((v, i) => {
-    if (typeof v !== "number") throw new TypeError(`${name}[${i}] must be a number, got ${describe(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${name}[${i}] must be a finite number, got ${v}`);
-  });
+  if (arr.length === 0) throw new RangeError(`${name} must not be empty`);
+  arr.forEach((v, i) => finiteNumber(`${name}[${i}]`, v));
   return arr as number[];
 }
 
@@ -36,8 +44,9 @@ export function finiteArray(name: string, value: unknown, { allowEmpty = false }
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { finiteNumber } from "./validate.ts";
- * console.assert(finiteNumber("zmin", 0) === 0);
+ * assert.equal(finiteNumber("zmin", 0), 0);
  * ```
  */
 export function finiteNumber(name: string, value: unknown): number {
@@ -47,12 +56,27 @@ export function finiteNumber(name: string, value: unknown): number {
 }
 
 /**
+ * An optional finite number: `undefined` stays `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optionalNumber } from "./validate.ts";
+ * assert.equal(optionalNumber("zmax", undefined) ?? 1, 1);
+ * ```
+ */
+export function optionalNumber(name: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : finiteNumber(name, value);
+}
+
+/**
  * Check that `value` is a non-empty array (of anything); returns it.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nonEmptyArray } from "./validate.ts";
- * console.assert(nonEmptyArray<number>("series", [1]).length === 1);
+ * assert.equal(nonEmptyArray<number>("series", [1]).length, 1);
  * ```
  */
 export function nonEmptyArray<T>(name: string, value: unknown): T[] {
@@ -62,12 +86,32 @@ export function nonEmptyArray<T>(name: string, value: unknown): T[] {
 }
 
 /**
+ * Check that `value` is a non-empty array of Plotly trace objects.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { traces } from "./validate.ts";
+ * assert.throws(() => traces("figure: data", [[1]]), /figure: data\[0\] must be a Plotly trace object/);
+ * ```
+ */
+export function traces(name: string, value: unknown): Record<string, unknown>[] {
+  return nonEmptyArray<Record<string, unknown>>(name, value).map((t, i) => {
+    if (typeof t !== "object" || t === null || Array.isArray(t)) {
+      throw new TypeError(`${name}[${i}] must be a Plotly trace object`);
+    }
+    return t;
+  });
+}
+
+/**
  * Check that an array of labels (strings or numbers) has the expected length.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { labels } from "./validate.ts";
- * console.assert(labels("x", ["a", "b"], 2, "z[0]").length === 2);
+ * assert.equal(labels("x", ["a", "b"], 2, "z[0]").length, 2);
  * ```
  */
 export function labels(name: string, value: unknown, length: number, lengthOf: string): (string | number)[] {
@@ -101,8 +145,9 @@ export function sameLength(nameA: string, a: number, nameB: string, b: number): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optionalString } from "./validate.ts";
- * console.assert(optionalString("title", undefined) === undefined && optionalString("title", "t") === "t");
+ * assert.ok(optionalString("title", undefined) === undefined && optionalString("title", "t") === "t");
  * ```
  */
 export function optionalString(name: string, value: unknown): string | undefined {
@@ -116,8 +161,9 @@ export function optionalString(name: string, value: unknown): string | undefined
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describe } from "./validate.ts";
- * console.assert(describe([1, 2]) === "an array of length 2" && describe(null) === "null");
+ * assert.ok(describe([1, 2]) === "an array of length 2" && describe(null) === "null");
  * ```
  */
 export function describe(value: unknown): string {
@@ -133,8 +179,9 @@ export function describe(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fmt } from "./validate.ts";
- * console.assert(fmt(3.29583686) === "3.296" && fmt(432) === "432" && fmt(0.00001234) === "1.23e-5");
+ * assert.ok(fmt(3.29583686) === "3.296" && fmt(432) === "432" && fmt(0.00001234) === "1.23e-5");
  * ```
  */
 export function fmt(x: number): string {
