@@ -40,35 +40,37 @@ export interface LoadedCheckpoint {
   meta: Record<string, unknown>;
 }
 
-/** Options of `fromCheckpoint` / `loadCheckpoint`. */
+/** Options of `loadCheckpoint`. */
 export interface LoadOptions {
   /** The engine to load into. Default: the one that saved it. */
   engine?: EngineName;
 }
 
 /**
- * The checkpoint of a model and its tokenizer, as a plain object ready for `JSON.stringify`.
+ * Write a model and its tokenizer to `path` as a JSON `Checkpoint`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { toCheckpoint } from "./checkpoint.ts";
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
  * import { createModel } from "./engines.ts";
  * import { Tokenizer } from "./tokenizer.ts";
  * import { Random } from "./random.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
- * const ckpt = toCheckpoint({ model, tokenizer });
- * assert(ckpt.chars.join("") === "ab" && ckpt.stateDict.wte.length === 3);
+ * const path = Deno.makeTempFileSync({ suffix: ".json" });
+ * saveCheckpoint(path, { model, tokenizer, meta: { steps: 0 } });
+ * assert(loadCheckpoint(path).meta.steps === 0);
+ * Deno.removeSync(path);
  * ```
  * @throws {RangeError} the tokenizer does not match the model, or a weight is not finite.
  */
-export function toCheckpoint(input: CheckpointInput): Checkpoint {
+export function saveCheckpoint(path: string | URL, input: CheckpointInput): void {
   const { model, tokenizer, meta } = input;
   checkTokenizer(tokenizer, model.config.vocab_size);
   const stateDict = model.stateDict();
   checkStateDict(model.config, stateDict); // what loading checks: every entry finite, every shape the config's
-  return {
+  const ckpt: Checkpoint = {
     format: "microgpt-checkpoint",
     version: 1,
     engine: model.engine,
@@ -77,29 +79,28 @@ export function toCheckpoint(input: CheckpointInput): Checkpoint {
     stateDict,
     ...(meta ? { meta } : {}),
   };
+  Deno.writeTextFileSync(path, JSON.stringify(ckpt) + "\n");
 }
 
 /**
- * A model and tokenizer from a checkpoint object (or its JSON text).
+ * Read a checkpoint written by `saveCheckpoint`: a ready model (on the engine that saved it, or `opts.engine`)
+ * and its tokenizer.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fromCheckpoint, toCheckpoint } from "./checkpoint.ts";
- * import { createModel } from "./engines.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
- * const tokenizer = Tokenizer.fromDocs(["ab"]);
- * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
- * const text = JSON.stringify(toCheckpoint({ model, tokenizer }));
- * const loaded = fromCheckpoint(text, { engine: "fast" });
- * assert(loaded.model.stateDict().wte[0][0] === model.stateDict().wte[0][0]);
+ * import { loadCheckpoint } from "./checkpoint.ts";
+ * try {
+ *   loadCheckpoint("no-such-file.json");
+ * } catch (e) {
+ *   assert(e instanceof Deno.errors.NotFound);
+ * }
  * ```
  * @throws {TypeError} not a microgpt checkpoint (wrong format, version or field types).
  * @throws {RangeError} the config, characters or weights are invalid or inconsistent.
  */
-export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}): LoadedCheckpoint {
-  const ckpt: unknown = typeof json === "string" ? JSON.parse(json) : json;
+export function loadCheckpoint(path: string | URL, opts: LoadOptions = {}): LoadedCheckpoint {
+  const ckpt: unknown = JSON.parse(Deno.readTextFileSync(path));
   if (typeof ckpt !== "object" || ckpt === null) throw new TypeError("a checkpoint must be a JSON object");
   const c = ckpt as Partial<Checkpoint>;
   if (c.format !== "microgpt-checkpoint") {
@@ -129,44 +130,4 @@ export function fromCheckpoint(json: Checkpoint | string, opts: LoadOptions = {}
   const engine = opts.engine ?? (c.engine === "fast" ? "fast" : "scalar");
   const model = createModel({ config, stateDict: c.stateDict, engine });
   return { model, tokenizer, meta: c.meta ?? {} };
-}
-
-/**
- * Write a checkpoint as JSON to `path`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
- * import { createModel } from "./engines.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
- * const tokenizer = Tokenizer.fromDocs(["ab"]);
- * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
- * const path = Deno.makeTempFileSync({ suffix: ".json" });
- * saveCheckpoint(path, { model, tokenizer, meta: { steps: 0 } });
- * assert(loadCheckpoint(path).meta.steps === 0);
- * Deno.removeSync(path);
- * ```
- */
-export function saveCheckpoint(path: string | URL, input: CheckpointInput): void {
-  Deno.writeTextFileSync(path, JSON.stringify(toCheckpoint(input)) + "\n");
-}
-
-/**
- * Read a checkpoint written by `saveCheckpoint`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadCheckpoint } from "./checkpoint.ts";
- * try {
- *   loadCheckpoint("no-such-file.json");
- * } catch (e) {
- *   assert(e instanceof Deno.errors.NotFound);
- * }
- * ```
- */
-export function loadCheckpoint(path: string | URL, opts: LoadOptions = {}): LoadedCheckpoint {
-  return fromCheckpoint(Deno.readTextFileSync(path), opts);
 }

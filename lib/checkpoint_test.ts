@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { fromCheckpoint, loadCheckpoint, saveCheckpoint, toCheckpoint } from "./checkpoint.ts";
+import {
+  type Checkpoint,
+  type CheckpointInput,
+  loadCheckpoint,
+  type LoadOptions,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 import { createModel } from "./engines.ts";
 import { Random } from "./random.ts";
 import { Tokenizer } from "./tokenizer.ts";
@@ -15,6 +21,28 @@ async function trainedModel(engine: "scalar" | "fast") {
   });
   await train(model, { docs, tokenizer, num_steps: 5 });
   return { model, tokenizer };
+}
+
+/** What `saveCheckpoint` writes for `input`, as an object. */
+function toCheckpoint(input: CheckpointInput): Checkpoint {
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  try {
+    saveCheckpoint(path, input);
+    return JSON.parse(Deno.readTextFileSync(path));
+  } finally {
+    Deno.removeSync(path);
+  }
+}
+
+/** `loadCheckpoint` of a file holding `ckpt` (an object, written as JSON, or the text itself). */
+function fromCheckpoint(ckpt: Checkpoint | string, opts?: LoadOptions) {
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  try {
+    Deno.writeTextFileSync(path, typeof ckpt === "string" ? ckpt : JSON.stringify(ckpt));
+    return loadCheckpoint(path, opts);
+  } finally {
+    Deno.removeSync(path);
+  }
 }
 
 Deno.test("a checkpoint round trip through a JSON file is exact, into either engine", async () => {
@@ -38,16 +66,17 @@ Deno.test("a checkpoint round trip through a JSON file is exact, into either eng
   }
 });
 
-Deno.test("toCheckpoint is plain JSON data; fromCheckpoint takes the object or its text", async () => {
+Deno.test("a checkpoint file is plain JSON: format, version, engine, config, chars, weights", async () => {
   const { model, tokenizer } = await trainedModel("fast");
   const ckpt = toCheckpoint({ model, tokenizer });
   assert.equal(ckpt.format, "microgpt-checkpoint");
+  assert.equal(ckpt.version, 1);
   assert.equal(ckpt.engine, "fast");
-  assert.deepEqual(JSON.parse(JSON.stringify(ckpt)), ckpt);
-  assert.deepEqual(
-    fromCheckpoint(ckpt).model.stateDict(),
-    fromCheckpoint(JSON.stringify(ckpt)).model.stateDict(),
-  );
+  assert.deepEqual(ckpt.config, model.config);
+  assert.deepEqual(ckpt.chars, tokenizer.chars);
+  assert.deepEqual(ckpt.stateDict, model.stateDict());
+  assert.equal("meta" in ckpt, false, "no meta unless given");
+  assert.deepEqual(fromCheckpoint(ckpt).model.stateDict(), model.stateDict());
 });
 
 Deno.test("broken checkpoints are rejected with a message saying what is wrong", async () => {

@@ -15,17 +15,8 @@ export interface ParamInfo {
   count: number;
 }
 
-/**
- * Standard deviation of the initial weights (microgpt.py's `std=0.08`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { INIT_STD } from "./params.ts";
- * assert(INIT_STD === 0.08);
- * ```
- */
-export const INIT_STD = 0.08;
+/** Standard deviation of the initial weights (microgpt.py's `std=0.08`). */
+const INIT_STD = 0.08;
 
 /**
  * The parameter matrices of a config, in the reference order: `wte`, `wpe`, `lm_head`, then per layer
