@@ -42,4 +42,4 @@ export { frames, type FramesOptions, type FrameStep } from "./plot/frames.ts";
 export { type Part, partsSlider, type PartsSliderOptions } from "./plot/parts.ts";
 export { type LiveLoss, liveLoss, type LiveLossOptions, type StepInfo } from "./plot/live.ts";
 export { Table, table, type TableOptions } from "./plot/table.ts";
-export { graph, type GraphNode, type GraphOptions, GraphView, toDot } from "./plot/graph.ts";
+export { graph, type GraphNode, type GraphOptions, type GraphView } from "./plot/graph.ts";

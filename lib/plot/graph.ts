@@ -23,20 +23,20 @@ export interface GraphNode {
 /** Options of `graph()`. */
 export interface GraphOptions {
   title?: string;
-  /** Refuse graphs with more values than this (default 500): bigger graphs are unreadable and slow. */
-  maxNodes?: number;
-  /** Left-to-right (default) or top-to-bottom. */
-  direction?: "LR" | "TB";
 }
+
+/** Graphs with more values than this are refused: bigger ones are unreadable and slow to lay out. */
+const MAX_NODES = 500;
 
 /**
  * A rendered computation graph.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GraphView } from "./graph.ts";
  * const view = new GraphView("<svg width=\"10pt\" height=\"10pt\" viewBox=\"0 0 10 10\"></svg>", "digraph G {}", "empty");
- * console.assert(view.toString() === "empty");
+ * assert.equal(view.toString(), "empty");
  * ```
  */
 export class GraphView {
@@ -70,9 +70,10 @@ export class GraphView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { responsiveSvg } from "./graph.ts";
  * const html = responsiveSvg('<svg width="75pt" height="30pt" viewBox="0 0 75 30"></svg>');
- * console.assert(html.includes('width="100%"') && html.includes("max-width:100px"));
+ * assert.ok(html.includes('width="100%"') && html.includes("max-width:100px"));
  * ```
  */
 export function responsiveSvg(svg: string): string {
@@ -93,17 +94,18 @@ export function responsiveSvg(svg: string): string {
 }
 
 /**
- * Collect the nodes reachable from `root` (iteratively; throws a RangeError past `maxNodes`).
+ * Collect the nodes reachable from `root` (iteratively; throws a RangeError past `MAX_NODES` = 500).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collectNodes } from "./graph.ts";
  * const a = { data: 1, grad: 0, children: [] };
  * const b = { data: 2, grad: 0, children: [a, a], op: "*" };
- * console.assert(collectNodes(b, 10).length === 2);
+ * assert.equal(collectNodes(b).length, 2);
  * ```
  */
-export function collectNodes(root: GraphNode, maxNodes: number): GraphNode[] {
+export function collectNodes(root: GraphNode): GraphNode[] {
   const seen = new Set<GraphNode>([root]);
   const stack = [root];
   const order: GraphNode[] = [];
@@ -114,10 +116,10 @@ export function collectNodes(root: GraphNode, maxNodes: number): GraphNode[] {
     for (const c of v.children) {
       if (seen.has(c)) continue;
       seen.add(c);
-      if (seen.size > maxNodes) {
+      if (seen.size > MAX_NODES) {
         throw new RangeError(
-          `graph: root has more than maxNodes = ${maxNodes} values; draw a smaller expression ` +
-            `(a single neuron or one attention score), or raise maxNodes`,
+          `graph: root has more than ${MAX_NODES} values; draw a smaller expression ` +
+            `(a single neuron or one attention score)`,
         );
       }
       stack.push(c);
@@ -140,18 +142,12 @@ export function collectNodes(root: GraphNode, maxNodes: number): GraphNode[] {
  */
 export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
   checkNode(root);
-  const maxNodes = opts.maxNodes ?? 500;
-  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
-    throw new RangeError(`graph: maxNodes must be a whole number ≥ 1, got ${maxNodes}`);
-  }
-  const dir = opts.direction ?? "LR";
-  if (dir !== "LR" && dir !== "TB") throw new RangeError(`graph: direction must be "LR" or "TB", got ${dir}`);
   const title = optionalString("graph: title", opts.title);
-  const nodes = collectNodes(root, maxNodes);
+  const nodes = collectNodes(root);
   const id = new Map(nodes.map((v, i) => [v, `v${i}`]));
   const lines = [
     "digraph G {",
-    `  rankdir=${dir}; bgcolor="white"; nodesep=0.25; ranksep=0.35;`,
+    `  rankdir=LR; bgcolor="white"; nodesep=0.25; ranksep=0.35;`,
     `  node [fontname="Helvetica", fontsize=11];`,
     `  edge [color="#777", arrowsize=0.6];`,
   ];
@@ -202,7 +198,7 @@ export async function graph(root: GraphNode, opts: GraphOptions = {}): Promise<G
   vizPromise ??= import("@viz-js/viz").then((m) => m.instance());
   const svg = (await vizPromise).renderString(dot, { format: "svg" });
   const start = svg.indexOf("<svg");
-  const nodes = collectNodes(root, opts.maxNodes ?? 500);
+  const nodes = collectNodes(root);
   const ops = nodes.filter((v) => v.op && v.children.length > 0).length;
   const title = opts.title === undefined ? "" : ` "${opts.title}"`;
   const summary = `graph${title}: ${nodes.length} value${nodes.length === 1 ? "" : "s"}, ${ops} op${

@@ -9,10 +9,10 @@
  * @module
  */
 import { DISPLAY, kernelShow, type MimeBundle, type ShowFn } from "./display.ts";
-import { Figure, titledLayout, type Trace } from "./figure.ts";
+import { COLORWAY, Figure, titledLayout } from "./figure.ts";
 import { type HLine, hlineLayout } from "./lines.ts";
-import { finiteNumber, fmt, optionalString } from "./validate.ts";
-import { lineSvg, LIVE_COLORS } from "./svg_line.ts";
+import { finiteNumber, fmt, optionalNumber, optionalString } from "./validate.ts";
+import { lineSvg } from "./svg_line.ts";
 
 /** What `train` passes to `onStep` (only `step` and `loss` are used here). */
 export interface StepInfo {
@@ -33,8 +33,6 @@ export interface LiveLossOptions {
   baseline?: number | HLine;
   /** Smoothing factor of the moving average in [0, 1) (default 0.9; 0 = no smoothing). */
   smooth?: number;
-  /** Least time between two updates of the display, in ms (default 250). */
-  intervalMs?: number;
   /** Clock in ms (default `performance.now`); tests pass a fake one. */
   now?: () => number;
   /** Where bundles go (default: the kernel's `Deno.jupyter.display`; outside Jupyter nothing is shown). */
@@ -43,7 +41,7 @@ export interface LiveLossOptions {
 
 /** The handle `liveLoss()` returns. `onStep` is a bound function: pass it as `train`'s `onStep`. */
 export interface LiveLoss {
-  /** Record one step; redraws if at least `intervalMs` passed since the last redraw (or at the last step). */
+  /** Record one step; redraws if at least `INTERVAL_MS` passed since the last redraw (or at the last step). */
   onStep: (info: StepInfo) => void;
   /** Final redraw as an interactive Plotly figure. Returns nothing, so a trailing `live.done()` shows no copy. */
   done: () => void;
@@ -53,6 +51,8 @@ export interface LiveLoss {
   readonly displays: number;
 }
 
+/** Least time between two updates of the display, in ms. */
+const INTERVAL_MS = 250;
 /** Most points drawn per curve; longer runs are thinned so each update stays small. */
 const MAX_POINTS = 2000;
 /** Most points per curve in the in-progress SVG (about one per pixel of its width). */
@@ -72,15 +72,9 @@ const SVG_POINTS = 700;
  */
 export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   const title = optionalString("liveLoss: title", opts.title) ?? "training loss";
-  const smooth = opts.smooth === undefined ? 0.9 : finiteNumber("liveLoss: smooth", opts.smooth);
+  const smooth = optionalNumber("liveLoss: smooth", opts.smooth) ?? 0.9;
   if (smooth < 0 || smooth >= 1) throw new RangeError(`liveLoss: smooth must be in [0, 1), got ${smooth}`);
-  const interval = opts.intervalMs === undefined
-    ? 250
-    : finiteNumber("liveLoss: intervalMs", opts.intervalMs);
-  if (interval < 0) throw new RangeError(`liveLoss: intervalMs must be ≥ 0, got ${interval}`);
-  let numSteps = opts.num_steps === undefined
-    ? undefined
-    : finiteNumber("liveLoss: num_steps", opts.num_steps);
+  let numSteps = optionalNumber("liveLoss: num_steps", opts.num_steps);
   const baseline: HLine[] = opts.baseline === undefined
     ? []
     : typeof opts.baseline === "number"
@@ -109,16 +103,20 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
       (final ? (numSteps !== undefined && n < numSteps ? " — stopped" : " — done") : "");
   };
 
+  /** The two curves, thinned to at most `max` points: raw loss faint, smoothed loss strong. */
+  const curves = (max: number) => {
+    const x = thin(steps, max);
+    return [
+      { name: "loss", x, y: thin(raw, max), color: COLORWAY[0], width: 1, opacity: 0.35 },
+      { name: "smoothed", x, y: thin(avg, max), color: COLORWAY[1], width: 2.5 },
+    ];
+  };
+
   /** While training: a light SVG image of the curve. */
   const svgBundle = (): MimeBundle => {
-    const pick = <T>(a: T[]) => thin(a, SVG_POINTS);
-    const x = pick(steps);
     const svg = lineSvg({
       title: `${title} — ${status(false)}`,
-      series: [
-        { name: "loss", x, y: pick(raw), color: LIVE_COLORS.raw, width: 1, opacity: 0.35 },
-        { name: "smoothed", x, y: pick(avg), color: LIVE_COLORS.smoothed, width: 2.5 },
-      ],
+      series: curves(SVG_POINTS),
       xRange: numSteps ? [0, numSteps] : undefined,
       hlines: baseline,
       xTitle: "step",
@@ -127,27 +125,17 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     return { "image/svg+xml": svg, "text/plain": `${title}: ${status(false)}` };
   };
 
+  /** The same curves as an interactive Plotly figure. */
   const build = (final: boolean): Figure => {
-    const pick = <T>(a: T[]) => thin(a, MAX_POINTS);
-    const data: Trace[] = [
-      {
-        type: "scatter",
-        mode: "lines",
-        name: "loss",
-        x: pick(steps),
-        y: pick(raw),
-        line: { width: 1 },
-        opacity: 0.35,
-      },
-      {
-        type: "scatter",
-        mode: "lines",
-        name: "smoothed",
-        x: pick(steps),
-        y: pick(avg),
-        line: { width: 2.5 },
-      },
-    ];
+    const data = curves(MAX_POINTS).map(({ name, x, y, width, opacity }) => ({
+      type: "scatter",
+      mode: "lines",
+      name,
+      x,
+      y,
+      line: { width },
+      ...(opacity === undefined ? {} : { opacity }),
+    }));
     const layout = titledLayout({ title: `${title} — ${status(final)}`, xTitle: "step", yTitle: "loss" }, {
       hovermode: "x unified",
       // while running the curve grows into [0, num_steps]; a finished or stopped run fills the width
@@ -192,7 +180,7 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
       avg.push(weight > 0 ? ema / weight : null);
     }
     const t = now();
-    if (!shown || t - last >= interval || (numSteps !== undefined && step >= numSteps)) {
+    if (!shown || t - last >= INTERVAL_MS || (numSteps !== undefined && step >= numSteps)) {
       last = t;
       send(numSteps !== undefined && step >= numSteps);
     }

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { COLORWAY } from "./figure.ts";
 import { escapeHtml } from "./table.ts";
 import { fmt } from "./validate.ts";
 
@@ -30,8 +29,6 @@ export interface LineSvgOptions {
   hlines?: { y: number; name: string }[];
   xTitle?: string;
   yTitle?: string;
-  width?: number;
-  height?: number;
 }
 
 /**
@@ -39,8 +36,9 @@ export interface LineSvgOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { niceTicks } from "./svg_line.ts";
- * console.assert(niceTicks(0, 1000).join() === "0,200,400,600,800,1000");
+ * assert.deepEqual(niceTicks(0, 1000), [0, 200, 400, 600, 800, 1000]);
  * ```
  */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -67,7 +65,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
  * ```
  */
 export function lineSvg(opts: LineSvgOptions): string {
-  const W = opts.width ?? 760, H = opts.height ?? 340;
+  const W = 760, H = 340;
   const m = { l: 62, r: 24, t: 58, b: 46 };
   const xs = opts.series.flatMap((s) => s.x);
   const ys = opts.series.flatMap((s) => s.y.filter((v): v is number => v !== null && Number.isFinite(v)));
@@ -147,9 +145,6 @@ export function lineSvg(opts: LineSvgOptions): string {
   out.push("</svg>");
   return out.join("\n");
 }
-
-/** The default colours of the live plot: raw loss faint, smoothed loss strong (same as the Plotly figure). */
-export const LIVE_COLORS = { raw: COLORWAY[0], smoothed: COLORWAY[1] } as const;
 
 function minMax(a: readonly number[]): [number, number] {
   let lo = Infinity, hi = -Infinity;

@@ -9,8 +9,6 @@ import { describe, fmt, nonEmptyArray, optionalString } from "./validate.ts";
 /** Options of `table()`. */
 export interface TableOptions {
   title?: string;
-  /** Which columns, in which order (default: every key, in order of first appearance). */
-  columns?: string[];
 }
 
 /**
@@ -18,13 +16,15 @@ export interface TableOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Table } from "./table.ts";
  * const t = new Table([{ name: "wte", count: 432 }]);
- * console.assert(t.toHTML().includes("<td style=\"text-align:right\">432</td>"));
+ * assert.ok(t.toHTML().includes("<td style=\"text-align:right\">432</td>"));
  * ```
  */
 export class Table {
   readonly title?: string;
+  /** Every key of the rows, in order of first appearance. */
   readonly columns: string[];
   /** The cells as text, one array per row. */
   readonly cells: string[][];
@@ -39,13 +39,7 @@ export class Table {
       }
     });
     this.title = optionalString("table: title", opts.title);
-    if (
-      opts.columns !== undefined &&
-      (!Array.isArray(opts.columns) || opts.columns.some((c) => typeof c !== "string"))
-    ) {
-      throw new TypeError("table: columns must be an array of strings");
-    }
-    this.columns = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    this.columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     this.cells = rows.map((r) => this.columns.map((c) => cell(r[c])));
     this.numeric = this.columns.map((c) => rows.every((r) => typeof r[c] === "number" || r[c] === undefined));
   }
@@ -104,8 +98,9 @@ export function table(rows: readonly Record<string, unknown>[], opts: TableOptio
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./table.ts";
- * console.assert(escapeHtml('<a href="x">') === "&lt;a href=&quot;x&quot;&gt;");
+ * assert.equal(escapeHtml('<a href="x">'), "&lt;a href=&quot;x&quot;&gt;");
  * ```
  */
 export function escapeHtml(s: string): string {
