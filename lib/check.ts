@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeHtml } from "./plot/table.ts";
 
 /**
  * Run one self-check and print the verdict. `ok` is a boolean or a function returning one; a function that
@@ -54,10 +55,9 @@ export class Solution {
 
   /** Folded in JupyterLab (one click opens it); the text fallback only says where it is. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    const esc = this.code.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
     return {
       "text/html": `<details><summary>Stuck? Click to show a solution (exercise "${this.id}")</summary>` +
-        `<pre>${esc}</pre></details>`,
+        `<pre>${escapeHtml(this.code)}</pre></details>`,
       "text/plain": `a solution of exercise "${this.id}": tests/solutions/${this.notebook}.json ` +
         "(String(solution(…)) prints it)",
     };

@@ -11,45 +11,37 @@ import { loadDocs } from "./data.ts";
 import { learningRate } from "./adam.ts";
 import { initStateDict } from "./params.ts";
 import { DISPLAY, type MimeBundle } from "./plot/display.ts";
-import { Table, table } from "./plot/table.ts";
+import { escapeHtml, type Table, table } from "./plot/table.ts";
 import { Random } from "./random.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
-import { probes } from "./check_part_probes.ts";
-import { agrees, fmt, type Parting, type RunResult, what, where } from "./check_part_compare.ts";
+import { compare, errorText, type Parting, type RunResult } from "./check_part_compare.ts";
+import { PROBES } from "./check_part_hints.ts";
 import { runModel, type RunSetup } from "./check_part_run.ts";
 import { runSampler } from "./check_part_sample.ts";
 
 /**
- * The parts `checkPart` can swap in, each with the signature the learner's function must have.
+ * The parts `checkPart` can swap in, each with the signature the learner's function must have (the number of
+ * parameters it may take is read from it: those marked `?` may be left out).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { CHECK_PARTS } from "./check_part.ts";
- * assert.equal(CHECK_PARTS.rmsnorm.arity, 1);
+ * assert.equal(CHECK_PARTS.rmsnorm, "rmsnorm(x: Value[]): Value[]");
  * ```
  */
-export const CHECK_PARTS: Readonly<Record<string, { arity: number; signature: string }>> = Object.freeze({
-  value: {
-    arity: 1,
-    signature: "class Value { constructor(data); add, mul, pow, neg, sub, div, exp, log, relu, backward }",
-  },
-  linear: { arity: 2, signature: "linear(x: Value[], w: Value[][]): Value[]" },
-  softmax: { arity: 1, signature: "softmax(logits: Value[]): Value[]" },
-  rmsnorm: { arity: 1, signature: "rmsnorm(x: Value[]): Value[]" },
-  head: {
-    arity: 3,
-    signature:
-      "head(q: Value[], keys: Value[][], values: Value[][], ctx?): Value[] (one head; keys/values: the cache so far)",
-  },
-  mlp: { arity: 3, signature: "mlp(x: Value[], fc1: Value[][], fc2: Value[][], ctx?): Value[]" },
-  gpt: { arity: 4, signature: "gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict): Value[]" },
-  adam: {
-    arity: 4,
-    signature: "adam(params: Value[], m: number[], v: number[], opts: AdamStep): void (sets p.grad = 0)",
-  },
-  sample: { arity: 2, signature: "probs(logits: number[], temperature: number): number[]" },
+export const CHECK_PARTS: Readonly<Record<string, string>> = Object.freeze({
+  value: "class Value { constructor(data); add, mul, pow, neg, sub, div, exp, log, relu, backward }",
+  linear: "linear(x: Value[], w: Value[][]): Value[]",
+  softmax: "softmax(logits: Value[]): Value[]",
+  rmsnorm: "rmsnorm(x: Value[]): Value[]",
+  head:
+    "head(q: Value[], keys: Value[][], values: Value[][], ctx?): Value[] (one head; keys/values: the cache so far)",
+  mlp: "mlp(x: Value[], fc1: Value[][], fc2: Value[][], ctx?): Value[]",
+  gpt: "gpt(token: number, pos: number, kv: KVCache, sd: ValueStateDict): Value[]",
+  adam: "adam(params: Value[], m: number[], v: number[], opts: AdamStep): void (sets p.grad = 0)",
+  sample: "probs(logits: number[], temperature: number): number[]",
 });
 
 /** Options of `checkPart`. */
@@ -66,14 +58,17 @@ export interface CheckPartOptions {
 
 /** The verdict of `checkPart`: `ok`, the report text, and where the numbers parted (shown as a table). */
 export class PartCheck {
+  /** No number parted. */
+  readonly ok: boolean;
   constructor(
     readonly part: string,
-    readonly ok: boolean,
     readonly report: string,
-    readonly parting: Parting | undefined,
-    readonly hint: string | undefined,
-    readonly table: Table | undefined,
-  ) {}
+    readonly parting?: Parting,
+    readonly hint?: string,
+    readonly table?: Table,
+  ) {
+    this.ok = parting === undefined;
+  }
 
   /** The report, then the table of steps. */
   toString(): string {
@@ -82,8 +77,9 @@ export class PartCheck {
 
   /** JupyterLab shows the report and the table. */
   [DISPLAY](): MimeBundle {
-    const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-    const html = `<pre style="white-space:pre-wrap">${esc(this.report)}</pre>${this.table?.toHTML() ?? ""}`;
+    const html = `<pre style="white-space:pre-wrap">${escapeHtml(this.report)}</pre>${
+      this.table?.toHTML() ?? ""
+    }`;
     return { "text/plain": this.toString(), "text/html": html };
   }
 }
@@ -114,8 +110,7 @@ let defaultDocs: string[] | undefined; // data/names.txt, read once
  *   parameters.
  */
 export function checkPart(part: string, implementation: unknown, options: CheckPartOptions = {}): PartCheck {
-  const spec = CHECK_PARTS[part];
-  if (typeof part !== "string" || spec === undefined || !Object.hasOwn(CHECK_PARTS, part)) {
+  if (typeof part !== "string" || !Object.hasOwn(CHECK_PARTS, part)) {
     throw new RangeError(
       `checkPart: unknown part ${JSON.stringify(part)}; known parts: ${Object.keys(CHECK_PARTS).join(", ")}`,
     );
@@ -148,25 +143,29 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
 }
 
 function checkImplementation(part: string, f: unknown): void {
-  const { arity, signature } = CHECK_PARTS[part];
+  const signature = CHECK_PARTS[part];
   if (typeof f !== "function") {
+    const kind = part === "value" ? "class" : "function";
     throw new TypeError(
-      `checkPart: the ${part} to check must be a ${
-        part === "value" ? "class" : "function"
-      }: ${signature}; got ${f === null ? "null" : typeof f}`,
+      `checkPart: the ${part} to check must be a ${kind}: ${signature}; got ${
+        f === null ? "null" : typeof f
+      }`,
     );
   }
   if (part === "value") {
-    const missing = ["add", "mul", "pow", "neg", "sub", "div", "exp", "log", "relu", "backward"]
-      .filter((m) => typeof f.prototype?.[m] !== "function");
+    const methods = signature.slice(signature.indexOf(";") + 2, -2).split(", "); // add … backward
+    const missing = methods.filter((m) => typeof f.prototype?.[m] !== "function");
     if (missing.length > 0) {
       throw new TypeError(`checkPart: your Value class has no ${missing.join(", ")} (needed: ${signature})`);
     }
-  } else if (f.length !== arity && !(f.length === arity + 1 && (part === "head" || part === "mlp"))) {
+    return;
+  }
+  const params = signature.slice(signature.indexOf("(") + 1, signature.indexOf(")")).split(", ");
+  const arity = params.filter((p) => !p.endsWith("?")).length;
+  if (f.length < arity || f.length > params.length) {
+    const s = f.length === 1 ? "" : "s";
     throw new TypeError(
-      `checkPart: your ${part} takes ${f.length} parameter${
-        f.length === 1 ? "" : "s"
-      }; the engine's takes ${arity}: ${signature}`,
+      `checkPart: your ${part} takes ${f.length} parameter${s}; the engine's takes ${arity}: ${signature}`,
     );
   }
 }
@@ -193,86 +192,72 @@ function setUp(
   };
 }
 
+/** A number for the report: whole numbers as they are, others with 6 significant digits. */
+const fmt = (x: number | string | undefined) =>
+  typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toPrecision(6)) : String(x);
+
+/** "step 0, position 3: rmsnorm[2] is 0.812070, expected 0.809410 (Δ 2.7e-3)", or where it failed and why. */
+function describe(p: Parting): string {
+  if (p.problem) return `${p.at}: ${p.problem}`;
+  const { expected: e, actual: a } = p;
+  const delta = typeof e === "number" && typeof a === "number" && Number.isFinite(a)
+    ? ` (Δ ${(a - e).toExponential(1)})`
+    : "";
+  return `${p.at}: ${p.what} is ${fmt(a)}, expected ${fmt(e)}${delta}`;
+}
+
+/** The report: the run's parting, or else the first edge case that fails; the hint of the usual mistake. */
 function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
-  const rows = r.rows.length > 0
-    ? table(r.rows, {
-      title: part === "sample"
-        ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
-        : "where the numbers part (Δ = yours − reference)",
-    })
-    : undefined;
-  let p = r.parting;
-  let hint = r.hint || undefined;
-  let probed = 0;
-  let alone: string | undefined; // the first probe that fails, when the model run already parted
-  for (const probe of probes(part)) {
-    probed++;
-    let actual: number[];
+  const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
+  let { parting, hint } = r;
+  let also: string | undefined; // the first edge case that fails, when the model run already parted
+  const probes = PROBES[part] ?? [];
+  for (const probe of probes) {
+    const want = probe.run(probe.ref);
+    let got: number[] = [];
     let problem: string | undefined;
-    const expected = probe.expected();
     try {
-      actual = probe.actual(impl);
-      if (!Array.isArray(actual) || actual.length !== expected.length) {
-        problem = `returned ${actual?.length} numbers, expected ${expected.length}`;
+      got = probe.run(impl);
+      if (!Array.isArray(got) || got.length !== want.length) {
+        problem = `it returned ${got?.length} numbers, expected ${want.length}`;
       }
     } catch (e) {
-      actual = [];
-      problem = `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+      problem = errorText(name, e);
     }
-    const i = problem ? -1 : expected.findIndex((e, j) => !agrees(actual[j], e));
-    if (problem === undefined && i < 0) continue;
-    if (p !== undefined && alone === undefined && p.quantity !== "probe") {
-      alone = `on its own, ${probe.label}: ` +
-        (problem ? `it ${problem}` : `number ${i} is ${fmt(actual[i])}, expected ${fmt(expected[i])}`);
-    }
-    if (p === undefined) {
-      p = problem ? { quantity: "probe", step: 0, name: probe.label, problem } : {
-        quantity: "probe",
-        step: 0,
-        name: probe.label,
-        index: i,
-        expected: expected[i],
-        actual: actual[i],
-      };
-    }
-    // A probe's hint only when the model's own numbers agreed: a function that is NaN everywhere is not "no max".
-    const agreed = r.parting === undefined || !probe.onlyAfterAgreement;
-    if (probe.hint && agreed && (probe.fits?.(actual) ?? true)) hint ??= probe.hint;
+    const i = problem ? -1 : compare(got, want).index;
+    if (!problem && i < 0) continue;
+    const p = { quantity: "probe", at: `the edge case ${probe.label}`, what: `number ${i}`, problem };
+    const found: Parting = problem ? p : { ...p, expected: want[i], actual: got[i] };
+    if (parting === undefined) parting = found;
+    else if (r.parting !== undefined) also ??= `also at ${describe(found)}`;
+    if (probe.fits?.(got, r.parting === undefined)) hint ??= probe.hint;
   }
-  const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
-  if (p === undefined) {
+  const title = part === "sample"
+    ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
+    : "where the numbers part (Δ = yours − reference)";
+  const rows = r.rows.length > 0 ? table(r.rows, { title }) : undefined;
+  if (parting === undefined) {
     const how = r.maxDelta === 0
       ? "bit-identical"
       : `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})`;
     const what = part === "sample"
       ? `${r.rows.length} names sampled with the same seeded rng`
       : `${steps} training step${steps === 1 ? "" : "s"} (forward values, gradients, updated parameters)`;
-    const extra = probed > 0 ? ` and ${probed} edge case${probed === 1 ? "" : "s"}` : "";
+    const extra = probes.length > 0 ? ` and ${probes.length} edge case${probes.length === 1 ? "" : "s"}` : "";
     return new PartCheck(
       part,
-      true,
       `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
       undefined,
       undefined,
       rows,
     );
   }
-  let text: string;
-  if (p.quantity === "probe") {
-    text = `your ${name} leaves the reference on an edge case, ${p.name}` +
-      (p.problem
-        ? `: it ${p.problem}`
-        : ` at index ${p.index}: expected ${fmt(p.expected)}, got ${fmt(p.actual)}`);
-  } else if (p.problem) {
-    text = `your ${name} fails at ${where(p)}${p.name !== part ? ` (${p.name})` : ""}: ${p.problem}`;
-  } else {
-    const finite = typeof p.actual !== "number" || Number.isFinite(p.actual);
-    const delta = typeof p.expected === "number" && typeof p.actual === "number" && finite
-      ? ` (Δ ${(p.actual - p.expected).toExponential(1)})`
-      : "";
-    text = `your ${name} leaves the reference at ${where(p)}: ${what(p)} is ${fmt(p.actual)}, expected ` +
-      `${fmt(p.expected)}${delta}`;
-  }
-  const report = `✗ ${text}${alone ? `\n  ${alone}` : ""}${hint ? `\n  hint: ${hint}` : ""}`;
-  return new PartCheck(part, false, report, p, hint, rows);
+  const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
+  return new PartCheck(
+    part,
+    `✗ ${text}${also ? `\n  ${also}` : ""}${hint ? `\n  hint: ${hint}` : ""}`,
+    parting,
+    hint,
+    rows,
+  );
 }

@@ -1,162 +1,110 @@
 /**
- * The usual mistakes `checkPart` recognises, each written as the wrong version of one part. A hint is only given
- * when the learner's numbers fit the wrong version: the same inputs, run through it, give the learner's outputs.
- * (Mistakes the model's own numbers cannot show are caught by the probes of `check_part_probes.ts`.)
+ * The usual mistakes `checkPart` recognises, each written as the wrong version of one part: a hint is only given
+ * when the learner's numbers fit the wrong version (the same inputs, run through it, give the learner's outputs).
+ * And the edge cases run after the model, for what the model's own numbers cannot show (a softmax without the
+ * max subtraction agrees with the reference to ~1e-16 until a logit is large) and to name the first operation
+ * of a learner's Value class that is wrong.
  *
  * @module
  */
-import { adamUpdate } from "./adam.ts";
+import { type AdamBuffers, adamUpdate } from "./adam.ts";
 import type { AdamStep } from "./model.ts";
 import type { GPTConfig } from "./config.ts";
 import { createKVCache, gpt, GPT_PARTS, type ValueStateDict } from "./gpt.ts";
-import { attentionHead, linear } from "./nn.ts";
+import { attentionHead, linear, rmsnorm, softmax } from "./nn.ts";
 import { probsFromLogits } from "./sample.ts";
 import { Value } from "./value.ts";
+import { compare, datas } from "./check_part_compare.ts";
 
-/**
- * Plain numbers out of an array of Values (or of anything with a numeric `data`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { datas } from "./check_part_hints.ts";
- * assert.deepEqual(datas([{ data: 1 }, { data: 2 }]), [1, 2]);
- * ```
- */
-export function datas(xs: readonly { data: number }[]): number[] {
-  return xs.map((x) => x.data);
-}
-
-/**
- * Do two vectors agree to a relative 1e-9 (the test for "the numbers fit this mistake")?
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fits } from "./check_part_hints.ts";
- * assert(fits([1, 2], [1 + 1e-12, 2]) && !fits([1, 2], [1.001, 2]));
- * ```
- */
-export function fits(actual: readonly number[], wrong: readonly number[]): boolean {
-  return actual.length === wrong.length &&
-    actual.every((a, i) => Math.abs(a - wrong[i]) <= 1e-9 * Math.max(1, Math.abs(wrong[i])));
-}
-
-/** A mistake: its hint and the wrong version of the part, run on the learner's inputs (null: does not apply). */
+/** A mistake: its hint, and the wrong version of the part run on the learner's inputs. */
 export interface Mistake {
   hint: string;
-  wrong: (args: readonly unknown[]) => number[] | null;
+  wrong: (args: readonly unknown[]) => number[];
 }
 
-const EPS = 1e-5;
 type Vals = Value[];
+const BIAS = "bias correction: with t counted from 0, divide by 1 − β^(t+1) (at t = 0, 1 − β^t is 0)";
 
 /**
- * The wrong versions of a forward part (rmsnorm, head, mlp) or of the sampler's probabilities.
+ * The usual mistakes of each part that has any. For `adam` the inputs are the buffers before the update and
+ * its options (bias correction with t or t + 2 where t + 1 belongs).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { forwardMistakes } from "./check_part_hints.ts";
+ * import { MISTAKES } from "./check_part_hints.ts";
  * import { Value } from "./value.ts";
- * const [epsOutside] = forwardMistakes("rmsnorm");
- * assert.deepEqual(epsOutside.wrong([[new Value(3), new Value(-3)]])!.map(Math.round), [1, -1]);
+ * const [epsOutside] = MISTAKES.rmsnorm;
+ * assert.deepEqual(epsOutside.wrong([[new Value(3), new Value(-3)]]).map(Math.round), [1, -1]);
  * ```
  */
-export function forwardMistakes(part: string): Mistake[] {
-  switch (part) {
-    case "rmsnorm":
-      return [{
-        hint: "is ε inside the square root? (mean(x²) + ε)^−½, not 1 / (√mean(x²) + ε)",
-        wrong: ([x]) => {
-          const xs = datas(x as Vals);
-          const ms = xs.reduce((a, b) => a + b * b, 0) / xs.length;
-          return xs.map((xi) => xi / (Math.sqrt(ms) + EPS));
-        },
-      }];
-    case "head":
-      return [
-        {
-          hint: "are the scores divided by √dₖ (√head_dim) before the softmax?",
-          wrong: ([q, keys, values]) => {
-            const s = Math.sqrt((q as Vals).length); // q·√d makes the scaled score the raw dot product
-            return datas(attentionHead((q as Vals).map((x) => x.mul(s)), keys as Vals[], values as Vals[]));
-          },
-        },
-        {
-          hint: "is the mask off by one? Position t attends to keys 0…t, itself included",
-          wrong: ([q, keys, values]) =>
-            (keys as Vals[]).length < 2
-              ? [] // without itself, position 0 has no key at all: a throw or an empty output fits
-              : datas(
-                attentionHead(q as Vals, (keys as Vals[]).slice(0, -1), (values as Vals[]).slice(0, -1)),
-              ),
-        },
-      ];
-    case "mlp":
-      return [{
-        hint: "is the ReLU between the two linear layers? fc2 · relu(fc1 · x)",
-        wrong: ([x, fc1, fc2]) => datas(linear(linear(x as Vals, fc1 as Vals[]), fc2 as Vals[])),
-      }];
-    case "sample":
-      return [{
-        hint: "is the temperature applied after the softmax? Divide the logits by T, then take the softmax",
-        wrong: ([logits, T]) => probsFromLogits(logits as number[], 1).map((p) => p / (T as number)),
-      }, {
-        hint: "is the temperature applied after the softmax (or not at all)? Divide the logits by T first",
-        wrong: ([logits]) => probsFromLogits(logits as number[], 1),
-      }];
-    default:
-      return [];
-  }
-}
+export const MISTAKES: Readonly<Record<string, readonly Mistake[]>> = Object.freeze<
+  Record<string, Mistake[]>
+>({
+  rmsnorm: [{
+    hint: "is ε inside the square root? (mean(x²) + ε)^−½, not 1 / (√mean(x²) + ε)",
+    wrong: ([x]) => {
+      const xs = datas(x as Vals);
+      const ms = xs.reduce((a, b) => a + b * b, 0) / xs.length;
+      return xs.map((xi) => xi / (Math.sqrt(ms) + 1e-5));
+    },
+  }],
+  head: [{
+    hint: "are the scores divided by √dₖ (√head_dim) before the softmax?",
+    wrong: ([q, keys, values]) => {
+      const s = Math.sqrt((q as Vals).length); // q·√d makes the scaled score the raw dot product
+      return datas(attentionHead((q as Vals).map((x) => x.mul(s)), keys as Vals[], values as Vals[]));
+    },
+  }, {
+    hint: "is the mask off by one? Position t attends to keys 0…t, itself included",
+    wrong: ([q, keys, values]) =>
+      (keys as Vals[]).length < 2
+        ? [] // without itself, position 0 has no key at all: a throw or an empty output fits
+        : datas(attentionHead(q as Vals, (keys as Vals[]).slice(0, -1), (values as Vals[]).slice(0, -1))),
+  }],
+  mlp: [{
+    hint: "is the ReLU between the two linear layers? fc2 · relu(fc1 · x)",
+    wrong: ([x, fc1, fc2]) => datas(linear(linear(x as Vals, fc1 as Vals[]), fc2 as Vals[])),
+  }],
+  sample: [{
+    hint: "is the temperature applied after the softmax? Divide the logits by T, then take the softmax",
+    wrong: ([logits, T]) => probsFromLogits(logits as number[], 1).map((p) => p / (T as number)),
+  }, {
+    hint: "is the temperature applied after the softmax (or not at all)? Divide the logits by T first",
+    wrong: ([logits]) => probsFromLogits(logits as number[], 1),
+  }],
+  adam: [-1, 1].map((dt) => ({
+    hint: BIAS,
+    wrong: ([before, opts]: readonly unknown[]) => {
+      const buf = structuredClone(before) as AdamBuffers;
+      adamUpdate(buf, { ...(opts as AdamStep), t: (opts as AdamStep).t + dt });
+      return [...buf.data];
+    },
+  })),
+});
 
 /**
- * The hint of the first mistake whose output fits `actual` on these inputs, or undefined.
+ * The hint of the first mistake whose output fits `actual` (to 1e-9) on these inputs, or undefined.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fitHint, forwardMistakes } from "./check_part_hints.ts";
- * const hint = fitHint(forwardMistakes("sample"), [[0, 1], 0.5], [0.5379, 1.4621].map((p) => p));
- * assert.equal(hint, undefined); // these numbers fit no mistake closely enough
- * ```
- */
-export function fitHint(mistakes: readonly Mistake[], args: readonly unknown[], actual: readonly number[]) {
-  for (const m of mistakes) {
-    try {
-      const wrong = m.wrong(args);
-      if (wrong !== null && fits(actual, wrong)) return m.hint;
-    } catch { /* a mistake model that cannot run on these inputs does not fit */ }
-  }
-  return undefined;
-}
-
-/**
- * Hint for an Adam update that left the parameters elsewhere: bias correction with t or t + 2 for t + 1.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { adamHint } from "./check_part_hints.ts";
- * const before = { data: [1], grad: [0.5], m: [0], v: [0] };
+ * import { fitHint, MISTAKES } from "./check_part_hints.ts";
+ * assert.equal(fitHint(MISTAKES.sample, [[0, 1], 0.5], [0.5379, 1.4621]), undefined); // not close enough
  * const opts = { lr: 0.01, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8 };
- * assert.match(adamHint(before, opts, [NaN])!, /1 − β\^\(t\+1\)/); // 1 − β⁰ = 0 divides by zero
- * assert.equal(adamHint(before, opts, [0.99]), undefined); // the right update fits no mistake
+ * const before = { data: [1], grad: [0.5], m: [0], v: [0] };
+ * assert.match(fitHint(MISTAKES.adam, [before, opts], [NaN])!, /1 − β\^\(t\+1\)/); // 1 − β⁰ = 0 divides by 0
  * ```
  */
-export function adamHint(
-  before: { data: number[]; grad: number[]; m: number[]; v: number[] },
-  opts: AdamStep,
+export function fitHint(
+  mistakes: readonly Mistake[] | undefined,
+  args: readonly unknown[],
   actual: readonly number[],
 ): string | undefined {
-  for (const t of [opts.t - 1, opts.t + 1]) {
-    const buf = { data: [...before.data], grad: [...before.grad], m: [...before.m], v: [...before.v] };
-    adamUpdate(buf, { ...opts, t });
-    const same = buf.data.every((x, i) => x === actual[i] || (Number.isNaN(x) && Number.isNaN(actual[i])));
-    if (same || fits(actual, buf.data)) {
-      return "bias correction: with t counted from 0, divide by 1 − β^(t+1) (at t = 0, 1 − β^t is 0)";
-    }
+  for (const m of mistakes ?? []) {
+    try {
+      if (compare(actual, m.wrong(args), 1e-9).index < 0) return m.hint;
+    } catch { /* a mistake model that cannot run on these inputs does not fit */ }
   }
   return undefined;
 }
@@ -166,8 +114,8 @@ export const NOT_ZEROED =
   "gradients not zeroed: after updating a parameter set p.grad = 0, or the next step adds onto the old gradient";
 
 /**
- * For a learner's whole gpt: does the reference forward pass with one usual mistake (ε outside the root, no
- * √dₖ, the mask off by one) give the learner's logits at position `pos` of `tokens`? Its hint, if so.
+ * For a learner's whole gpt: does the reference forward pass with one usual mistake of rmsnorm or the head
+ * give the learner's logits at position `pos` of `tokens`? Its hint, if so.
  *
  * @example
  * ```ts
@@ -192,24 +140,115 @@ export function gptHint(
   pos: number,
   actual: readonly number[],
 ): string | undefined {
-  for (const part of ["rmsnorm", "head"]) {
-    for (const mk of forwardMistakes(part)) {
+  for (const part of ["rmsnorm", "head"] as const) {
+    for (const mk of MISTAKES[part]) {
       const wrongPart = (...args: unknown[]) => {
-        const w = mk.wrong(args);
-        return w === null
-          ? (GPT_PARTS[part as "rmsnorm"] as (...a: unknown[]) => Value[])(...args)
-          : w.map((x) => new Value(x));
+        const w = mk.wrong(args); // plain numbers: as leaves, enough to compare the logits at this position
+        return w.length > 0
+          ? w.map((x) => new Value(x))
+          : (GPT_PARTS[part] as (...a: unknown[]) => Vals)(...args);
       };
       try {
-        // A mistake model gives plain numbers: as leaves, enough to compare the logits at this position.
         const kv = createKVCache(config);
-        let logits: Value[] = [];
-        for (let p = 0; p <= pos; p++) {
-          logits = gpt(tokens[p], p, kv, sd, { parts: { [part]: wrongPart } });
-        }
-        if (fits(actual, datas(logits))) return mk.hint;
+        let logits: Vals = [];
+        for (let p = 0; p <= pos; p++) logits = gpt(tokens[p], p, kv, sd, { parts: { [part]: wrongPart } });
+        if (compare(actual, datas(logits), 1e-9).index < 0) return mk.hint;
       } catch { /* this mistake cannot be replayed through the forward pass */ }
     }
   }
   return undefined;
 }
+
+/** An edge case, run after the model on the learner's function and on the engine's own (`ref`). */
+export interface Probe {
+  /** What the probe feeds in, for the report. */
+  label: string;
+  /** The engine's own part: `run(ref)` is what the learner's `run(impl)` must give. */
+  ref: unknown;
+  run: (impl: unknown) => number[];
+  hint?: string;
+  /** Do the learner's numbers fit the hint's mistake? (`agreed`: the model run agreed.) */
+  fits?: (actual: readonly number[], agreed: boolean) => boolean;
+}
+
+const OVERWRITE =
+  "`=` instead of `+=` in backward: a node used twice must add up the gradients of both uses (child.grad += …)";
+
+/** Large logits: without the max subtraction exp overflows (only a hint if the model run agreed: a function
+ * that is NaN everywhere has another problem). */
+function bigLogits(logits: number[], sampler: boolean): Probe {
+  return {
+    label: sampler ? `probs([${logits.join(", ")}], T = 1)` : `softmax([${logits.join(", ")}])`,
+    ref: sampler ? probsFromLogits : softmax,
+    run: sampler
+      ? (f) => (f as (l: number[], T: number) => number[])(logits, 1)
+      : (f) => datas((f as (l: Vals) => Vals)(logits.map((l) => new Value(l)))),
+    hint: "subtract the largest logit before exp: exp(1000) overflows to Infinity, and ∞/∞ is NaN",
+    fits: (got, agreed) => agreed && got.some((x) => !Number.isFinite(x)),
+  };
+}
+
+/** `a·a`, `x²`, … on a learner's Value class: the output, then the gradient of each input. */
+function valueProbe(label: string, inputs: number[], f: (xs: Vals) => Value, fits?: Probe["fits"]): Probe {
+  const run = (V: unknown) => {
+    const xs = inputs.map((x) => new (V as new (x: number) => Value)(x));
+    const y = f(xs);
+    y.backward();
+    return [y.data, ...xs.map((x) => x.grad)];
+  };
+  return {
+    label: `${label} (output, then the gradient of each input)`,
+    ref: Value,
+    run,
+    hint: OVERWRITE,
+    fits,
+  };
+}
+
+const TINY = () => [1e-3, -2e-3, 5e-4, 0].map((x) => new Value(x)); // a vector so small that ε matters
+
+/**
+ * The edge cases of each part that has any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PROBES } from "./check_part_hints.ts";
+ * import { softmax } from "./nn.ts";
+ * const [big] = PROBES.softmax;
+ * assert.deepEqual(big.run(softmax), big.run(big.ref));
+ * ```
+ */
+export const PROBES: Readonly<Record<string, readonly Probe[]>> = Object.freeze<Record<string, Probe[]>>({
+  softmax: [bigLogits([1000, 999, 998], false), bigLogits([-1000, -1001], false)],
+  sample: [bigLogits([1000, 999, 998], true), bigLogits([-1000, -1001], true)],
+  rmsnorm: [{
+    label: "rmsnorm([1e-3, -2e-3, 5e-4, 0]) (a tiny vector, where ε matters)",
+    ref: rmsnorm,
+    run: (f) => datas((f as (x: Vals) => Vals)(TINY())),
+    hint: MISTAKES.rmsnorm[0].hint,
+    fits: (got) => fitHint(MISTAKES.rmsnorm, [TINY()], got) !== undefined,
+  }],
+  value: [
+    // dy/da = 6; with `=` one use overwrites the other
+    valueProbe("y = a·a at a = 3", [3], ([a]) => a.mul(a), (got) => got[1] === 3),
+    // dy/da = b + 1 = 4: only one path kept
+    valueProbe(
+      "y = a·b + a at a = 2, b = 3",
+      [2, 3],
+      ([a, b]) => a.mul(b).add(a),
+      (got) => [1, 3].includes(got[1]),
+    ),
+    valueProbe("y = a + b at 2, 3", [2, 3], ([a, b]) => a.add(b)),
+    valueProbe("y = a − b at 2, 3", [2, 3], ([a, b]) => a.sub(b)),
+    valueProbe("y = a / b at 2, 3", [2, 3], ([a, b]) => a.div(b)),
+    valueProbe("y = −a at 2", [2], ([a]) => a.neg()),
+    valueProbe("y = a³ at 1.5", [1.5], ([a]) => a.pow(3)),
+    valueProbe("y = a^−0.5 at 2", [2], ([a]) => a.pow(-0.5)),
+    valueProbe("y = exp(a) at 0.7", [0.7], ([a]) => a.exp()),
+    valueProbe("y = log(a) at 0.7", [0.7], ([a]) => a.log()),
+    valueProbe("y = relu(a) at 0.7", [0.7], ([a]) => a.relu()),
+    valueProbe("y = relu(a) at −0.7", [-0.7], ([a]) => a.relu()),
+    valueProbe("y = a·2 + 1 at 0.5 (numbers as operands)", [0.5], ([a]) => a.mul(2).add(1)),
+  ],
+});

@@ -9,18 +9,17 @@ import type { GPTConfig } from "./config.ts";
 import { gpt, GPT_PARTS, type KVCache, type LossOptions, type ValueStateDict } from "./gpt.ts";
 import type { AdamStep, StateDict } from "./model.ts";
 import { ScalarModel } from "./scalar_model.ts";
-import { Value } from "./value.ts";
+import type { Value } from "./value.ts";
 import {
   agrees,
   checkValues,
   compare,
+  datas,
   errorText,
-  PartFailure,
   type Parting,
   type RunResult,
-  type StepRow,
 } from "./check_part_compare.ts";
-import { adamHint, datas, fitHint, forwardMistakes, gptHint, NOT_ZEROED } from "./check_part_hints.ts";
+import { fitHint, gptHint, MISTAKES, NOT_ZEROED } from "./check_part_hints.ts";
 
 /** What the run needs: the model's setup, the training names and Adam's settings. */
 export interface RunSetup {
@@ -31,19 +30,21 @@ export interface RunSetup {
   adam: (t: number) => AdamStep;
 }
 
+/** One vector the forward pass made, as numbers. */
 interface Rec {
-  name: string;
+  stage: string;
   layer?: number;
   pos?: number;
   head?: number;
   data: number[];
 }
 
-/** The length the part's output must have, from its inputs. */
-function outLength(part: string, args: unknown[]): number {
-  if (part === "linear") return (args[1] as unknown[]).length;
-  if (part === "mlp") return (args[0] as unknown[]).length;
-  return (args[0] as unknown[]).length; // softmax, rmsnorm, head: as long as the first input
+/** Where, for the report: "step 1, layer 0, head 2, position 3". */
+function at(step: number, r: Partial<Rec> = {}): string {
+  const bits = ([["layer", r.layer], ["head", r.head], ["position", r.pos]] as const).filter(([, n]) =>
+    n !== undefined
+  );
+  return [`step ${step}`, ...bits.map(([what, n]) => `${what} ${n}`)].join(", ");
 }
 
 /**
@@ -72,195 +73,162 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const { config, stateDict, batches } = setup;
   const ref = new ScalarModel(config, stateDict);
   const mine = new ScalarModel(config, stateDict);
-  let refRecs: Rec[] = [];
-  let mineRecs: Rec[] = [];
-  const record = (into: () => Rec[]): LossOptions["observe"] => (ev) =>
-    into().push({ name: ev.stage, layer: ev.layer, pos: ev.pos, head: ev.head, data: datas(ev.values) });
-  ref.forward = { observe: record(() => refRecs) };
-  mine.forward = { observe: record(() => mineRecs) };
-  let localHint: string | undefined;
-  const mistakes = forwardMistakes(part);
+  let recs: [Rec[], Rec[]] = [[], []]; // the reference's, the learner's
+  let hint: string | undefined; // "" once a parting fitted no mistake
+  const observe = (who: 0 | 1): LossOptions["observe"] => (ev) =>
+    recs[who].push({ ...ev, data: datas(ev.values) });
+  ref.forward = { observe: observe(0) };
+  mine.forward = { observe: observe(1) };
   if (part === "gpt") {
     // The learner's gpt replaces the whole forward pass: compare its logits position by position.
     const wrap =
-      (f: typeof gpt, into: () => Rec[], checked: boolean) =>
-      (token: number, pos: number, kv: KVCache, sd: ValueStateDict) => {
+      (f: typeof gpt, who: 0 | 1) => (token: number, pos: number, kv: KVCache, sd: ValueStateDict) => {
         const logits = f(token, pos, kv, sd);
-        if (checked) checkValues("gpt", logits, config.vocab_size, "the vocabulary");
-        into().push({ name: "logits", pos, data: datas(logits) });
+        recs[who].push({
+          stage: "logits",
+          pos,
+          data: checkValues("gpt", logits, config.vocab_size, "the vocabulary"),
+        });
         return logits;
       };
-    ref.forward = { gpt: wrap(gpt, () => refRecs, false) };
-    mine.forward = { gpt: wrap(impl as typeof gpt, () => mineRecs, true) };
+    ref.forward = { gpt: wrap(gpt, 0) };
+    mine.forward = { gpt: wrap(impl as typeof gpt, 1) };
   } else if (part === "value") {
     const V = impl as new (x: number) => Value;
-    const sd: ValueStateDict = {};
-    for (const [name, m] of Object.entries(stateDict)) sd[name] = m.map((row) => row.map((x) => new V(x)));
-    mine.sd = sd;
-    mine.params = Object.values(sd).flat(2);
+    mine.sd = Object.fromEntries(
+      Object.entries(stateDict).map(([k, m]) => [k, m.map((r) => r.map((x) => new V(x)))]),
+    );
+    mine.params = Object.values(mine.sd).flat(2);
   } else if (part !== "adam") {
-    const refPart = defaultPart(part);
-    const f = impl as (...args: unknown[]) => unknown;
-    const swapped = (...args: unknown[]) => {
-      let out: Value[];
-      try {
-        out = checkValues(part, f(...args), outLength(part, args), `its input`);
-      } catch (e) {
-        localHint ??= fitHint(mistakes, args, []) ?? ""; // a head that fails with one key: the mask
-        throw e;
-      }
-      if (localHint === undefined) {
-        const got = datas(out);
-        const want = datas(refPart(...args));
-        if (compare(got, want).index >= 0) localHint = fitHint(mistakes, args, got) ?? "";
-      }
-      return out;
+    const [f, own] = [impl, GPT_PARTS[part as "rmsnorm"]] as ((...args: unknown[]) => Value[])[];
+    mine.forward.parts = {
+      [part]: (...args: unknown[]) => {
+        let out: Value[];
+        let got: number[];
+        try {
+          out = f(...args);
+          got = checkValues(
+            part,
+            out,
+            ((part === "linear" ? args[1] : args[0]) as unknown[]).length,
+            "its input",
+          );
+        } catch (e) {
+          hint ??= fitHint(MISTAKES[part], args, []) ?? ""; // a head that fails with one key: the mask
+          throw e;
+        }
+        if (hint === undefined && compare(got, datas(own(...args))).index >= 0) {
+          hint = fitHint(MISTAKES[part], args, got) ?? "";
+        }
+        return out;
+      },
     };
-    mine.forward.parts = { [part]: swapped };
   }
   const m = new Array<number>(mine.numParams).fill(0);
   const v = new Array<number>(mine.numParams).fill(0);
-  const rows: StepRow[] = [];
+  const rows: Record<string, unknown>[] = [];
   let maxDelta = 0;
-  const last = () => mineRecs.at(-1);
-  for (let step = 0; step < batches.length; step++) {
-    refRecs = [];
-    mineRecs = [];
-    const row: StepRow = { step };
-    rows.push(row);
-    const refLoss = ref.lossAndGrad([batches[step]]);
-    row["loss (reference)"] = refLoss;
+  const grads = (model: ScalarModel) => model.params.map((p) => p.grad);
+  const param = (
+    quantity: string,
+    step: number,
+    what: string,
+    i: number,
+    get: (p: Value) => number,
+  ): Parting => ({
+    quantity,
+    at: at(step),
+    what: `${what} ${paramName(ref, i)}`,
+    expected: get(ref.params[i]),
+    actual: get(mine.params[i]),
+  });
+  const stepOnce = (step: number, row: Record<string, unknown>): Parting | undefined => {
+    recs = [[], []];
+    const refLoss = row["loss (reference)"] = ref.lossAndGrad([batches[step]]);
     let myLoss: number;
     try {
-      myLoss = mine.lossAndGrad([batches[step]]);
+      myLoss = row["loss (yours)"] = mine.lossAndGrad([batches[step]]);
     } catch (e) {
-      const at = last();
-      const msg = e instanceof PartFailure ? e.message : `your ${part} threw ${errorText(e)}`;
-      const parting: Parting = { quantity: "forward value", step, name: part, problem: msg };
-      if (at) {
-        Object.assign(parting, { layer: at.layer, pos: at.pos, head: at.head, name: `after ${at.name}` });
-      }
-      return { parting, rows, maxDelta: Infinity, hint: localHint || undefined };
+      const last = recs[1].at(-1);
+      const after = last ? ` (after ${last.stage})` : "";
+      return {
+        quantity: "forward value",
+        at: at(step, last) + after,
+        what: part,
+        problem: errorText(part, e),
+      };
     }
-    row["loss (yours)"] = myLoss;
     // 1) forward values, in the order the forward pass made them
-    let fwdMax = 0;
-    for (let r = 0; r < Math.max(refRecs.length, mineRecs.length); r++) {
-      const e = refRecs[r];
-      const a = mineRecs[r];
-      if (e === undefined || a === undefined || e.name !== a.name || e.data.length !== a.data.length) {
-        const problem =
-          `your run recorded ${mineRecs.length} forward values, the reference ${refRecs.length}`;
-        return {
-          parting: { quantity: "forward value", step, name: part, problem },
-          rows,
-          maxDelta: Infinity,
-        };
+    const [refRecs, myRecs] = recs;
+    let fwd = 0;
+    for (let r = 0; r < Math.max(refRecs.length, myRecs.length); r++) {
+      const [e, a] = [refRecs[r], myRecs[r]];
+      if (e?.stage !== a?.stage) {
+        const problem = `your run recorded ${myRecs.length} forward values, the reference ${refRecs.length}`;
+        return { quantity: "forward value", at: at(step), what: part, problem };
       }
       const c = compare(a.data, e.data);
-      fwdMax = Math.max(fwdMax, c.max);
+      row["max |Δ| forward"] = fwd = Math.max(fwd, c.max);
       if (c.index >= 0) {
-        row["max |Δ| forward"] = fwdMax;
-        const { name, layer, pos, head } = e;
-        const parting: Parting = {
+        if (part === "gpt") hint ||= gptHint(config, ref.sd, batches[step], e.pos ?? 0, a.data);
+        const [expected, actual] = [e.data[c.index], a.data[c.index]];
+        return {
           quantity: "forward value",
-          step,
-          name,
-          layer,
-          pos,
-          head,
-          index: c.index,
-          expected: e.data[c.index],
-          actual: a.data[c.index],
+          at: at(step, e),
+          what: `${e.stage}[${c.index}]`,
+          expected,
+          actual,
         };
-        const hint = localHint ||
-          (part === "gpt" ? gptHint(setup.config, ref.sd, batches[step], e.pos ?? 0, a.data) : undefined);
-        return { parting, rows, maxDelta: Infinity, hint };
       }
     }
-    row["max |Δ| forward"] = fwdMax;
     if (!agrees(myLoss, refLoss)) {
-      const parting: Parting = { quantity: "loss", step, name: "loss", expected: refLoss, actual: myLoss };
-      return { parting, rows, maxDelta: Infinity, hint: localHint || undefined };
+      return { quantity: "loss", at: at(step), what: "the loss", expected: refLoss, actual: myLoss };
     }
-    maxDelta = Math.max(maxDelta, fwdMax, Math.abs(myLoss - refLoss));
     // 2) gradients, parameter by parameter in state-dict order
-    const g = compare(datas(mine.params.map((p) => ({ data: p.grad }))), ref.params.map((p) => p.grad));
+    const g = compare(grads(mine), grads(ref));
     row["max |Δ| gradient"] = g.max;
-    const fail = (parting: Parting, hint = localHint || undefined) => ({
-      parting,
-      rows,
-      maxDelta: Infinity,
-      hint,
-    });
-    if (g.index >= 0) return fail(paramParting("gradient", step, ref, mine, g.index));
-    maxDelta = Math.max(maxDelta, g.max);
+    if (g.index >= 0) return param("gradient", step, "the gradient of", g.index, (p) => p.grad);
     // 3) the Adam update
     const opts = setup.adam(step);
+    ref.step(opts);
     if (part === "adam") {
-      const before = {
-        data: mine.params.map((p) => p.data),
-        grad: mine.params.map((p) => p.grad),
-        m: [...m],
-        v: [...v],
-      };
+      const before = { data: datas(mine.params), grad: grads(mine), m: [...m], v: [...v] };
       try {
         (impl as (p: Value[], m: number[], v: number[], o: AdamStep) => void)(mine.params, m, v, { ...opts });
       } catch (e) {
-        const parting: Parting = { quantity: "updated parameter", step, name: "adam", problem: errorText(e) };
-        return { parting, rows, maxDelta: Infinity };
+        return { quantity: "updated parameter", at: at(step), what: "adam", problem: errorText("adam", e) };
       }
-      ref.step(opts);
-      const stillThere = mine.params.findIndex((p) => p.grad !== 0);
-      const p = compare(mine.params.map((p) => p.data), ref.params.map((p) => p.data));
-      if (p.index < 0 && stillThere >= 0) {
-        const parting: Parting = {
-          quantity: "gradient",
-          step,
-          name: `${paramName(ref, stillThere)} after the update`,
-          index: stillThere,
-          expected: 0,
-          actual: mine.params[stillThere].grad,
-        };
-        return { parting, rows, maxDelta: Infinity, hint: NOT_ZEROED };
+      const after = datas(mine.params);
+      const kept = mine.params.findIndex((p) => p.grad !== 0);
+      if (compare(after, datas(ref.params)).index >= 0) hint = fitHint(MISTAKES.adam, [before, opts], after);
+      else if (kept >= 0) {
+        hint = NOT_ZEROED;
+        const q = param("gradient", step, "the gradient of", kept, (p) => p.grad);
+        return { ...q, what: `${q.what} after the update`, expected: 0 };
       }
-      if (p.index >= 0) localHint = adamHint(before, opts, mine.params.map((p) => p.data));
-    } else {
-      ref.step(opts);
-      mine.step(opts);
-    }
-    const p = compare(mine.params.map((p) => p.data), ref.params.map((p) => p.data));
+    } else mine.step(opts);
+    const p = compare(datas(mine.params), datas(ref.params));
     row["max |Δ| parameters"] = p.max;
-    if (p.index >= 0) return fail(paramParting("updated parameter", step, ref, mine, p.index));
-    maxDelta = Math.max(maxDelta, p.max);
+    if (p.index >= 0) {
+      return param("updated parameter", step, "the updated parameter", p.index, (p) => p.data);
+    }
+    maxDelta = Math.max(maxDelta, fwd, Math.abs(myLoss - refLoss), g.max, p.max);
+  };
+  for (let step = 0; step < batches.length; step++) {
+    const row = { step };
+    rows.push(row);
+    const parting = stepOnce(step, row);
+    if (parting) return { parting, rows, maxDelta: Infinity, hint: hint || undefined };
   }
   return { rows, maxDelta };
 }
 
-/** The i-th parameter's gradient or value parted: named like `wte[3][5]`, expected against actual. */
-function paramParting(
-  quantity: "gradient" | "updated parameter",
-  step: number,
-  ref: ScalarModel,
-  mine: ScalarModel,
-  i: number,
-): Parting {
-  const get = (m: ScalarModel) => quantity === "gradient" ? m.params[i].grad : m.params[i].data;
-  return { quantity, step, name: paramName(ref, i), index: i, expected: get(ref), actual: get(mine) };
-}
-
 /** `wte[3][5]` for the i-th parameter in state-dict order. */
 function paramName(model: ScalarModel, i: number): string {
-  let k = i;
   for (const [name, m] of Object.entries(model.sd)) {
     const n = m.length * m[0].length;
-    if (k < n) return `${name}[${Math.floor(k / m[0].length)}][${k % m[0].length}]`;
-    k -= n;
+    if (i < n) return `${name}[${Math.floor(i / m[0].length)}][${i % m[0].length}]`;
+    i -= n;
   }
   return `parameter ${i}`;
-}
-
-/** The engine's own part, to run beside the learner's on the same inputs. */
-function defaultPart(part: string): (...args: unknown[]) => Value[] {
-  return GPT_PARTS[part as keyof typeof GPT_PARTS] as (...args: unknown[]) => Value[];
 }

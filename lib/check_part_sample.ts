@@ -4,15 +4,8 @@
  *
  * @module
  */
-import {
-  compare,
-  errorText,
-  PartFailure,
-  type Parting,
-  type RunResult,
-  typeOf,
-} from "./check_part_compare.ts";
-import { fitHint, forwardMistakes } from "./check_part_hints.ts";
+import { compare, errorText, PartFailure, type Parting, type RunResult } from "./check_part_compare.ts";
+import { fitHint, MISTAKES } from "./check_part_hints.ts";
 import type { Random } from "./random.ts";
 import { probsFromLogits, sample } from "./sample.ts";
 import type { ScalarModel } from "./scalar_model.ts";
@@ -39,24 +32,11 @@ export function runSampler(
   impl: unknown,
   opts: { model: ScalarModel; tokenizer: Tokenizer; rng: () => Random; temperature: number; count: number },
 ): RunResult {
-  const f = impl as (logits: number[], T: number) => unknown;
-  const refProbs: number[][] = [];
-  const mineProbs: { args: [number[], number]; out: number[] }[] = [];
   const { model, tokenizer, temperature, count } = opts;
-  const refNames = sample(model, {
-    tokenizer,
-    rng: opts.rng(),
-    temperature,
-    count,
-    probs: (l, T) => {
-      const p = probsFromLogits(l, T);
-      refProbs.push(p);
-      return p;
-    },
-  });
-  let myNames: string[];
-  try {
-    myNames = sample(model, {
+  const seen: { args: [number[], number]; out: number[] }[][] = [[], []]; // the reference's draws, the learner's
+  const stop = new PartFailure("probabilities sample() cannot draw from: compared below");
+  const draw = (who: 0 | 1, f: (logits: number[], T: number) => unknown) =>
+    sample(model, {
       tokenizer,
       rng: opts.rng(),
       temperature,
@@ -65,51 +45,55 @@ export function runSampler(
         const p = f([...l], T);
         if (!Array.isArray(p) || p.length !== l.length || p.some((x) => typeof x !== "number")) {
           throw new PartFailure(
-            `your sampler returned ${typeOf(p)} of length ${(p as unknown[])?.length}; ` +
+            `your sampler returned ${Array.isArray(p) ? `an array of length ${p.length}` : typeof p}; ` +
               `it must return ${l.length} numbers (one probability per token)`,
           );
         }
-        mineProbs.push({ args: [[...l], T], out: p });
-        if (p.some((x) => !Number.isFinite(x) || x < 0)) throw new PartFailure("");
+        seen[who].push({ args: [[...l], T], out: p });
+        if (p.some((x) => !Number.isFinite(x) || x < 0)) throw stop;
         return p;
       },
     });
+  const refNames = draw(0, probsFromLogits);
+  let myNames: string[] = [];
+  try {
+    myNames = draw(1, impl as (logits: number[], T: number) => unknown);
   } catch (e) {
-    if (!(e instanceof PartFailure) || e.message !== "") {
-      const problem = e instanceof PartFailure ? e.message : `your sampler threw ${errorText(e)}`;
-      return {
-        parting: { quantity: "probability", step: 0, name: "sample", problem },
-        rows: [],
-        maxDelta: Infinity,
+    if (e !== stop) {
+      const parting = {
+        quantity: "probability",
+        at: `draw ${seen[1].length}`,
+        what: "",
+        problem: errorText("sampler", e),
       };
+      return { parting, rows: [], maxDelta: Infinity };
     }
-    myNames = [];
   }
   let maxDelta = 0;
-  for (let i = 0; i < mineProbs.length; i++) {
-    const c = compare(mineProbs[i].out, refProbs[i]);
+  for (const [i, { args, out }] of seen[1].entries()) {
+    const want = seen[0][i]?.out ?? [];
+    const c = compare(out, want);
     maxDelta = Math.max(maxDelta, c.max);
     if (c.index >= 0) {
-      const hint = fitHint(forwardMistakes("sample"), mineProbs[i].args, mineProbs[i].out);
       const parting: Parting = {
         quantity: "probability",
-        step: i,
-        name: "next-token probabilities",
-        index: c.index,
-        expected: refProbs[i][c.index],
-        actual: mineProbs[i].out[c.index],
+        at: `draw ${i}`,
+        what: `the probability of token ${c.index}`,
+        expected: want[c.index],
+        actual: out[c.index],
       };
-      return { parting, rows: [], maxDelta: Infinity, hint };
+      return { parting, rows: [], maxDelta: Infinity, hint: fitHint(MISTAKES.sample, args, out) };
     }
   }
   const bad = refNames.findIndex((n, i) => n !== myNames[i]);
   if (bad >= 0) {
-    const parting: Parting = {
+    const [expected, actual] = [refNames[bad], myNames[bad] ?? "(none)"];
+    const parting = {
       quantity: "sampled name",
-      step: bad,
-      name: "name",
-      expected: refNames[bad],
-      actual: myNames[bad] ?? "(none)",
+      at: `name ${bad}`,
+      what: "the sampled name",
+      expected,
+      actual,
     };
     return { parting, rows: [], maxDelta: Infinity };
   }
