@@ -108,11 +108,8 @@ export function sample(model: Model, opts: SampleOptions): string[] {
   return out;
 }
 
-/** Options of `nextTokenProbs`. */
-export interface NextTokenOptions {
-  tokenizer: Tokenizer;
-  /** The text so far (BOS is put in front). Default "". */
-  prefix?: string;
+/** Options of `nextTokenProbs`: those of `greedy` (the prefix is the text so far) and a temperature. */
+export interface NextTokenOptions extends GreedyOptions {
   /** Default 1 (the model's own distribution). */
   temperature?: number;
 }
@@ -143,7 +140,7 @@ export function nextTokenProbs(model: Model, opts: NextTokenOptions): number[] {
 /** Options of `greedy`. */
 export interface GreedyOptions {
   tokenizer: Tokenizer;
-  /** Start of the name. Default "". */
+  /** Start of the name (BOS is put in front). Default "". */
   prefix?: string;
 }
 

@@ -104,20 +104,10 @@ export class ScalarModel extends ModelDisplay implements Model {
 
   step(opts: StepOptions): void {
     const p = this.params;
+    const data = Float64Array.from(p, (v) => v.data), grad = Float64Array.from(p, (v) => v.grad);
     if (checkOptimizer(opts.optimizer) === "sgd") { // plain SGD: notebook 02's rungs 3 and 4
-      for (const v of p) {
-        v.data -= opts.lr * v.grad;
-        v.grad = 0;
-      }
-      return;
-    }
-    const data = new Float64Array(p.length);
-    const grad = new Float64Array(p.length);
-    for (let i = 0; i < p.length; i++) {
-      data[i] = p[i].data;
-      grad[i] = p[i].grad;
-    }
-    adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
+      for (let i = 0; i < p.length; i++) data[i] -= opts.lr * grad[i];
+    } else adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
     for (let i = 0; i < p.length; i++) {
       p[i].data = data[i];
       p[i].grad = 0;
