@@ -56,15 +56,16 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
     return losses.reduce((a, b) => a.add(b)).mul(1 / n);
   };
 
+  /** One number of every parameter (its data or its gradient), as a state dict. */
+  const numbers = (f: (p: Value) => number): StateDict =>
+    Object.fromEntries(Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map(f))]));
+
   return withDisplay({
     engine: "autograd",
     config,
     numParams: flat.length,
     params,
-    grads: () =>
-      Object.fromEntries(
-        Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map((p) => p.grad))]),
-      ),
+    grads: () => numbers((p) => p.grad),
     loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens).data),
     lossAndGrad: (batch) =>
       batchMean(batch, config, (tokens) => {
@@ -80,10 +81,7 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
       }
     },
     begin: () => sequence(config, (token) => forward(token).map((v) => v.data)),
-    stateDict: () =>
-      Object.fromEntries(
-        Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map((p) => p.data))]),
-      ),
+    stateDict: () => numbers((p) => p.data),
     loadStateDict(sd: StateDict) {
       checkMatrices(table, sd);
       for (const [name, m] of Object.entries(params)) {
