@@ -19,26 +19,19 @@ export interface LineCount {
   blank: number;
 }
 
-/** `LineCount` of one file under lib/. */
-export interface FileLineCount extends LineCount {
-  /** The path relative to lib/, e.g. "value.ts" or "fast/model.ts". */
-  file: string;
-}
+/** `LineCount` of one file under lib/; `file` is the path relative to lib/, e.g. "value.ts" or "fast/model.ts". */
+export type FileLineCount = LineCount & { file: string };
 
-const REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^".split(""));
-const REGEX_AFTER_WORD = new Set([
-  "return",
-  "typeof",
-  "case",
-  "in",
-  "of",
-  "new",
-  "delete",
-  "void",
-  "throw",
-  "yield",
-  "await",
+/** After these tokens a `/` starts a regular expression; after anything else (a name, `)`, `]`) it divides. */
+const REGEX_AFTER = new Set([
+  ..."(,=:[!&|?{};+-*%<>~^",
+  ..."return typeof case in of new delete void throw yield await".split(" "),
 ]);
+/** One token of code: a comment, a string, a regex literal (or a lone `/`), whitespace, a word or a character. */
+const TOKEN =
+  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|(["'])(?:\\[\s\S]|(?!\1)[^\\\n])*\1?|\/(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\\n[])+\/|\s+|[\w$]+|[\s\S]/y;
+/** The text of a template literal: up to its closing backtick or the next `${`. */
+const TEMPLATE = /(?:\\[\s\S]|\$(?!\{)|[^`\\$])*(?:`|\$\{)?/y;
 
 /**
  * Count code, comment and blank lines of TypeScript / JavaScript source.
@@ -56,142 +49,46 @@ export function countLines(source: string): LineCount {
   if (typeof source !== "string") {
     throw new TypeError(`countLines: source must be a string, got ${typeof source}`);
   }
-  const count: LineCount = { lines: 0, code: 0, comment: 0, blank: 0 };
-  type State = "code" | "line" | "block" | "string" | "template" | "regex";
-  let state: State = "code";
-  let quote = ""; // ' or " while state is "string"
-  let inClass = false; // inside [...] of a regex
-  const braces: number[] = []; // open `${` of template literals: brace depth of each
-  let hasCode = false, hasComment = false;
-  let prev = ""; // last significant code character (to tell a regex from a division)
-  let word = ""; // the identifier ending at prev, if any
-
-  const endLine = () => {
-    count.lines++;
-    if (hasCode || state === "string" || state === "template") count.code++;
-    else if (hasComment) count.comment++;
-    else count.blank++;
-    hasCode = hasComment = false;
+  const kind: number[] = []; // per line: 2 code, 1 comment, nothing = blank
+  let line = 0;
+  // every line of a code token is code (a blank line inside a template too); a comment marks its non-blank lines
+  const mark = (text: string, k: 0 | 1 | 2) => {
+    text.split("\n").forEach((part, j) => {
+      if (k === 2 || (k === 1 && part.trim() !== "")) kind[line + j] = Math.max(kind[line + j] ?? 0, k);
+    });
+    line += text.split("\n").length - 1;
   };
-
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i], next = source[i + 1];
-    if (ch === "\n") {
-      if (state === "line") state = "code";
-      endLine();
-      continue;
-    }
-    const space = ch === " " || ch === "\t" || ch === "\r";
-    switch (state) {
-      case "line":
-      case "block":
-        if (!space) hasComment = true;
-        if (state === "block" && ch === "*" && next === "/") {
-          state = "code";
-          i++;
-        }
-        break;
-      case "string":
-        hasCode = true;
-        if (ch === "\\") i++;
-        else if (ch === quote) state = "code";
-        break;
-      case "template":
-        hasCode = true;
-        if (ch === "\\") i++;
-        else if (ch === "`") state = "code";
-        else if (ch === "$" && next === "{") {
-          braces.push(1);
-          state = "code";
-          i++;
-        }
-        break;
-      case "regex":
-        hasCode = true;
-        if (ch === "\\") i++;
-        else if (ch === "[") inClass = true;
-        else if (ch === "]") inClass = false;
-        else if (ch === "/" && !inClass) state = "code";
-        break;
-      case "code": {
-        if (space) break;
-        if (ch === "/" && next === "/") {
-          state = "line";
-          hasComment = true;
-          i++;
-          break;
-        }
-        if (ch === "/" && next === "*") {
-          state = "block";
-          hasComment = true;
-          i++;
-          break;
-        }
-        hasCode = true;
-        if (ch === "'" || ch === '"') {
-          state = "string";
-          quote = ch;
-        } else if (ch === "`") {
-          state = "template";
-        } else if (ch === "/" && (prev === "" || REGEX_AFTER.has(prev) || REGEX_AFTER_WORD.has(word))) {
-          state = "regex";
-          inClass = false;
-        } else if (ch === "{" && braces.length > 0) {
-          braces[braces.length - 1]++;
-        } else if (ch === "}" && braces.length > 0 && --braces[braces.length - 1] === 0) {
-          braces.pop();
-          state = "template";
-        }
-        word = /[A-Za-z0-9_$]/.test(ch) ? (/[A-Za-z0-9_$]/.test(prev) ? word + ch : ch) : "";
-        prev = state === "code" ? ch : "x"; // after a string, template or regex: an operand
-        break;
+  const braces: number[] = []; // one per open template literal: 0 in its text, else the brace depth in `${…}`
+  let prev = ";"; // the last code token ("x" after a string or regex); at the start a regex may follow
+  let tok = "";
+  for (let i = 0; i < source.length; i += tok.length) {
+    const inText = braces.at(-1) === 0;
+    const re = inText ? TEMPLATE : TOKEN;
+    re.lastIndex = i;
+    tok = re.exec(source)![0] || source[i];
+    if (inText) {
+      mark(tok, 2);
+      if (tok.endsWith("`")) braces.pop(), prev = "x";
+      else braces[braces.length - 1] = 1, prev = "{";
+    } else if (/^\/[/*]/.test(tok)) mark(tok, 1);
+    else if (/^\s+$/.test(tok)) mark(tok, 0);
+    else {
+      if (tok[0] === "/" && !REGEX_AFTER.has(prev)) tok = "/"; // a division
+      mark(tok, 2);
+      if (tok === "`") braces.push(0);
+      else if (braces.length > 0 && (tok === "{" || tok === "}")) {
+        braces[braces.length - 1] += tok === "{" ? 1 : -1;
       }
+      prev = /^["'/]./.test(tok) ? "x" : tok;
     }
   }
-  if (source.length > 0 && !source.endsWith("\n")) endLine();
-  return count;
+  const lines = source.split("\n").length - (source === "" || source.endsWith("\n") ? 1 : 0);
+  const count = (k: number) => kind.filter((x, l) => x === k && l < lines).length;
+  const code = count(2), comment = count(1);
+  return { lines, code, comment, blank: lines - code - comment };
 }
 
 const LIB = new URL("./", import.meta.url);
-
-function checkLibPath(file: string): void {
-  if (typeof file !== "string") throw new TypeError(`file must be a string, got ${typeof file}`);
-  if (!/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*\.ts$/.test(file)) {
-    throw new RangeError(
-      `file must be a .ts path inside lib/ such as "value.ts" or "fast/model.ts", got ${
-        JSON.stringify(file)
-      }`,
-    );
-  }
-}
-
-/**
- * The `.ts` files of a folder of lib/ (not the tests), sorted, as paths relative to lib/.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { listLibFiles } from "./loc.ts";
- * const files = listLibFiles("fast");
- * assert(files.includes("fast/model.ts") && !files.some((f) => f.endsWith("_test.ts")));
- * ```
- * @throws {RangeError} `folder` is not a folder name inside lib/ (letters, digits, `_`, `/`).
- */
-export function listLibFiles(folder = ""): string[] {
-  if (typeof folder !== "string" || !/^([A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*)?$/.test(folder)) {
-    throw new RangeError(
-      `folder must be a folder inside lib/ such as "fast" or "" (lib/ itself), got ${folder}`,
-    );
-  }
-  const prefix = folder === "" ? "" : `${folder}/`;
-  const files: string[] = [];
-  for (const entry of Deno.readDirSync(new URL(prefix || "./", LIB))) {
-    if (entry.isFile && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
-      files.push(prefix + entry.name);
-    }
-  }
-  return files.sort();
-}
 
 /**
  * Count the lines of files under lib/, read from disk (wherever the notebook or script runs from).
@@ -207,9 +104,7 @@ export function listLibFiles(folder = ""): string[] {
  */
 export function countLibLines(files: readonly string[]): FileLineCount[] {
   if (!Array.isArray(files)) throw new TypeError(`files must be an array of paths, got ${typeof files}`);
-  return files.map((file) => {
-    return { file, ...countLines(readLibFile(file)) };
-  });
+  return files.map((file) => ({ file, ...countLines(readLibFile(file)) }));
 }
 
 /**
@@ -240,13 +135,16 @@ export function libImports(file: string): string[] {
 
 /** The text of a lib file, after checking its path; a missing file is a RangeError naming it. */
 function readLibFile(file: string): string {
-  checkLibPath(file);
+  if (typeof file !== "string") throw new TypeError(`file must be a string, got ${typeof file}`);
+  const name = JSON.stringify(file);
+  if (!/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*\.ts$/.test(file)) {
+    throw new RangeError(
+      `file must be a .ts path inside lib/ such as "value.ts" or "fast/model.ts", got ${name}`,
+    );
+  }
   try {
     return Deno.readTextFileSync(new URL(file, LIB));
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new RangeError(`file ${JSON.stringify(file)} does not exist in lib/`);
-    }
-    throw e;
+    throw e instanceof Deno.errors.NotFound ? new RangeError(`file ${name} does not exist in lib/`) : e;
   }
 }
