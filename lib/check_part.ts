@@ -17,7 +17,7 @@ import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
 import { compare, errorText, type Parting, type RunResult } from "./check_part_compare.ts";
 import { PROBES } from "./check_part_hints.ts";
-import { runModel, type RunSetup } from "./check_part_run.ts";
+import { runModel } from "./check_part_run.ts";
 import { runSampler } from "./check_part_sample.ts";
 
 /**
@@ -116,41 +116,47 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
     );
   }
   checkImplementation(part, implementation);
-  const { steps = 3, seed = 42 } = options;
+  const { steps = 3, seed = 42, docs } = options;
   if (!Number.isInteger(steps) || steps < 1 || steps > 50) {
     throw new RangeError(`checkPart: steps must be a whole number in [1, 50], got ${steps}`);
   }
   if (!Number.isInteger(seed)) throw new RangeError(`checkPart: seed must be a whole number, got ${seed}`);
-  const { docs } = options;
   if (
-    docs !== undefined &&
-    (!Array.isArray(docs) || docs.length === 0 || docs.some((d) => typeof d !== "string"))
+    docs !== undefined && (!Array.isArray(docs) || !docs.length || docs.some((d) => typeof d !== "string"))
   ) {
     throw new TypeError("checkPart: docs must be a non-empty array of names (strings)");
   }
-  const make = () => setUp(options, seed, steps);
-  const s = make();
+  const setUp = () => {
+    const names = [...(docs ?? (defaultDocs ??= loadDocs()))];
+    const rng = new Random(seed);
+    rng.shuffle(names); // the reference order: shuffle, then every weight, then sampling
+    const tokenizer = Tokenizer.fromDocs(names);
+    const config = gptConfig({ ...options.config, vocab_size: tokenizer.vocab_size });
+    return { names, rng, tokenizer, config, stateDict: initStateDict(config, rng) };
+  };
+  const s = setUp();
+  const { learning_rate, beta1, beta2, eps_adam, num_steps } = DEFAULT_TRAIN;
   const result = part === "sample"
     ? runSampler(implementation, {
       model: new ScalarModel(s.config, s.stateDict),
       tokenizer: s.tokenizer,
-      rng: () => make().rng,
+      rng: () => setUp().rng,
       temperature: 0.5,
       count: 5,
     })
-    : runModel(part, implementation, s);
+    : runModel(part, implementation, {
+      ...s,
+      batches: Array.from({ length: steps }, (_, i) => s.tokenizer.encode(s.names[i % s.names.length])),
+      adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
+    });
   return verdict(part, implementation, result, steps);
 }
 
 function checkImplementation(part: string, f: unknown): void {
   const signature = CHECK_PARTS[part];
   if (typeof f !== "function") {
-    const kind = part === "value" ? "class" : "function";
-    throw new TypeError(
-      `checkPart: the ${part} to check must be a ${kind}: ${signature}; got ${
-        f === null ? "null" : typeof f
-      }`,
-    );
+    const [kind, got] = [part === "value" ? "class" : "function", f === null ? "null" : typeof f];
+    throw new TypeError(`checkPart: the ${part} to check must be a ${kind}: ${signature}; got ${got}`);
   }
   if (part === "value") {
     const methods = signature.slice(signature.indexOf(";") + 2, -2).split(", "); // add … backward
@@ -163,33 +169,9 @@ function checkImplementation(part: string, f: unknown): void {
   const params = signature.slice(signature.indexOf("(") + 1, signature.indexOf(")")).split(", ");
   const arity = params.filter((p) => !p.endsWith("?")).length;
   if (f.length < arity || f.length > params.length) {
-    const s = f.length === 1 ? "" : "s";
-    throw new TypeError(
-      `checkPart: your ${part} takes ${f.length} parameter${s}; the engine's takes ${arity}: ${signature}`,
-    );
+    const takes = `checkPart: your ${part} takes ${count(f.length, "parameter")}`;
+    throw new TypeError(`${takes}; the engine's takes ${arity}: ${signature}`);
   }
-}
-
-function setUp(
-  options: CheckPartOptions,
-  seed: number,
-  steps: number,
-): RunSetup & { tokenizer: Tokenizer; rng: Random } {
-  const docs = [...(options.docs ?? (defaultDocs ??= loadDocs()))];
-  const rng = new Random(seed);
-  rng.shuffle(docs); // the reference order: shuffle, then every weight, then sampling
-  const tokenizer = Tokenizer.fromDocs(docs);
-  const config = gptConfig({ ...options.config, vocab_size: tokenizer.vocab_size });
-  const stateDict = initStateDict(config, rng);
-  const { learning_rate, beta1, beta2, eps_adam, num_steps } = DEFAULT_TRAIN;
-  return {
-    config,
-    stateDict,
-    batches: Array.from({ length: steps }, (_, i) => tokenizer.encode(docs[i % docs.length])),
-    adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
-    tokenizer,
-    rng,
-  };
 }
 
 /** A number for the report: whole numbers as they are, others with 6 significant digits. */
@@ -206,11 +188,14 @@ function describe(p: Parting): string {
   return `${p.at}: ${p.what} is ${fmt(a)}, expected ${fmt(e)}${delta}`;
 }
 
+/** "3 training steps", "1 edge case". */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
 /** The report: the run's parting, or else the first edge case that fails; the hint of the usual mistake. */
 function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
   const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
   let { parting, hint } = r;
-  let also: string | undefined; // the first edge case that fails, when the model run already parted
+  let also = ""; // the first edge case that fails, when the model run already parted
   const probes = PROBES[part] ?? [];
   for (const probe of probes) {
     const want = probe.run(probe.ref);
@@ -218,7 +203,7 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
     let problem: string | undefined;
     try {
       got = probe.run(impl);
-      if (!Array.isArray(got) || got.length !== want.length) {
+      if (got?.length !== want.length) {
         problem = `it returned ${got?.length} numbers, expected ${want.length}`;
       }
     } catch (e) {
@@ -229,35 +214,27 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
     const p = { quantity: "probe", at: `the edge case ${probe.label}`, what: `number ${i}`, problem };
     const found: Parting = problem ? p : { ...p, expected: want[i], actual: got[i] };
     if (parting === undefined) parting = found;
-    else if (r.parting !== undefined) also ??= `also at ${describe(found)}`;
+    else if (r.parting !== undefined && !also) also = `\n  also at ${describe(found)}`;
     if (probe.fits?.(got, r.parting === undefined)) hint ??= probe.hint;
   }
   const title = part === "sample"
     ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
     : "where the numbers part (Δ = yours − reference)";
-  const rows = r.rows.length > 0 ? table(r.rows, { title }) : undefined;
-  if (parting === undefined) {
-    const how = r.maxDelta === 0
-      ? "bit-identical"
-      : `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})`;
-    const what = part === "sample"
-      ? `${r.rows.length} names sampled with the same seeded rng`
-      : `${steps} training step${steps === 1 ? "" : "s"} (forward values, gradients, updated parameters)`;
-    const extra = probes.length > 0 ? ` and ${probes.length} edge case${probes.length === 1 ? "" : "s"}` : "";
-    return new PartCheck(
-      part,
-      `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
-      undefined,
-      undefined,
-      rows,
-    );
+  const rows = r.rows?.length ? table(r.rows, { title }) : undefined;
+  if (parting !== undefined) {
+    const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
+    return new PartCheck(part, `✗ ${text}${also}${hint ? `\n  hint: ${hint}` : ""}`, parting, hint, rows);
   }
-  const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
+  const how = r.maxDelta ? `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})` : "bit-identical";
+  const what = part === "sample"
+    ? `${count(r.rows?.length ?? 0, "name")} sampled with the same seeded rng`
+    : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
+  const extra = probes.length > 0 ? ` and ${count(probes.length, "edge case")}` : "";
   return new PartCheck(
     part,
-    `✗ ${text}${also ? `\n  ${also}` : ""}${hint ? `\n  hint: ${hint}` : ""}`,
-    parting,
-    hint,
+    `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
+    undefined,
+    undefined,
     rows,
   );
 }

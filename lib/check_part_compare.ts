@@ -21,40 +21,28 @@ export interface Parting {
   problem?: string;
 }
 
-/** The outcome of one run. */
+/** The outcome of one run: where it parted (with the usual mistake's hint, if any), or how close it came. */
 export interface RunResult {
   parting?: Parting;
   hint?: string;
   /** The report's table: one row per training step (or per sampled name). */
-  rows: Record<string, unknown>[];
-  /** Largest |Δ| over everything compared (0: bit-identical). */
-  maxDelta: number;
-}
-
-/**
- * Agreement: |a − e| ≤ tol · max(1, |e|), tol 1e-12 for "matches the reference" (1e-9 when asking whether
- * numbers fit a usual mistake). NaN agrees only with NaN (the reference never is: a mistake's model can be).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { agrees } from "./check_part_compare.ts";
- * assert(agrees(0.1 + 0.2, 0.3) && !agrees(1.001, 1) && agrees(1 + 1e-11, 1, 1e-9) && !agrees(NaN, 1));
- * ```
- */
-export function agrees(a: number, e: number, tol = 1e-12): boolean {
-  return a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)) || (Number.isNaN(a) && Number.isNaN(e));
+  rows?: Record<string, unknown>[];
+  /** Largest |Δ| over everything compared, when nothing parted (0: bit-identical). */
+  maxDelta?: number;
 }
 
 /**
  * Compare two vectors: the first index where they disagree (-1: none, and none past the end) and the largest
- * |Δ| (NaN counts as ∞).
+ * |Δ| (NaN counts as ∞). They agree where |a − e| ≤ tol · max(1, |e|), tol 1e-12 for "matches the reference"
+ * (1e-9 when asking whether numbers fit a usual mistake); NaN agrees only with NaN (the reference never is one,
+ * a mistake's model can be).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { compare } from "./check_part_compare.ts";
  * assert.deepEqual(compare([1, 2.5, 3], [1, 2, 3]), { index: 1, max: 0.5 });
+ * assert.equal(compare([0.1 + 0.2, 1 + 1e-11, NaN], [0.3, 1, NaN], 1e-9).index, -1);
  * assert.equal(compare([1], [1, 2]).index, 1);
  * ```
  */
@@ -67,7 +55,9 @@ export function compare(
   let max = 0;
   for (let i = 0; i < Math.min(a.length, e.length); i++) {
     const d = Math.abs(a[i] - e[i]);
-    if (!agrees(a[i], e[i], tol) && (index < 0 || i < index)) index = i;
+    const agree = a[i] === e[i] || d <= tol * Math.max(1, Math.abs(e[i])) ||
+      (Number.isNaN(a[i]) && Number.isNaN(e[i]));
+    if (!agree && (index < 0 || i < index)) index = i;
     max = Math.max(max, Number.isNaN(d) ? Infinity : d);
   }
   return { index, max };

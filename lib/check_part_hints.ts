@@ -38,9 +38,7 @@ const BIAS = "bias correction: with t counted from 0, divide by 1 − β^(t+1) (
  * assert.deepEqual(epsOutside.wrong([[new Value(3), new Value(-3)]]).map(Math.round), [1, -1]);
  * ```
  */
-export const MISTAKES: Readonly<Record<string, readonly Mistake[]>> = Object.freeze<
-  Record<string, Mistake[]>
->({
+export const MISTAKES: Readonly<Record<string, readonly Mistake[]>> = {
   rmsnorm: [{
     hint: "is ε inside the square root? (mean(x²) + ε)^−½, not 1 / (√mean(x²) + ε)",
     wrong: ([x]) => {
@@ -81,7 +79,7 @@ export const MISTAKES: Readonly<Record<string, readonly Mistake[]>> = Object.fre
       return [...buf.data];
     },
   })),
-});
+};
 
 /**
  * The hint of the first mistake whose output fits `actual` (to 1e-9) on these inputs, or undefined.
@@ -219,7 +217,7 @@ const TINY = () => [1e-3, -2e-3, 5e-4, 0].map((x) => new Value(x)); // a vector 
  * assert.deepEqual(big.run(softmax), big.run(big.ref));
  * ```
  */
-export const PROBES: Readonly<Record<string, readonly Probe[]>> = Object.freeze<Record<string, Probe[]>>({
+export const PROBES: Readonly<Record<string, readonly Probe[]>> = {
   softmax: [bigLogits([1000, 999, 998], false), bigLogits([-1000, -1001], false)],
   sample: [bigLogits([1000, 999, 998], true), bigLogits([-1000, -1001], true)],
   rmsnorm: [{
@@ -251,4 +249,4 @@ export const PROBES: Readonly<Record<string, readonly Probe[]>> = Object.freeze<
     valueProbe("y = relu(a) at −0.7", [-0.7], ([a]) => a.relu()),
     valueProbe("y = a·2 + 1 at 0.5 (numbers as operands)", [0.5], ([a]) => a.mul(2).add(1)),
   ],
-});
+};

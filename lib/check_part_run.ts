@@ -6,12 +6,11 @@
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import { gpt, GPT_PARTS, type KVCache, type LossOptions, type ValueStateDict } from "./gpt.ts";
+import { type ForwardEvent, gpt, GPT_PARTS, type LossOptions } from "./gpt.ts";
 import type { AdamStep, StateDict } from "./model.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import type { Value } from "./value.ts";
 import {
-  agrees,
   checkValues,
   compare,
   datas,
@@ -31,17 +30,11 @@ export interface RunSetup {
 }
 
 /** One vector the forward pass made, as numbers. */
-interface Rec {
-  stage: string;
-  layer?: number;
-  pos?: number;
-  head?: number;
-  data: number[];
-}
+type Rec = Partial<Pick<ForwardEvent, "layer" | "head" | "pos">> & { stage: string; data: number[] };
 
 /** Where, for the report: "step 1, layer 0, head 2, position 3". */
 function at(step: number, r: Partial<Rec> = {}): string {
-  const bits = ([["layer", r.layer], ["head", r.head], ["position", r.pos]] as const).filter(([, n]) =>
+  const bits = Object.entries({ layer: r.layer, head: r.head, position: r.pos }).filter(([, n]) =>
     n !== undefined
   );
   return [`step ${step}`, ...bits.map(([what, n]) => `${what} ${n}`)].join(", ");
@@ -75,73 +68,57 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const mine = new ScalarModel(config, stateDict);
   let recs: [Rec[], Rec[]] = [[], []]; // the reference's, the learner's
   let hint: string | undefined; // "" once a parting fitted no mistake
-  const observe = (who: 0 | 1): LossOptions["observe"] => (ev) =>
-    recs[who].push({ ...ev, data: datas(ev.values) });
+  const observe = (who: 0 | 1): LossOptions["observe"] => (e) =>
+    recs[who].push({ ...e, data: datas(e.values) });
   ref.forward = { observe: observe(0) };
   mine.forward = { observe: observe(1) };
   if (part === "gpt") {
     // The learner's gpt replaces the whole forward pass: compare its logits position by position.
-    const wrap =
-      (f: typeof gpt, who: 0 | 1) => (token: number, pos: number, kv: KVCache, sd: ValueStateDict) => {
-        const logits = f(token, pos, kv, sd);
-        recs[who].push({
-          stage: "logits",
-          pos,
-          data: checkValues("gpt", logits, config.vocab_size, "the vocabulary"),
-        });
-        return logits;
-      };
+    const wrap = (f: typeof gpt, who: 0 | 1): typeof gpt => (token, pos, kv, sd) => {
+      const logits = f(token, pos, kv, sd);
+      recs[who].push({
+        stage: "logits",
+        pos,
+        data: checkValues("gpt", logits, config.vocab_size, "the vocabulary"),
+      });
+      return logits;
+    };
     ref.forward = { gpt: wrap(gpt, 0) };
     mine.forward = { gpt: wrap(impl as typeof gpt, 1) };
   } else if (part === "value") {
     const V = impl as new (x: number) => Value;
-    mine.sd = Object.fromEntries(
-      Object.entries(stateDict).map(([k, m]) => [k, m.map((r) => r.map((x) => new V(x)))]),
-    );
+    mine.sd = {};
+    for (const [name, w] of Object.entries(stateDict)) mine.sd[name] = w.map((r) => r.map((x) => new V(x)));
     mine.params = Object.values(mine.sd).flat(2);
   } else if (part !== "adam") {
     const [f, own] = [impl, GPT_PARTS[part as "rmsnorm"]] as ((...args: unknown[]) => Value[])[];
-    mine.forward.parts = {
-      [part]: (...args: unknown[]) => {
-        let out: Value[];
-        let got: number[];
-        try {
-          out = f(...args);
-          got = checkValues(
-            part,
-            out,
-            ((part === "linear" ? args[1] : args[0]) as unknown[]).length,
-            "its input",
-          );
-        } catch (e) {
-          hint ??= fitHint(MISTAKES[part], args, []) ?? ""; // a head that fails with one key: the mask
-          throw e;
-        }
-        if (hint === undefined && compare(got, datas(own(...args))).index >= 0) {
-          hint = fitHint(MISTAKES[part], args, got) ?? "";
-        }
-        return out;
-      },
+    const swapped = (...args: unknown[]) => {
+      const n = ((part === "linear" ? args[1] : args[0]) as unknown[]).length;
+      let out: Value[];
+      let got: number[];
+      try {
+        got = checkValues(part, out = f(...args), n, "its input");
+      } catch (e) {
+        hint ??= fitHint(MISTAKES[part], args, []) ?? ""; // a head that fails with one key: the mask
+        throw e;
+      }
+      if (hint === undefined && compare(got, datas(own(...args))).index >= 0) {
+        hint = fitHint(MISTAKES[part], args, got) ?? "";
+      }
+      return out;
     };
+    mine.forward.parts = { [part]: swapped };
   }
-  const m = new Array<number>(mine.numParams).fill(0);
-  const v = new Array<number>(mine.numParams).fill(0);
-  const rows: Record<string, unknown>[] = [];
-  let maxDelta = 0;
+  const [m, v] = [new Array<number>(mine.numParams).fill(0), new Array<number>(mine.numParams).fill(0)];
   const grads = (model: ScalarModel) => model.params.map((p) => p.grad);
-  const param = (
-    quantity: string,
-    step: number,
-    what: string,
-    i: number,
-    get: (p: Value) => number,
-  ): Parting => ({
-    quantity,
-    at: at(step),
-    what: `${what} ${paramName(ref, i)}`,
-    expected: get(ref.params[i]),
-    actual: get(mine.params[i]),
-  });
+  /** The i-th parameter's gradient or value parted: named like `wte[3][5]`, expected against actual. */
+  const param = (quantity: string, step: number, i: number, get: (p: Value) => number): Parting => {
+    const what = `${quantity === "gradient" ? "the gradient of" : "the updated parameter"} ${
+      paramName(ref, i)
+    }`;
+    return { quantity, at: at(step), what, expected: get(ref.params[i]), actual: get(mine.params[i]) };
+  };
+  let maxDelta = 0;
   const stepOnce = (step: number, row: Record<string, unknown>): Parting | undefined => {
     recs = [[], []];
     const refLoss = row["loss (reference)"] = ref.lossAndGrad([batches[step]]);
@@ -181,13 +158,13 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
         };
       }
     }
-    if (!agrees(myLoss, refLoss)) {
+    if (compare([myLoss], [refLoss]).index >= 0) {
       return { quantity: "loss", at: at(step), what: "the loss", expected: refLoss, actual: myLoss };
     }
     // 2) gradients, parameter by parameter in state-dict order
     const g = compare(grads(mine), grads(ref));
     row["max |Δ| gradient"] = g.max;
-    if (g.index >= 0) return param("gradient", step, "the gradient of", g.index, (p) => p.grad);
+    if (g.index >= 0) return param("gradient", step, g.index, (p) => p.grad);
     // 3) the Adam update
     const opts = setup.adam(step);
     ref.step(opts);
@@ -203,32 +180,28 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
       if (compare(after, datas(ref.params)).index >= 0) hint = fitHint(MISTAKES.adam, [before, opts], after);
       else if (kept >= 0) {
         hint = NOT_ZEROED;
-        const q = param("gradient", step, "the gradient of", kept, (p) => p.grad);
-        return { ...q, what: `${q.what} after the update`, expected: 0 };
+        const q = param("gradient", step, kept, (p) => p.grad);
+        return { ...q, what: `${q.what} after the update` };
       }
     } else mine.step(opts);
     const p = compare(datas(mine.params), datas(ref.params));
     row["max |Δ| parameters"] = p.max;
-    if (p.index >= 0) {
-      return param("updated parameter", step, "the updated parameter", p.index, (p) => p.data);
-    }
+    if (p.index >= 0) return param("updated parameter", step, p.index, (p) => p.data);
     maxDelta = Math.max(maxDelta, fwd, Math.abs(myLoss - refLoss), g.max, p.max);
   };
+  const rows: Record<string, unknown>[] = [];
   for (let step = 0; step < batches.length; step++) {
-    const row = { step };
-    rows.push(row);
-    const parting = stepOnce(step, row);
-    if (parting) return { parting, rows, maxDelta: Infinity, hint: hint || undefined };
+    const parting = stepOnce(step, rows[step] = { step });
+    if (parting) return { parting, rows, hint: hint || undefined };
   }
   return { rows, maxDelta };
 }
 
 /** `wte[3][5]` for the i-th parameter in state-dict order. */
 function paramName(model: ScalarModel, i: number): string {
-  for (const [name, m] of Object.entries(model.sd)) {
-    const n = m.length * m[0].length;
-    if (i < n) return `${name}[${Math.floor(i / m[0].length)}][${i % m[0].length}]`;
-    i -= n;
+  for (const [name, w] of Object.entries(model.sd)) {
+    if (i < w.length * w[0].length) return `${name}[${Math.floor(i / w[0].length)}][${i % w[0].length}]`;
+    i -= w.length * w[0].length;
   }
   return `parameter ${i}`;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { compare, errorText, PartFailure, type Parting, type RunResult } from "./check_part_compare.ts";
+import { compare, errorText, PartFailure, type RunResult } from "./check_part_compare.ts";
 import { fitHint, MISTAKES } from "./check_part_hints.ts";
 import type { Random } from "./random.ts";
 import { probsFromLogits, sample } from "./sample.ts";
@@ -59,43 +59,22 @@ export function runSampler(
   try {
     myNames = draw(1, impl as (logits: number[], T: number) => unknown);
   } catch (e) {
+    const problem = errorText("sampler", e);
     if (e !== stop) {
-      const parting = {
-        quantity: "probability",
-        at: `draw ${seen[1].length}`,
-        what: "",
-        problem: errorText("sampler", e),
-      };
-      return { parting, rows: [], maxDelta: Infinity };
+      return { parting: { quantity: "probability", at: `draw ${seen[1].length}`, what: "", problem } };
     }
   }
   let maxDelta = 0;
   for (const [i, { args, out }] of seen[1].entries()) {
     const want = seen[0][i]?.out ?? [];
-    const c = compare(out, want);
-    maxDelta = Math.max(maxDelta, c.max);
-    if (c.index >= 0) {
-      const parting: Parting = {
-        quantity: "probability",
-        at: `draw ${i}`,
-        what: `the probability of token ${c.index}`,
-        expected: want[c.index],
-        actual: out[c.index],
-      };
-      return { parting, rows: [], maxDelta: Infinity, hint: fitHint(MISTAKES.sample, args, out) };
-    }
+    const { index: t, max } = compare(out, want);
+    maxDelta = Math.max(maxDelta, max);
+    const what = `the probability of token ${t}`;
+    const parting = { quantity: "probability", at: `draw ${i}`, what, expected: want[t], actual: out[t] };
+    if (t >= 0) return { parting, hint: fitHint(MISTAKES.sample, args, out) };
   }
-  const bad = refNames.findIndex((n, i) => n !== myNames[i]);
-  if (bad >= 0) {
-    const [expected, actual] = [refNames[bad], myNames[bad] ?? "(none)"];
-    const parting = {
-      quantity: "sampled name",
-      at: `name ${bad}`,
-      what: "the sampled name",
-      expected,
-      actual,
-    };
-    return { parting, rows: [], maxDelta: Infinity };
-  }
-  return { rows: refNames.map((name, i) => ({ "#": i + 1, name })), maxDelta };
+  const i = refNames.findIndex((n, i) => n !== myNames[i]);
+  const [expected, actual] = [refNames[i], myNames[i] ?? "(none)"];
+  const parting = { quantity: "sampled name", at: `name ${i}`, what: "the sampled name", expected, actual };
+  return i >= 0 ? { parting } : { rows: refNames.map((name, i) => ({ "#": i + 1, name })), maxDelta };
 }
