@@ -5,7 +5,7 @@
  */
 import { built, categoryAxis, type Figure, type PlotOptions, titledLayout, type Trace } from "./figure.ts";
 import { checkOpts, finiteArray, fmt, labels as checkLabels, nonEmptyArray } from "./validate.ts";
-import { escapeText } from "./lines.ts";
+import { escapeHtml } from "./table.ts";
 
 /** Options of `bar()`: give `values` for one set of bars or `series` for grouped bars. */
 export interface BarOptions extends PlotOptions {
@@ -42,7 +42,7 @@ export function bar(opts: BarOptions): Figure {
     const where = opts.values !== undefined ? "bar: values" : `bar: series[${i}].values`;
     const y = finiteArray(where, s.values);
     checkLabels("bar: labels", names, y.length, where.replace("bar: ", ""));
-    const hovertemplate = `%{customdata}: %{y:.4g}<extra>${escapeText(s.name)}</extra>`;
+    const hovertemplate = `%{customdata}: %{y:.4g}<extra>${escapeHtml(s.name)}</extra>`;
     return {
       type: "bar",
       name: s.name,

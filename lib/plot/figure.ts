@@ -62,10 +62,6 @@ export interface FigureSpec {
   data: Trace[];
   /** Layout, merged over the shared look. */
   layout?: Layout;
-  /** Plotly config, merged over the shared config. */
-  config?: Record<string, unknown>;
-  /** Animation frames (`{ name, data }[]`), used by `updatemenus`/`sliders` steps with method "animate". */
-  frames?: Record<string, unknown>[];
   /** The `text/plain` summary; a default is built from the traces. */
   summary?: string;
 }
@@ -86,26 +82,18 @@ export class Figure {
   readonly data: Trace[];
   /** The full layout (shared look merged with the figure's own). */
   readonly layout: Layout;
-  /** The Plotly config. */
-  readonly config: Record<string, unknown>;
-  /** Animation frames, if any. */
-  readonly frames?: Record<string, unknown>[];
   /** The one-paragraph text shown where Plotly cannot render. */
   readonly summary: string;
 
   constructor(spec: FigureSpec) {
     this.data = spec.data;
     this.layout = merge(BASE_LAYOUT, spec.layout ?? {});
-    this.config = merge(BASE_CONFIG, spec.config ?? {});
-    if (spec.frames !== undefined) this.frames = spec.frames;
     this.summary = spec.summary ?? defaultSummary(this.data, this.layout);
   }
 
-  /** The Plotly JSON (`{ data, layout, config, frames? }`). */
+  /** The Plotly JSON (`{ data, layout, config }`; the config is the shared one). */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { data: this.data, layout: this.layout, config: this.config };
-    if (this.frames !== undefined) json.frames = this.frames;
-    return json;
+    return { data: this.data, layout: this.layout, config: BASE_CONFIG };
   }
 
   /** The text summary. */

@@ -13,7 +13,7 @@ import {
   optionalNumber,
   optionalString,
 } from "./validate.ts";
-import { escapeText } from "./lines.ts";
+import { escapeHtml } from "./table.ts";
 
 /** Low values white, high values dark blue (Plotly's "Blues" runs the other way). */
 export const WHITE_TO_BLUE: [number, string][] = [[0, "#ffffff"], [0.5, "#6baed6"], [1, "#08306b"]];
@@ -86,8 +86,8 @@ export function heatmap(opts: HeatmapOptions): Figure {
   const ys = categoryAxis(yLabels);
   const hover = z.map((r, i) =>
     r.map((v, j) =>
-      `${escapeText(yName)} ${escapeText(String(yLabels[i]))} (${i}) → ${escapeText(xName)} ${
-        escapeText(String(xLabels[j]))
+      `${escapeHtml(yName)} ${escapeHtml(String(yLabels[i]))} (${i}) → ${escapeHtml(xName)} ${
+        escapeHtml(String(xLabels[j]))
       } (${j}): ${fmt(v)}`
     )
   );

@@ -4,6 +4,7 @@
  * @module
  */
 import { built, type Figure, type Layout, type PlotOptions, titledLayout, type Trace } from "./figure.ts";
+import { escapeHtml } from "./table.ts";
 import { finiteArray, finiteNumber, fmt, nonEmptyArray, sameLength } from "./validate.ts";
 
 /** One curve of a line chart. */
@@ -120,7 +121,7 @@ export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
       yref: "y",
       y: logY ? Math.log10(h.y) : h.y,
       yanchor: "bottom",
-      text: escapeText(h.name),
+      text: escapeHtml(h.name),
       showarrow: false,
       font: { color: "#555", size: 12 },
     })),
@@ -165,7 +166,7 @@ export function scatter(opts: ScatterOptions): Figure {
       mode: "markers+text",
       text: s.text,
       textposition: "top center",
-      hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeText(s.name)}</extra>`,
+      hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeHtml(s.name)}</extra>`,
     });
   });
   const layout = titledLayout(opts, {
@@ -180,18 +181,4 @@ export function scatter(opts: ScatterOptions): Figure {
     return `${s.name}: ${s.x.length} points${sample}`;
   });
   return built("scatter", opts, data, layout, parts.join("; "));
-}
-
-/**
- * Plotly renders a subset of HTML in text: escape `<`, `>` and `&` so labels show literally.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { escapeText } from "./lines.ts";
- * assert.equal(escapeText("<BOS>"), "&lt;BOS&gt;");
- * ```
- */
-export function escapeText(s: string): string {
-  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }

@@ -94,17 +94,18 @@ export function table(rows: readonly Record<string, unknown>[], opts: TableOptio
 }
 
 /**
- * Escape the five HTML special characters.
+ * Escape the five HTML special characters, quotes as numeric entities: the same text is safe in HTML, in
+ * Graphviz labels and in Plotly's text (which renders a subset of HTML and knows `&#34;` but not `&quot;`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { escapeHtml } from "./table.ts";
- * assert.equal(escapeHtml('<a href="x">'), "&lt;a href=&quot;x&quot;&gt;");
+ * assert.equal(escapeHtml('<a href="x">'), "&lt;a href=&#34;x&#34;&gt;");
  * ```
  */
 export function escapeHtml(s: string): string {
-  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;")
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&#34;")
     .replaceAll("'", "&#39;");
 }
 
