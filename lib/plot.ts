@@ -40,6 +40,6 @@ export { bar, type BarOptions, histogram, type HistogramOptions } from "./plot/b
 export { heatmap, type HeatmapOptions } from "./plot/heatmap.ts";
 export { frames, type FramesOptions, type FrameStep } from "./plot/frames.ts";
 export { type Part, partsSlider, type PartsSliderOptions } from "./plot/parts.ts";
-export { type LiveLoss, liveLoss, type LiveLossOptions, type StepInfo } from "./plot/live.ts";
+export { type LiveLoss, liveLoss, type LiveLossOptions, type LiveStep } from "./plot/live.ts";
 export { Table, table, type TableOptions } from "./plot/table.ts";
 export { graph, type GraphNode, type GraphOptions, type GraphView } from "./plot/graph.ts";

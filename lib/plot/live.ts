@@ -13,16 +13,10 @@ import { COLORWAY, Figure, titledLayout } from "./figure.ts";
 import { type HLine, hlineLayout } from "./lines.ts";
 import { finiteNumber, fmt, optionalNumber, optionalString } from "./validate.ts";
 import { lineSvg } from "./svg_line.ts";
+import type { StepInfo } from "../train.ts";
 
-/** What `train` passes to `onStep` (only `step` and `loss` are used here). */
-export interface StepInfo {
-  /** 1-based step number. */
-  step: number;
-  /** The training loss at this step. */
-  loss: number;
-  /** Total steps of the run, if known. */
-  num_steps?: number;
-}
+/** What `liveLoss` reads of `train`'s step record: the step, its loss and, if known, the total steps. */
+export type LiveStep = Pick<StepInfo, "step" | "loss"> & Partial<Pick<StepInfo, "num_steps">>;
 
 /** Options of `liveLoss()`. */
 export interface LiveLossOptions {
@@ -42,7 +36,7 @@ export interface LiveLossOptions {
 /** The handle `liveLoss()` returns. `onStep` is a bound function: pass it as `train`'s `onStep`. */
 export interface LiveLoss {
   /** Record one step; redraws if at least `INTERVAL_MS` passed since the last redraw (or at the last step). */
-  onStep: (info: StepInfo) => void;
+  onStep: (info: LiveStep) => void;
   /** Final redraw as an interactive Plotly figure. Returns nothing, so a trailing `live.done()` shows no copy. */
   done: () => void;
   /** The curve so far as a Plotly figure (also useful outside Jupyter). */
@@ -161,7 +155,7 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     } catch { /* a display failure must never stop training */ }
   };
 
-  const onStep = (info: StepInfo): void => {
+  const onStep = (info: LiveStep): void => {
     if (typeof info !== "object" || info === null) {
       throw new TypeError("liveLoss.onStep(info): info must be an object");
     }
