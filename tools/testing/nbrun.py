@@ -18,10 +18,7 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
   metadata.nbrun.interrupt_after = s sends an Interrupt (as JupyterLab's ■ button) while the cell runs,
   metadata.nbrun.interrupt_before = true one while the kernel is idle (the kernel must survive it).
 
-Usage: python tools/testing/nbrun.py [--mode M] [--solutions FILE] [--no-stderr] [--parameters JSON]
-                                     [--timeout S]
-       notebook.ipynb
-Prints the result as one JSON object ({"ok", "seconds", "problems", "cells_run", "exercises", "expectations"})
+Usage: python tools/testing/nbrun.py --help. Prints the result as one JSON object ({"ok", "seconds", "problems", "cells_run", "exercises", "expectations"})
 on stdout; the kernel's own messages go to stderr. Exit status 0 passed, 1 failed, 128 + N when stopped by
 signal N (the kernel is shut down first).
 """
@@ -32,7 +29,6 @@ import argparse
 import asyncio
 import atexit
 import json
-import os
 import signal
 import sys
 import time
@@ -261,12 +257,8 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=["plain", "rerun", "solution", "wrong"], default="plain")
     ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
     ap.add_argument("--no-stderr", action="store_true", help="fail on any output to stderr")
-    ap.add_argument(
-        "--parameters",
-        help='JSON object of parameters to inject as papermill does, e.g. \'{"num_steps": 60}\'',
-    )
-    timeout = int(os.environ.get("NBRUN_TIMEOUT", "180"))
-    ap.add_argument("--timeout", type=int, default=timeout, help="per cell, s")
+    ap.add_argument("--parameters", help='JSON object to inject as papermill does, e.g. \'{"num_steps": 60}\'')
+    ap.add_argument("--timeout", type=int, default=180, help="per cell, s")
     ap.add_argument("--kernel", default="microgpt-deno")
     opts = ap.parse_args(argv)
     try:

@@ -1,17 +1,9 @@
 /**
- * `deno task notebooks [files…] [--jobs N] [--timeout S] [--no-exercises]` — runs notebooks headless with the
- * real Deno kernel and checks their exercises. Each run is one `tools/testing/nbrun.py` process (stock nbclient
- * plus the course's checks; see there), which prints its result as JSON.
- *
- * With no files: every `notebooks/*.ipynb` and the platform fixtures in `tests/fixtures/`. For each notebook:
- * - it is committed clean (no outputs, no execution counts) with the project's kernelspec;
- * - it runs top to bottom with no error output (a lesson also with nothing on stderr);
- * - a lesson runs again out of order in one kernel (Run All, then every cell again, last first);
- * - a lesson runs with the edits a learner makes first (`parameterEdits` in plan.ts: every steps-like parameter
- *   60, n_embd 32), injected as papermill does;
- * - if it has exercises (`tests/solutions/<stem>.json`, or `<stem>.solutions.json` beside a fixture), it runs
- *   once with every solution substituted (each self-check prints ✓, no ✗) and once with every wrong answer
- *   (each prints ✗, no ✓).
+ * `deno task notebooks [files…] [--jobs N] [--timeout S]` — runs notebooks headless with the real Deno kernel and
+ * checks their exercises (default: every `notebooks/*.ipynb` and the platform fixtures in `tests/fixtures/`).
+ * Each notebook must be committed clean (no outputs, no execution counts) with the project's kernelspec; then
+ * come the runs `planFor` (plan.ts) lists for it, each one `tools/testing/nbrun.py` process (stock nbclient plus
+ * the course's checks; see there), which prints its result as JSON.
  * Ends with one line `N passed, N failed` (and the same counts in `$TEST_REPORT`, see report.ts).
  *
  * @module
@@ -44,7 +36,7 @@ interface RunResult {
  * import assert from "node:assert/strict";
  * import { parseNotebookArgs } from "./notebooks.ts";
  * const ok = parseNotebookArgs(["a.ipynb", "--jobs", "1"], {});
- * assert.deepEqual(ok, { jobs: 1, timeout: 180, noExercises: false, help: false, notebooks: ["a.ipynb"] });
+ * assert.deepEqual(ok, { jobs: 1, timeout: 180, help: false, notebooks: ["a.ipynb"] });
  * assert.match(String(parseNotebookArgs(["--jobs", "0"], {})), /--jobs must be a whole number >= 1, got '0'/);
  * assert.match(String(parseNotebookArgs(["--job", "1"], {})), /Unknown option '--job'/);
  * ```
@@ -52,31 +44,29 @@ interface RunResult {
 export function parseNotebookArgs(
   args: string[],
   env: { NOTEBOOK_JOBS?: string; NBRUN_TIMEOUT?: string },
-): { jobs: number; timeout: number; noExercises: boolean; help: boolean; notebooks: string[] } | string {
-  let parsed;
+): { jobs: number; timeout: number; help: boolean; notebooks: string[] } | string {
   try {
-    parsed = parseArgs({
+    const { values, positionals } = parseArgs({
       args,
       options: {
         jobs: { type: "string", default: env.NOTEBOOK_JOBS ?? "2" },
         timeout: { type: "string", default: env.NBRUN_TIMEOUT ?? "180" },
-        "no-exercises": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: true,
       strict: true,
     });
+    const bad = (["jobs", "timeout"] as const).find((name) => !/^[1-9]\d*$/.test(values[name]));
+    if (bad) return `--${bad} must be a whole number >= 1, got '${values[bad]}'`;
+    return {
+      jobs: Number(values.jobs),
+      timeout: Number(values.timeout),
+      help: values.help,
+      notebooks: positionals,
+    };
   } catch (e) {
     return (e as Error).message;
   }
-  const { values, positionals } = parsed;
-  const [jobs, timeout] = (["jobs", "timeout"] as const).map((name) =>
-    /^\d+$/.test(values[name]) && Number(values[name]) >= 1 ? Number(values[name]) : NaN
-  );
-  for (const [name, n] of [["jobs", jobs], ["timeout", timeout]] as const) {
-    if (Number.isNaN(n)) return `--${name} must be a whole number >= 1, got '${values[name]}'`;
-  }
-  return { jobs, timeout, noExercises: values["no-exercises"], help: values.help, notebooks: positionals };
 }
 
 /** The signal that stopped the runs, once one did (no further run starts). */
@@ -154,7 +144,7 @@ async function main(): Promise<number> {
   }
   if (parsed.help) {
     console.log(
-      "usage: deno task notebooks [notebook.ipynb …] [--jobs N] [--timeout SECONDS_PER_CELL] [--no-exercises]",
+      "usage: deno task notebooks [notebook.ipynb …] [--jobs N] [--timeout SECONDS_PER_CELL]",
     );
     return 0;
   }
@@ -190,8 +180,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let jobs = planFor(notebooks);
-  if (parsed.noExercises) jobs = jobs.filter((j) => j.mode === "plain" || j.mode === "rerun");
+  const jobs = planFor(notebooks);
   const started = performance.now();
   const plain: string[] = [];
   const queue = [...jobs];

@@ -69,10 +69,9 @@ export function commitProblems(
   if (kernel !== KERNEL_NAME) {
     problems.push(`metadata.kernelspec.name is ${JSON.stringify(kernel)}, expected "${KERNEL_NAME}"`);
   }
-  const dirty = (nb.cells ?? [])
-    .map((c, i) => ({ c, i }))
-    .filter(({ c }) => c.cell_type === "code" && ((c.outputs?.length ?? 0) > 0 || c.execution_count != null))
-    .map(({ i }) => i + 1);
+  const dirty = (nb.cells ?? []).flatMap((c, i) =>
+    c.cell_type === "code" && (c.outputs?.length || c.execution_count != null) ? [i + 1] : []
+  );
   if (dirty.length > 0) {
     problems.push(
       `committed with outputs or execution counts in cell(s) ${dirty.join(", ")} ` +
@@ -131,8 +130,9 @@ export function allNotebooks(): string[] {
 
 /**
  * The runs for the given notebooks (paths relative to the project root): a plain Run All; for a lesson (under
- * notebooks/) also a re-run out of order, a Run All per `parameterEdits`, and no stderr allowed; with exercise
- * answers, a run with the solutions and one with wrong answers.
+ * notebooks/) also a re-run out of order (Run All, then every cell again, last first, in one kernel), a Run All
+ * per `parameterEdits` (injected as papermill does), and no stderr allowed; with exercise answers, a run with
+ * every solution substituted (each self-check prints ✓, no ✗) and one with every wrong answer (✗, no ✓).
  */
 export function planFor(notebooks: string[]): NotebookJob[] {
   return notebooks.flatMap((notebook) => {
