@@ -15,9 +15,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import type { Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "../testing/browser/browser_test.ts";
+import { launchChromium, moveSlider } from "../testing/browser/lab_page.ts";
 import { ROOT } from "../jupyter/setup.ts";
 import { report } from "../testing/report.ts";
 import { buildSite, SITE_DIR } from "./site.ts";
@@ -66,27 +65,6 @@ function drawn(page: Page) {
   });
 }
 
-/** Clicks the far end of the first slider's rail from its active step; true when the figure's data changed. */
-async function sliderMoves(page: Page): Promise<boolean> {
-  const plot = page.locator(".js-plotly-plot:has(.slider-rail-touch-rect)").first();
-  await plot.scrollIntoViewIfNeeded();
-  const data = () => plot.evaluate((el: any) => JSON.stringify(el.data));
-  const before = await data();
-  const box = await plot.locator(".slider-rail-touch-rect").first().boundingBox();
-  const atLeft = await plot.evaluate((el: any) => {
-    const slider = el.layout.sliders[0];
-    return (slider.active ?? 0) < slider.steps.length / 2;
-  });
-  if (!box) return false;
-  await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
-  // Plotly animates to the step's frame: give a busy machine up to 5 s.
-  for (let waited = 0; waited < 5000; waited += 250) {
-    await page.waitForTimeout(250);
-    if ((await data()) !== before) return true;
-  }
-  return false;
-}
-
 /** Relative links of the page that do not resolve: a missing file, or a missing `#anchor` on this page. */
 async function brokenLinks(page: Page): Promise<string[]> {
   const { links, ids } = await page.evaluate(() => {
@@ -117,29 +95,28 @@ function siteBytes(dir: string): number {
 }
 
 async function main(): Promise<number> {
-  const chromiumPath = findChromium();
-  if (chromiumPath === undefined) {
-    const required = Deno.env.get("REQUIRE_BROWSER") === "1";
-    console.log(
-      `site check: chromium not found on PATH${required ? ", and REQUIRE_BROWSER=1" : ": SKIPPED"}`,
-    );
-    report(required ? { passed: 0, failed: 1 } : { passed: 0, failed: 0, skipped: 1 });
-    return required ? 1 : 3;
+  const browser = await launchChromium();
+  if (!("newPage" in browser)) {
+    console.log(`site check: ${browser.message}${browser.status === "skipped" ? ": SKIPPED" : ""}`);
+    report({
+      passed: 0,
+      failed: browser.status === "failed" ? 1 : 0,
+      skipped: browser.status === "skipped" ? 1 : 0,
+    });
+    return browser.status === "failed" ? 1 : 3;
   }
   let passed = 0, failed = 0;
   const check = (ok: boolean, what: string, detail = "") => {
     console.log(`  ${ok ? "✓" : "✗"} ${what}${detail ? ` — ${detail}` : ""}`);
     ok ? passed++ : failed++;
   };
-  if (!Deno.args.includes("--no-build")) check((await buildSite()) === 0, "deno task site builds site/");
-  const lessons = readdirSync(SITE_DIR).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
-  const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
-  check(lessons.length === notebooks.length, "one page per notebook", `${lessons.length} pages`);
-  const bytes = siteBytes(SITE_DIR);
-  check(bytes <= MAX_BYTES, "site ≤ 40 MB", `${(bytes / 1e6).toFixed(1)} MB`);
-
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
   try {
+    if (!Deno.args.includes("--no-build")) check((await buildSite()) === 0, "deno task site builds site/");
+    const lessons = readdirSync(SITE_DIR).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+    const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
+    check(lessons.length === notebooks.length, "one page per notebook", `${lessons.length} pages`);
+    const bytes = siteBytes(SITE_DIR);
+    check(bytes <= MAX_BYTES, "site ≤ 40 MB", `${(bytes / 1e6).toFixed(1)} MB`);
     for (const name of ["index.html", ...lessons]) {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const errors: string[] = [];
@@ -179,7 +156,10 @@ async function main(): Promise<number> {
           !readFileSync(join(SITE_DIR, name), "utf8")
             .includes("plotly.js v"); // the bundle's banner: plotly.js is only in plotly.min.js
         check(plotlyOnce, `${name}: plotly.js loaded from the one plotly.min.js`, got.scripts.join(", "));
-        if (want.sliders > 0) check(await sliderMoves(page), `${name}: a slider changes its figure's data`);
+        const slider = page.locator(".js-plotly-plot:has(.slider-rail-touch-rect)").first();
+        if (want.sliders > 0) {
+          check((await moveSlider(page, slider)) !== null, `${name}: a slider changes its figure's data`);
+        }
       } else {
         const linked: string[] = await page.evaluate(() =>
           [...(globalThis as any).document.querySelectorAll("a")].map((a: any) => a.href)

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KERNEL_NAME, ROOT } from "../jupyter/setup.ts";
+import { ROOT } from "../jupyter/setup.ts";
+import { notebookJson } from "./browser/e2e_notebook.ts";
 import { inTempDir } from "./test_util.ts";
 
 const python = join(ROOT, ".venv", "bin", "python");
@@ -15,15 +16,7 @@ const ignore = !existsSync(python) || Deno.build.os === "windows";
 
 /** Writes a Deno-kernel notebook with one code cell per source. */
 function writeNotebook(path: string, sources: string[]): string {
-  const cells = sources.map((source) => ({
-    cell_type: "code",
-    metadata: {},
-    outputs: [],
-    execution_count: null,
-    source,
-  }));
-  const kernelspec = { name: KERNEL_NAME, display_name: "Deno", language: "typescript" };
-  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec }, cells }));
+  writeFileSync(path, notebookJson(sources));
   return path;
 }
 

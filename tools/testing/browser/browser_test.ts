@@ -27,9 +27,8 @@
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, delimiter, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { startJupyterLab } from "../../jupyter/jupyter.ts";
 import type { JupyterServer } from "../../jupyter/jupyter.ts";
@@ -40,7 +39,9 @@ import {
   interruptFromToolbar,
   kernelDeaths,
   kernelInfo,
+  launchChromium,
   menu,
+  moveSlider,
   openNotebook,
   shutdownKernel,
   waitFor,
@@ -52,17 +53,6 @@ import { listNotebooks } from "../plan.ts";
 import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
-
-/** Chromium flags for a quiet, sandbox-free headless run in a container. */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /** Outcome of one browser test run. */
 export interface BrowserTestResult {
@@ -80,25 +70,10 @@ export interface BrowserTestResult {
 export interface BrowserTestOptions {
   /** Lesson notebooks to run, relative to the project root (default: notebooks/01-*.ipynb, else the smoke fixture). */
   notebooks?: string[];
-  /** Fail instead of skipping when chromium is missing (default: env REQUIRE_BROWSER=1). */
-  requireBrowser?: boolean;
   /** Show the browser window (needs a display). */
   headed?: boolean;
   /** Where progress lines go (default: console.log). */
   log?: (line: string) => void;
-}
-
-/** The first of `chromium`, `chromium-browser` on PATH (or env CHROMIUM_PATH), or undefined. */
-export function findChromium(): string | undefined {
-  const explicit = Deno.env.get("CHROMIUM_PATH");
-  if (explicit) return existsSync(explicit) ? explicit : undefined;
-  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
-    for (const name of ["chromium", "chromium-browser"]) {
-      const p = join(dir, name);
-      if (dir && existsSync(p)) return p;
-    }
-  }
-  return undefined;
 }
 
 /** The default notebook: the first lesson notebook, else the platform's smoke fixture. */
@@ -123,12 +98,6 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     screenshots,
     seconds: (performance.now() - started) / 1000,
   });
-  const require = opts.requireBrowser ?? Deno.env.get("REQUIRE_BROWSER") === "1";
-  const executablePath = findChromium();
-  if (executablePath === undefined) {
-    const why = "chromium not found on PATH (Debian: apt-get install chromium)";
-    return require ? result("failed", `${why}, and REQUIRE_BROWSER=1`) : result("skipped", why);
-  }
   const notebooks = opts.notebooks?.length ? opts.notebooks : [defaultNotebook()];
   const missing = notebooks.filter((n) => !existsSync(join(ROOT, n)));
   if (missing.length > 0) return result("failed", `no such notebook: ${missing.join(", ")}`);
@@ -174,8 +143,11 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
   let browser: Browser | undefined;
   let page: Page | undefined;
   try {
+    const launched = await launchChromium(opts.headed);
+    if (!("newPage" in launched)) return result(launched.status, launched.message);
+    browser = launched;
     log(
-      `browser test: starting JupyterLab (chromium: ${executablePath}, notebooks: ${notebooks.join(", ")})`,
+      `browser test: starting JupyterLab (chromium ${browser.version()}, notebooks: ${notebooks.join(", ")})`,
     );
     server = await startJupyterLab({
       root: ".",
@@ -185,7 +157,6 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
         `--LabApp.workspaces_dir=${join(work, "workspaces")}`,
       ],
     });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: !opts.headed });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -340,9 +311,12 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
       "an Interrupt while idle leaves the kernel and its state alone",
     );
     // The slider: drag to the last step; Plotly swaps the data in the browser, no kernel involved.
-    const moved = await dragSliderToEnd(page);
+    const moved = await moveSlider(
+      page,
+      page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").first(),
+    );
     check(
-      moved.join(",") === "3,6,9",
+      moved?.join(",") === "3,6,9",
       "slider switches the figure's data without the kernel",
       `y = ${moved}`,
     );
@@ -417,19 +391,6 @@ async function shot(page: Page, el: ReturnType<Page["locator"]> | undefined, pat
     await el.screenshot({ path });
   } else await page.screenshot({ path });
   list.push(relative(ROOT, path));
-}
-
-/** Drag the first slider of the current notebook to its right end; returns the first trace's y afterwards. */
-async function dragSliderToEnd(page: Page): Promise<number[]> {
-  const plot = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").first();
-  await plot.scrollIntoViewIfNeeded();
-  const rail = plot.locator(".slider-rail-touch-rect").first();
-  const box = await rail.boundingBox();
-  if (!box) throw new Error("slider rail not visible");
-  await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
-  await page.waitForTimeout(500);
-  // deno-lint-ignore no-explicit-any
-  return await plot.evaluate((el: any) => Array.from(el.data[0].y as number[]));
 }
 
 if (import.meta.main) {

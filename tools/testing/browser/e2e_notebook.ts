@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../jupyter/setup.ts";
 
 /** Marker texts the test looks for. */
 export const MARK = {
@@ -52,32 +53,18 @@ export function e2eNotebook(): string {
 
 /** An .ipynb JSON of code cells (nbformat 4.5, the project's Deno kernelspec). */
 export function notebookJson(codeCells: string[]): string {
+  const cells = codeCells.map((source, i) => ({
+    cell_type: "code",
+    execution_count: null,
+    id: `cell-${i}`,
+    metadata: {},
+    outputs: [],
+    source,
+  }));
+  const kernelspec = { name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
+  const language_info = { name: "typescript", file_extension: ".ts", mimetype: "text/x.typescript" };
   return JSON.stringify(
-    {
-      cells: codeCells.map((source, i) => ({
-        cell_type: "code",
-        execution_count: null,
-        id: `cell-${i}`,
-        metadata: {},
-        outputs: [],
-        source,
-      })),
-      metadata: {
-        kernelspec: {
-          name: "microgpt-deno",
-          display_name: "TypeScript (Deno) — microGPT",
-          language: "typescript",
-        },
-        language_info: {
-          name: "typescript",
-          file_extension: ".ts",
-          mimetype: "text/x.typescript",
-          pygments_lexer: "typescript",
-        },
-      },
-      nbformat: 4,
-      nbformat_minor: 5,
-    },
+    { cells, metadata: { kernelspec, language_info }, nbformat: 4, nbformat_minor: 5 },
     null,
     1,
   );

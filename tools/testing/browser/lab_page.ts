@@ -1,13 +1,62 @@
 /**
- * Driving JupyterLab in a real browser (Playwright `Page`): open a notebook, make sure the project's Deno
- * kernel runs it, run all cells through the Run menu, interrupt through the toolbar, and read back what each
- * cell shows. Reads use the app object JupyterLab exposes with `--LabApp.expose_app_in_browser=True`
- * (`window.jupyterapp`); callbacks given to `page.evaluate` run in the browser, so each is self-contained.
+ * The tests' Chromium: one launcher for the browser and site stages, a Plotly slider moved as a learner moves
+ * it, and driving JupyterLab (Playwright `Page`): open a notebook, make sure the project's Deno kernel runs it,
+ * run all cells through the Run menu, interrupt through the toolbar, and read back what each cell shows. Reads
+ * use the app object JupyterLab exposes with `--LabApp.expose_app_in_browser=True` (`window.jupyterapp`);
+ * callbacks given to `page.evaluate` run in the browser, so each is self-contained.
  *
  * @module
  */
 // deno-lint-ignore-file no-explicit-any -- page.evaluate callbacks run in the browser on JupyterLab's objects
-import type { Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+
+/**
+ * Launches Debian's `chromium` (or `chromium-browser`; env CHROMIUM_PATH names another) through playwright-core,
+ * headless and sandbox-free (a container). When there is none: why, as a skip — or a failure when
+ * `REQUIRE_BROWSER=1` (CI).
+ */
+export async function launchChromium(
+  headed = false,
+): Promise<Browser | { status: "skipped" | "failed"; message: string }> {
+  const explicit = Deno.env.get("CHROMIUM_PATH");
+  const candidates = explicit ? [explicit] : (Deno.env.get("PATH") ?? "").split(delimiter).filter(Boolean)
+    .flatMap((dir) => [join(dir, "chromium"), join(dir, "chromium-browser")]);
+  const executablePath = candidates.find((p) => existsSync(p));
+  if (executablePath === undefined) {
+    const why = "chromium not found on PATH (Debian: apt-get install chromium)";
+    return Deno.env.get("REQUIRE_BROWSER") === "1"
+      ? { status: "failed", message: `${why}, and REQUIRE_BROWSER=1` }
+      : { status: "skipped", message: why };
+  }
+  // Quiet: no background fetches, updates or sync; no first-run page; no GPU in a container.
+  const quiet = ["background-networking", "component-update", "sync", "gpu"].map((f) => `--disable-${f}`);
+  const args = ["--no-sandbox", "--no-first-run", ...quiet];
+  return await chromium.launch({ executablePath, headless: !headed, args });
+}
+
+/**
+ * Clicks the far end of the rail of the first slider in `plot` (a `.js-plotly-plot`) from its active step, as a
+ * learner would; resolves to the first trace's `y` once the figure's data changed (Plotly animates to the step's
+ * frame: up to 5 s on a busy machine), else null. The kernel plays no part.
+ */
+export async function moveSlider(page: Page, plot: Locator): Promise<unknown[] | null> {
+  await plot.scrollIntoViewIfNeeded();
+  const data = () => plot.evaluate((el: any) => JSON.stringify(el.data));
+  const before = await data();
+  const box = await plot.locator(".slider-rail-touch-rect").first().boundingBox();
+  if (!box) return null;
+  const atLeft = await plot.evaluate((el: any) =>
+    (el.layout.sliders[0].active ?? 0) < el.layout.sliders[0].steps.length / 2
+  );
+  await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
+  for (let waited = 0; waited < 5000; waited += 250) {
+    await page.waitForTimeout(250);
+    if ((await data()) !== before) return plot.evaluate((el: any) => Array.from(el.data[0].y));
+  }
+  return null;
+}
 
 /** What one cell holds after a run, read from the notebook model (and the prompt from the page). */
 export interface CellInfo {
