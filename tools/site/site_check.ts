@@ -87,13 +87,6 @@ async function brokenLinks(page: Page): Promise<string[]> {
   });
 }
 
-function siteBytes(dir: string): number {
-  return readdirSync(dir).reduce((sum, name) => {
-    const path = join(dir, name);
-    return sum + (statSync(path).isDirectory() ? siteBytes(path) : statSync(path).size);
-  }, 0);
-}
-
 async function main(): Promise<number> {
   const browser = await launchChromium();
   if (!("newPage" in browser)) {
@@ -115,7 +108,8 @@ async function main(): Promise<number> {
     const lessons = readdirSync(SITE_DIR).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
     const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
     check(lessons.length === notebooks.length, "one page per notebook", `${lessons.length} pages`);
-    const bytes = siteBytes(SITE_DIR);
+    const bytes = readdirSync(SITE_DIR, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile()).reduce((sum, f) => sum + statSync(join(f.parentPath, f.name)).size, 0);
     check(bytes <= MAX_BYTES, "site ≤ 40 MB", `${(bytes / 1e6).toFixed(1)} MB`);
     for (const name of ["index.html", ...lessons]) {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });

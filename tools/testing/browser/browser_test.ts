@@ -166,7 +166,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     const runTimes: string[] = [];
     for (const notebook of notebooks) {
       const stem = basename(notebook, ".ipynb");
-      const kernel = await openNotebook(page, notebook, KERNEL_DISPLAY_NAME);
+      const kernel = await openNotebook(page, notebook);
       check(
         kernel.name === KERNEL_NAME && kernel.displayName === KERNEL_DISPLAY_NAME,
         `kernel "${KERNEL_DISPLAY_NAME}" picked for ${notebook}`,
@@ -218,7 +218,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
 
     // 2 — the generated notebook
     const e2eRel = relative(ROOT, e2ePath);
-    await openNotebook(page, e2eRel, KERNEL_DISPLAY_NAME);
+    await openNotebook(page, e2eRel);
     const before = await kernelInfo(page);
     await menu(page, "Run", "Run All Cells");
     // The training cell shows its live loss plot; let it train a moment, then interrupt from the toolbar.

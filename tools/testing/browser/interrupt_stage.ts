@@ -7,7 +7,6 @@
  * @module
  */
 import type { Page } from "playwright-core";
-import { KERNEL_DISPLAY_NAME } from "../../jupyter/setup.ts";
 import * as lab from "./lab_page.ts";
 
 /** The stage's notebook, cell by cell. */
@@ -24,7 +23,7 @@ type Check = (ok: boolean, what: string, detail?: string) => void;
 
 /** Run the stage on the notebook at `path` (relative to the server root, cells = INTERRUPT_CELLS). */
 export async function interruptStage(page: Page, path: string, check: Check): Promise<void> {
-  await lab.openNotebook(page, path, KERNEL_DISPLAY_NAME);
+  await lab.openNotebook(page, path);
   const before = await lab.kernelInfo(page);
   const text = async (i: number) => (await lab.cells(page))[i].outputs.map((o) => o.text).join("\n");
   const cell = (i: number) => page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(i);

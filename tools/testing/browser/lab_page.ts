@@ -84,13 +84,13 @@ export async function waitFor<T>(
   fn: () => Promise<T>,
   timeoutMs: number,
   everyMs = 250,
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
     } catch (e) {
       if (e instanceof KernelDied) throw e;
       last = e;
@@ -103,7 +103,7 @@ export async function waitFor<T>(
 }
 
 /** Open a notebook (path relative to the server root) in the running JupyterLab and wait for its kernel. */
-export async function openNotebook(page: Page, path: string, kernelDisplayName: string): Promise<KernelInfo> {
+export async function openNotebook(page: Page, path: string): Promise<KernelInfo> {
   await waitFor("the JupyterLab app to be restored", () =>
     page.evaluate(async () => {
       const app = (globalThis as any).jupyterapp;
@@ -123,30 +123,13 @@ export async function openNotebook(page: Page, path: string, kernelDisplayName: 
     () => page.evaluate((p) => (globalThis as any).jupyterapp.shell.currentWidget?.context?.path === p, path),
     30_000,
   );
-  // If JupyterLab asks which kernel to use, pick ours (it should not ask: the notebook names it).
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const info = await kernelInfo(page);
-    if (info && info.status === "idle" && info.connection === "connected") {
-      await watchKernelStatus(page);
-      return info;
-    }
-    const dialog = page.locator(".jp-Dialog");
-    if (await dialog.count() > 0) {
-      const select = dialog.locator("select");
-      if (await select.count() > 0) {
-        const options = await select.locator("option").allTextContents();
-        const ours = options.find((o) => o.includes(kernelDisplayName));
-        if (ours === undefined) {
-          throw new Error(`kernel dialog lacks "${kernelDisplayName}": ${options.join(" | ")}`);
-        }
-        await select.selectOption({ label: ours });
-      }
-      await dialog.locator(".jp-mod-accept").first().click();
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`kernel of ${path} did not become idle: ${JSON.stringify(await kernelInfo(page))}`);
+  // JupyterLab does not ask which kernel to use (the notebook names it): a kernel dialog ends in this timeout.
+  const info = await waitFor(`the kernel of ${path} to be idle`, async () => {
+    const k = await kernelInfo(page);
+    return k?.status === "idle" && k.connection === "connected" ? k : undefined;
+  }, 60_000);
+  await watchKernelStatus(page);
+  return info;
 }
 
 /** Name, status and id of the current notebook's kernel (null before it exists). */
