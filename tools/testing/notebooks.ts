@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
 import { allNotebooks, commitProblems, type NotebookJob, planFor } from "./plan.ts";
 import { report } from "./report.ts";
-import { forwardSignals } from "./signals.ts";
+import { forwardSignals, stoppedBy, stoppedStatus } from "./signals.ts";
 
 /** What nbrun.py prints (one JSON object). */
 interface RunResult {
@@ -69,9 +69,6 @@ export function parseNotebookArgs(
   }
 }
 
-/** The signal that stopped the runs, once one did (no further run starts). */
-let stoppedBy: Deno.Signal | undefined;
-
 /** Runs one job in its own nbrun.py process and returns its result. */
 async function runJob(lab: LabEnv, job: NotebookJob, timeout: number): Promise<RunResult> {
   const args = [join(ROOT, "tools", "testing", "nbrun.py"), job.notebook, "--mode", job.mode];
@@ -87,7 +84,7 @@ async function runJob(lab: LabEnv, job: NotebookJob, timeout: number): Promise<R
     stderr: "piped",
   }).spawn();
   // Termination (e.g. `timeout`, Ctrl-C) goes on to nbrun.py, which shuts its kernel down and exits.
-  const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
+  const stopForwarding = forwardSignals(child);
   // The kernel's "deno jupyter is unstable" banner is noise; the rest of stderr (e.g. a kernel's dying words)
   // is shown as it comes. The kernel shares this pipe: if it is still open 5 s after nbrun.py exited, a
   // kernel outlived it.
@@ -209,11 +206,7 @@ async function main(): Promise<number> {
   if (plain.length) console.log(`\nnotebook wall time (Run All, headless):\n${plain.join("\n")}`);
   console.log(`notebooks: ${jobs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   report(counts);
-  if (stoppedBy) {
-    console.error(`notebooks: stopped by ${stoppedBy}`);
-    return stoppedBy === "SIGINT" ? 130 : 143;
-  }
-  return counts.failed > 0 ? 1 : 0;
+  return stoppedStatus("notebooks") ?? (counts.failed > 0 ? 1 : 0);
 }
 
 if (import.meta.main) Deno.exit(await main());

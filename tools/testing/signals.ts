@@ -8,24 +8,28 @@
 /** The signals a runner passes on. */
 export const FORWARDED: readonly Deno.Signal[] = ["SIGTERM", "SIGINT"];
 
+/** The first signal that came while a child ran, once one did (then a runner starts nothing more). */
+export let stoppedBy: Deno.Signal | undefined;
+
 /**
- * While `child` runs, send it every SIGTERM / SIGINT this process gets, and tell `onSignal` which one came.
+ * While `child` runs, send it every SIGTERM / SIGINT this process gets (the first is kept in `stoppedBy`).
  * Returns the function that stops forwarding (call it once the child has exited).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { forwardSignals } from "./signals.ts";
+ * import { forwardSignals, stoppedBy } from "./signals.ts";
  * const child = new Deno.Command(Deno.execPath(), { args: ["eval", "0"], stdout: "null" }).spawn();
- * const stop = forwardSignals(child, () => {});
+ * const stop = forwardSignals(child);
  * assert((await child.status).success);
  * stop();
+ * assert.equal(stoppedBy, undefined);
  * ```
  */
-export function forwardSignals(child: Deno.ChildProcess, onSignal: (sig: Deno.Signal) => void): () => void {
+export function forwardSignals(child: Deno.ChildProcess): () => void {
   const removers = FORWARDED.map((sig) => {
     const forward = () => {
-      onSignal(sig);
+      stoppedBy ??= sig;
       try {
         child.kill(sig);
       } catch { /* already exited */ }
@@ -34,4 +38,10 @@ export function forwardSignals(child: Deno.ChildProcess, onSignal: (sig: Deno.Si
     return () => Deno.removeSignalListener(sig, forward);
   });
   return () => removers.forEach((remove) => remove());
+}
+
+/** Once a signal stopped the runner `tool`: says so, and gives the exit status a shell expects (128 + its number). */
+export function stoppedStatus(tool: string): number | undefined {
+  if (stoppedBy) console.error(`${tool}: stopped by ${stoppedBy}`);
+  return stoppedBy && (stoppedBy === "SIGINT" ? 130 : 143);
 }

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
 import { type Counts, report } from "./report.ts";
-import { forwardSignals } from "./signals.ts";
+import { forwardSignals, stoppedBy, stoppedStatus } from "./signals.ts";
 import { allNotebooks } from "./plan.ts";
 
 /** Counts of one stage, for the summary. */
@@ -43,9 +43,6 @@ export interface Stage {
 
 const deno = Deno.execPath();
 
-/** The signal that stopped the run, once one did (no further stage starts). */
-let stoppedBy: Deno.Signal | undefined;
-
 /** Runs `deno args` with its output shown live; returns the exit status and the seconds it took. */
 async function run(
   args: string[],
@@ -54,7 +51,7 @@ async function run(
   const started = performance.now();
   const child = new Deno.Command(deno, { args, cwd: ROOT, env: { NO_COLOR: "1", ...env }, stdin: "null" })
     .spawn();
-  const stopForwarding = forwardSignals(child, (sig) => stoppedBy ??= sig);
+  const stopForwarding = forwardSignals(child);
   const { code } = await child.status;
   stopForwarding();
   return { code, seconds: (performance.now() - started) / 1000 };
@@ -282,11 +279,7 @@ async function main(): Promise<number> {
   console.log(`total time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // The closing line CI reads, last: `N passed, N failed[, N skipped]`.
   report({ passed: sum("passed"), failed: sum("failed"), skipped: sum("skipped") });
-  if (stoppedBy) {
-    console.error(`deno task test: stopped by ${stoppedBy}`);
-    return stoppedBy === "SIGINT" ? 130 : 143;
-  }
-  return sum("failed") > 0 ? 1 : 0;
+  return stoppedStatus("deno task test") ?? (sum("failed") > 0 ? 1 : 0);
 }
 
 if (import.meta.main) Deno.exit(await main());
