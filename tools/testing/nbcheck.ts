@@ -83,18 +83,6 @@ export function locate(spans: Span[], line: number): string {
   return span ? `cell ${span.cell}, line ${line - span.start + 1}` : `generated line ${line}`;
 }
 
-/** The variants of a notebook to check: as shipped and, with exercises, with every solution substituted. */
-function variants(notebook: string): { label: string; replace: Record<string, string> }[] {
-  const sol = solutionsFor(notebook);
-  if (!sol) return [{ label: notebook, replace: {} }];
-  const answers = JSON.parse(readFileSync(resolve(ROOT, sol), "utf8")) as Record<
-    string,
-    { solution: string }
-  >;
-  const replace = Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.solution]));
-  return [{ label: notebook, replace: {} }, { label: `${notebook} [solution]`, replace }];
-}
-
 /** A variant of a notebook written out as a module beside it (so deno.json and relative imports apply). */
 interface Module {
   label: string;
@@ -103,13 +91,22 @@ interface Module {
   spans: Span[];
 }
 
-function writeModule(notebook: string, label: string, replace: Record<string, string>): Module {
-  const nb = JSON.parse(readFileSync(resolve(ROOT, notebook), "utf8")) as NotebookJson;
-  const mod = extractModule(nb, replace);
-  const tag = crypto.randomUUID().slice(0, 8);
-  const file = join(dirname(resolve(ROOT, notebook)), `.nbcheck-${basename(notebook, ".ipynb")}-${tag}.ts`);
-  Deno.writeTextFileSync(file, mod.source);
-  return { label, notebook, file, spans: mod.spans };
+/** Writes the modules of a notebook: as shipped and, with exercises, with every solution substituted. */
+function writeModules(notebook: string): Module[] {
+  const read = (path: string) => JSON.parse(readFileSync(resolve(ROOT, path), "utf8"));
+  const sol = solutionsFor(notebook);
+  const answers: Record<string, { solution: string }> = sol ? read(sol) : {};
+  const solved = Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.solution]));
+  const variants = sol
+    ? [[notebook, {}], [`${notebook} [solution]`, solved]] as const
+    : [[notebook, {}]] as const;
+  return variants.map(([label, replace]) => {
+    const mod = extractModule(read(notebook), replace);
+    const tag = crypto.randomUUID().slice(0, 8);
+    const file = join(dirname(resolve(ROOT, notebook)), `.nbcheck-${basename(notebook, ".ipynb")}-${tag}.ts`);
+    Deno.writeTextFileSync(file, mod.source);
+    return { label, notebook, file, spans: mod.spans };
+  });
 }
 
 /** `deno check` of the modules: its verdict (exit status) and its messages, locations mapped to cells. */
@@ -139,7 +136,7 @@ async function check(modules: Module[]): Promise<{ ok: boolean; output: string }
 export async function typeCheckNotebooks(
   notebooks: string[],
 ): Promise<{ label: string; ok: boolean; output: string }[]> {
-  const modules = notebooks.flatMap((nb) => variants(nb).map((v) => writeModule(nb, v.label, v.replace)));
+  const modules = notebooks.flatMap(writeModules);
   try {
     if ((await check(modules)).ok) return modules.map((m) => ({ label: m.label, ok: true, output: "" }));
     const results = [];
