@@ -220,9 +220,7 @@ async function main(): Promise<number> {
         only: { type: "string", default: "" },
         help: { type: "boolean", short: "h" },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
+    })); // strict: an unknown flag or a positional argument throws
   } catch (e) {
     console.error(`deno task test: ${(e as Error).message} (see --help)`);
     return 2;
