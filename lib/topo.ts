@@ -5,6 +5,11 @@
  */
 import type { Value } from "./value.ts";
 
+// Sorts so far: each sort marks the nodes it visits with its own number. A small integer is stored in the
+// node itself; an object mark (a new one per sort) made every store pass through the garbage collector's
+// write barrier, as the recycled nodes are old and the mark young.
+let sorts = 0;
+
 /**
  * All nodes `root` depends on (itself included), children before parents: the order `backward()` uses,
  * reversed. Same order as the recursive depth-first search of microgpt.py; works for any depth.
@@ -21,7 +26,7 @@ import type { Value } from "./value.ts";
  */
 export function buildTopo(root: Value): Value[] {
   const topo: Value[] = [];
-  const mark = {}; // this sort's visit mark: a node is visited when its visitMark is this object
+  const mark = ++sorts; // this sort's visit mark: a node is visited when its visitMark is this number
   root.visitMark = mark;
   // build_topo(v) visits each child in order, then appends v. The recursion becomes an explicit stack of the
   // nodes being visited, their children and the index of the next child, so that a graph of any depth fits.

@@ -58,7 +58,7 @@ export class Value {
   /** Optional name shown in graphs and `toString()`. */
   label: string | undefined;
   /** @internal `buildTopo`'s visit mark. */
-  visitMark: object | undefined = undefined;
+  visitMark = 0;
 
   /**
    * A leaf (`new Value(2)`, `new Value(2, { label: "a" })`), or the node of an operation given its

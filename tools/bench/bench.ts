@@ -63,9 +63,10 @@ function spread(r: { all: unknown[]; best: { seconds: number } }): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./bench.ts";
  * const text = formatTable([{ name: "fast", steps: 1000, seconds: 0.1 }], { python: 300 });
- * console.assert(text.includes("3,000×"));
+ * assert(text.includes("3,000×"));
  * ```
  */
 export function formatTable(rows: readonly Row[], base: { python?: number; scalar?: number }): string {
