@@ -6,6 +6,11 @@
  */
 import type { Value } from "./value.ts";
 
+/** A vector of values, `[n]`. */
+export type Vec = readonly Value[];
+/** A matrix of values, `[rows][cols]` (a weight matrix, or the cached keys or values of a head, `[T][head_dim]`). */
+export type Mat = readonly Vec[];
+
 /**
  * Matrix–vector product `W x`: `out[o] = w[o][0]·x[0] + w[o][1]·x[1] + …`, summed left to right.
  *
@@ -23,7 +28,7 @@ import type { Value } from "./value.ts";
  * ```
  * @throws {RangeError} a row of w does not have the length of x.
  */
-export function linear(x: readonly Value[], w: readonly (readonly Value[])[]): Value[] {
+export function linear(x: Vec, w: Mat): Value[] {
   const n = x.length;
   const out = new Array<Value>(w.length); // [n_out]
   for (let o = 0; o < w.length; o++) {
@@ -52,7 +57,7 @@ export function linear(x: readonly Value[], w: readonly (readonly Value[])[]): V
  * ```
  * @throws {RangeError} logits is empty.
  */
-export function softmax(logits: readonly Value[]): Value[] {
+export function softmax(logits: Vec): Value[] {
   if (logits.length === 0) throw new RangeError("softmax: logits must not be empty");
   let max = logits[0].data;
   for (let i = 1; i < logits.length; i++) if (logits[i].data > max) max = logits[i].data;
@@ -75,7 +80,7 @@ export function softmax(logits: readonly Value[]): Value[] {
  * ```
  * @throws {RangeError} x is empty.
  */
-export function rmsnorm(x: readonly Value[]): Value[] {
+export function rmsnorm(x: Vec): Value[] {
   if (x.length === 0) throw new RangeError("rmsnorm: x must not be empty");
   let ss = x[0].mul(x[0]);
   for (let i = 1; i < x.length; i++) ss = ss.add(x[i].mul(x[i]));
@@ -93,9 +98,9 @@ export interface HeadContext {
   /** Position of the query (the cache holds positions 0…pos). */
   pos: number;
   /** The softmax in use (the engine's, or a part swapped in). */
-  softmax: (logits: readonly Value[]) => Value[];
+  softmax: (logits: Vec) => Value[];
   /** Reports the head's inner stages (`attn_scores`, `attn_logits`, `attn_weights`) to the forward observer. */
-  observe?: (stage: "attn_scores" | "attn_logits" | "attn_weights", values: readonly Value[]) => void;
+  observe?: (stage: "attn_scores" | "attn_logits" | "attn_weights", values: Vec) => void;
   /** Divide the scores by √head_dim (default true; `inspectAttention`'s `scale: false` turns it off). */
   scaled?: boolean;
 }
@@ -119,12 +124,7 @@ export interface HeadContext {
  * assert.deepEqual(out.map((o) => o.data), [5, 7]);
  * ```
  */
-export function attentionHead(
-  q: readonly Value[],
-  keys: readonly (readonly Value[])[],
-  values: readonly (readonly Value[])[],
-  ctx: Partial<HeadContext> = {},
-): Value[] {
+export function attentionHead(q: Vec, keys: Mat, values: Mat, ctx: Partial<HeadContext> = {}): Value[] {
   const { softmax: softmaxFn = softmax, observe, scaled = true } = ctx;
   const head_dim = q.length;
   const scale = Math.pow(Math.pow(head_dim, 0.5), -1); // `/ head_dim**0.5` as `* (head_dim**0.5)**-1`
@@ -152,9 +152,9 @@ export function attentionHead(
 /** What `gpt()` hands the MLP besides its inputs. */
 export interface MlpContext {
   /** The linear layer in use (the engine's, or a part swapped in). */
-  linear: (x: readonly Value[], w: readonly (readonly Value[])[]) => Value[];
+  linear: (x: Vec, w: Mat) => Value[];
   /** Reports the hidden layer before (`mlp_hidden`) and after (`mlp_relu`) the ReLU to the forward observer. */
-  observe?: (stage: "mlp_hidden" | "mlp_relu", values: readonly Value[]) => void;
+  observe?: (stage: "mlp_hidden" | "mlp_relu", values: Vec) => void;
 }
 
 /**
@@ -175,12 +175,7 @@ export interface MlpContext {
  * assert(out[0].data === 6);
  * ```
  */
-export function mlp(
-  x: readonly Value[],
-  fc1: readonly (readonly Value[])[],
-  fc2: readonly (readonly Value[])[],
-  ctx: Partial<MlpContext> = {},
-): Value[] {
+export function mlp(x: Vec, fc1: Mat, fc2: Mat, ctx: Partial<MlpContext> = {}): Value[] {
   const { linear: linearFn = linear, observe } = ctx;
   const hidden = linearFn(x, fc1); // [4·n_embd]
   const relu = hidden.map((h) => h.relu());
@@ -194,27 +189,17 @@ export function mlp(
 /** The parts of the forward pass that `gpt()` can swap for another implementation (`ForwardOptions.parts`). */
 export interface GPTParts {
   /** `W x`, [n_out]. */
-  linear(x: readonly Value[], w: readonly (readonly Value[])[]): Value[];
+  linear(x: Vec, w: Mat): Value[];
   /** Probabilities from logits, same length. Also used for the loss in `docLoss`. */
-  softmax(logits: readonly Value[]): Value[];
+  softmax(logits: Vec): Value[];
   /** `x · (mean(x²) + 1e-5)^−0.5`, same length. */
-  rmsnorm(x: readonly Value[]): Value[];
+  rmsnorm(x: Vec): Value[];
   /** One attention head at one position: q [head_dim], this head's cached keys and values [T][head_dim] → [head_dim]. */
-  head(
-    q: readonly Value[],
-    keys: readonly (readonly Value[])[],
-    values: readonly (readonly Value[])[],
-    ctx: HeadContext,
-  ): Value[];
+  head(q: Vec, keys: Mat, values: Mat, ctx: HeadContext): Value[];
   /** The MLP of one position: x [n_embd], fc1 [4·n_embd][n_embd], fc2 [n_embd][4·n_embd] → [n_embd]. */
-  mlp(
-    x: readonly Value[],
-    fc1: readonly (readonly Value[])[],
-    fc2: readonly (readonly Value[])[],
-    ctx: MlpContext,
-  ): Value[];
+  mlp(x: Vec, fc1: Mat, fc2: Mat, ctx: MlpContext): Value[];
   /** The residual connection: a sub-layer's output plus its input, elementwise. */
-  residual(x: readonly Value[], skip: readonly Value[]): Value[];
+  residual(x: Vec, skip: Vec): Value[];
 }
 
 /**
@@ -233,7 +218,7 @@ export const GPT_PARTS: Readonly<GPTParts> = Object.freeze({
   rmsnorm,
   head: attentionHead,
   mlp,
-  residual: (x: readonly Value[], skip: readonly Value[]) => x.map((a, i) => a.add(skip[i])),
+  residual: (x: Vec, skip: Vec) => x.map((a, i) => a.add(skip[i])),
 });
 
 /**

@@ -9,7 +9,7 @@
 import type { GPTConfig } from "../config.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
 import type { Activations, Grads } from "./buffers.ts";
-import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
+import { crossEntropyBackward, crossEntropyForward } from "./softmax.ts";
 import { backwardRange, backwardRows, linearForward, linearForwardActive } from "./linear.ts";
 import type { FlatParams, Matrix } from "./params.ts";
 import { reluForward } from "./relu.ts";

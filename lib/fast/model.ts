@@ -1,7 +1,8 @@
 /**
- * The fast engine's `Model`: the GPT of `gpt.ts` on flat `Float64Array` parameters with its buffers, trained by
- * the one Adam (`../adam.ts`). Its losses and gradients are the scalar engine's bit for bit — tens of times
- * faster (`deno task bench` measures it).
+ * The fast engine's `Model`: the GPT of `gpt.ts` (the scalar engine's `../gpt.ts` on flat `Float64Array`s, with a
+ * hand-written backward pass per layer) with its buffers, trained by the one Adam (`../adam.ts`). Its losses and
+ * gradients are the scalar engine's bit for bit — tens of times faster (`deno task bench` measures it). Usually
+ * reached through `createModel({ engine: "fast", … })` from `../engines.ts`.
  *
  * @module
  */

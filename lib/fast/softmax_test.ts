@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { Random } from "../random.ts";
-import { softmaxBackward, softmaxForward } from "./softmax.ts";
-import { crossEntropyBackward, crossEntropyForward } from "./crossentropy.ts";
+import { crossEntropyBackward, crossEntropyForward, softmaxBackward, softmaxForward } from "./softmax.ts";
 import { assertNear, centralDiff, gaussArray } from "./test_util.ts";
 
 Deno.test("softmaxForward: exp(x − max), summed left to right; no overflow at 1000", () => {
