@@ -18,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
 import { allNotebooks, solutionsFor } from "./plan.ts";
 import { report } from "./report.ts";
+import { exitStatus, FORWARDED } from "./signals.ts";
 
 /** One code cell's place in the generated module. */
 interface Span {
@@ -137,13 +138,18 @@ export async function typeCheckNotebooks(
   notebooks: string[],
 ): Promise<{ label: string; ok: boolean; output: string }[]> {
   const modules = notebooks.flatMap(writeModules);
+  const remove = () => modules.forEach((m) => Deno.removeSync(m.file));
+  // Stopped (Ctrl-C, or the test driver passing on SIGTERM): the modules go first, as at the end.
+  const onSignal = FORWARDED.map((sig) => [sig, () => (remove(), Deno.exit(exitStatus(sig)))] as const);
+  onSignal.forEach(([sig, f]) => Deno.addSignalListener(sig, f));
   try {
     if ((await check(modules)).ok) return modules.map((m) => ({ label: m.label, ok: true, output: "" }));
     const results = [];
     for (const m of modules) results.push({ label: m.label, ...await check([m]) });
     return results;
   } finally {
-    for (const m of modules) Deno.removeSync(m.file);
+    onSignal.forEach(([sig, f]) => Deno.removeSignalListener(sig, f));
+    remove();
   }
 }
 

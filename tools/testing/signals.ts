@@ -40,8 +40,11 @@ export function forwardSignals(child: Deno.ChildProcess): () => void {
   return () => removers.forEach((remove) => remove());
 }
 
-/** Once a signal stopped the runner `tool`: says so, and gives the exit status a shell expects (128 + its number). */
+/** The exit status a shell expects of a process stopped by `sig` (128 + its number). */
+export const exitStatus = (sig: Deno.Signal): number => (sig === "SIGINT" ? 130 : 143);
+
+/** Once a signal stopped the runner `tool`: says so, and gives its exit status. */
 export function stoppedStatus(tool: string): number | undefined {
   if (stoppedBy) console.error(`${tool}: stopped by ${stoppedBy}`);
-  return stoppedBy && (stoppedBy === "SIGINT" ? 130 : 143);
+  return stoppedBy && exitStatus(stoppedBy);
 }
