@@ -12,17 +12,11 @@ import { createKVCache, type ForwardEvent, gpt, toValues } from "./gpt.ts";
 import type { Model } from "./model.ts";
 import { attentionHead, type GPTParts } from "./nn.ts";
 import { checkStateDict } from "./params.ts";
+import type { Tokenizer } from "./tokenizer.ts";
 import type { Value } from "./value.ts";
 
-/** What `inspectAttention` needs from a tokenizer (the lib `Tokenizer` fits). */
-export interface TokenizerLike {
-  /** Id of the BOS token. */
-  readonly bos: number;
-  /** Characters by id (ids below `bos`). */
-  readonly chars: readonly string[];
-  /** `[BOS, …ids, BOS]` for a document. */
-  encode(doc: string): number[];
-}
+/** What `inspectAttention` needs from a tokenizer: its BOS id, its characters by id and `encode`. */
+export type TokenizerLike = Pick<Tokenizer, "bos" | "chars" | "encode">;
 
 /** Options of `inspectAttention`. */
 export interface InspectOptions {
