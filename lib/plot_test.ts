@@ -306,7 +306,7 @@ Deno.test("liveLoss: one display, then in-place updates throttled to the interva
   const live = liveLoss({
     title: "loss",
     num_steps: 1000,
-    baseline: { y: Math.log(27), name: "ln 27" },
+    baseline: Math.log(27),
     now: () => clock,
     show: (bundle, options) => calls.push({ bundle, options: { ...options } }),
   });
@@ -343,7 +343,7 @@ Deno.test("liveLoss: one display, then in-place updates throttled to the interva
 Deno.test("liveLoss: smoothing is a bias-corrected moving average; NaN leaves a gap, never throws", () => {
   const sent: MimeBundle[] = [];
   let clock = 0;
-  const live = liveLoss({ smooth: 0.5, now: () => (clock += 1000), show: (b) => sent.push(b) });
+  const live = liveLoss({ now: () => (clock += 1000), show: (b) => sent.push(b) });
   live.onStep({ step: 1, loss: 4 });
   live.onStep({ step: 2, loss: 2 });
   live.onStep({ step: 3, loss: NaN });
@@ -351,9 +351,9 @@ Deno.test("liveLoss: smoothing is a bias-corrected moving average; NaN leaves a 
   const fig = live.figure();
   const [raw, avg] = fig.data as { y: (number | null)[] }[];
   assert.deepEqual(raw.y, [4, 2, null]);
-  // ema: 0.5·0 + 0.5·4 = 2, weight 0.5 → 4; then 0.5·2 + 0.5·2 = 2, weight 0.75 → 2.6667
-  assert.deepEqual(avg.y[0], 4);
-  assert(Math.abs(avg.y[1]! - 8 / 3) < 1e-12);
+  // ema: 0.9·0 + 0.1·4 = 0.4, weight 0.1 → 4; then 0.9·0.4 + 0.1·2 = 0.56, weight 0.19 → 2.947
+  assert(Math.abs(avg.y[0]! - 4) < 1e-12);
+  assert(Math.abs(avg.y[1]! - 0.56 / 0.19) < 1e-12);
   assert.deepEqual(avg.y[2], avg.y[1]);
   assert.match(String(fig), /1 non-finite loss/);
   assert.deepEqual(sent.length, 4, "a second between steps: every step and done() redraw");
@@ -381,7 +381,7 @@ Deno.test("liveLoss: outside Jupyter nothing is displayed, but the figure is ava
   interrupted.onStep({ step: 1, loss: 3 });
   interrupted.done();
   assert.match(final, /step 1 of 1000: loss 3, smoothed 3 — stopped$/, "an interrupted run says so");
-  assertThrowsNaming(() => liveLoss({ smooth: 1 }), RangeError, "smooth");
+  assertThrowsNaming(() => liveLoss({ baseline: NaN }), RangeError, "baseline");
 });
 
 Deno.test("liveLoss: overhead under 5% of a simulated 1 ms/step training (real clock, JSON-serialising sink)", () => {

@@ -23,10 +23,8 @@ export interface LiveLossOptions {
   title?: string;
   /** Total steps: fixes the x axis so the curve grows into it (default: from `info.num_steps`). */
   num_steps?: number;
-  /** A dashed reference line, e.g. `Math.log(27)` (the loss of a uniform guess) or `{ y, name }`. */
-  baseline?: number | HLine;
-  /** Smoothing factor of the moving average in [0, 1) (default 0.9; 0 = no smoothing). */
-  smooth?: number;
+  /** A dashed reference line, e.g. `Math.log(27)` (the loss of a uniform guess). */
+  baseline?: number;
   /** Clock in ms (default `performance.now`); tests pass a fake one. */
   now?: () => number;
   /** Where bundles go (default: the kernel's `Deno.jupyter.display`; outside Jupyter nothing is shown). */
@@ -45,6 +43,8 @@ export interface LiveLoss {
   readonly displays: number;
 }
 
+/** Smoothing factor of the exponential moving average (its window is about 1 / (1 − 0.9) = 10 steps). */
+const SMOOTH = 0.9;
 /** Least time between two updates of the display, in ms. */
 const INTERVAL_MS = 250;
 /** Most points drawn per curve; longer runs are thinned so each update stays small. */
@@ -66,14 +66,9 @@ const SVG_POINTS = 700;
  */
 export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   const title = optionalString("liveLoss: title", opts.title) ?? "training loss";
-  const smooth = optionalNumber("liveLoss: smooth", opts.smooth) ?? 0.9;
-  if (smooth < 0 || smooth >= 1) throw new RangeError(`liveLoss: smooth must be in [0, 1), got ${smooth}`);
   let numSteps = optionalNumber("liveLoss: num_steps", opts.num_steps);
-  const baseline: HLine[] = opts.baseline === undefined
-    ? []
-    : typeof opts.baseline === "number"
-    ? [{ y: finiteNumber("liveLoss: baseline", opts.baseline), name: `baseline ${fmt(opts.baseline)}` }]
-    : [{ y: finiteNumber("liveLoss: baseline.y", opts.baseline.y), name: String(opts.baseline.name) }];
+  const y = optionalNumber("liveLoss: baseline", opts.baseline);
+  const baseline: HLine[] = y === undefined ? [] : [{ y, name: `baseline ${fmt(y)}` }];
   const now = opts.now ?? (() => performance.now());
   const show = opts.show ?? kernelShow();
   const displayId = `liveloss-${crypto.randomUUID()}`;
@@ -164,8 +159,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     if (numSteps === undefined && typeof info.num_steps === "number") numSteps = info.num_steps;
     steps.push(step);
     if (Number.isFinite(info.loss)) {
-      ema = smooth * ema + (1 - smooth) * info.loss;
-      weight = smooth * weight + (1 - smooth);
+      ema = SMOOTH * ema + (1 - SMOOTH) * info.loss;
+      weight = SMOOTH * weight + (1 - SMOOTH);
       raw.push(info.loss);
       avg.push(ema / weight);
     } else {
