@@ -152,7 +152,7 @@ export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
     `  edge [color="#777", arrowsize=0.6];`,
   ];
   if (title !== undefined) {
-    lines.push(`  labelloc="t"; fontname="Helvetica"; fontsize=14; label=${quote(title)};`);
+    lines.push(`  labelloc="t"; fontname="Helvetica"; fontsize=14; label=${JSON.stringify(title)};`);
   }
   for (const v of nodes) {
     checkNode(v);
@@ -163,10 +163,10 @@ export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
       `<TR>${name}<TD>data ${fixed(v.data)}</TD>${gradCell}</TR></TABLE>`;
     lines.push(`  ${id.get(v)} [shape=plaintext, label=<${html}>];`);
     if (v.op && v.children.length > 0) {
-      lines.push(
-        `  ${id.get(v)}_op [shape=ellipse, style=filled, fillcolor="#E8F0FA", label=${quote(v.op)}];`,
-      );
-      lines.push(`  ${id.get(v)}_op -> ${id.get(v)};`);
+      const op = `  ${id.get(v)}_op [shape=ellipse, style=filled, fillcolor="#E8F0FA", label=${
+        JSON.stringify(v.op)
+      }];`;
+      lines.push(op, `  ${id.get(v)}_op -> ${id.get(v)};`);
       for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)}_op;`);
     } else {
       for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)};`);
@@ -218,8 +218,4 @@ function checkNode(v: GraphNode): void {
 function fixed(x: number): string {
   const a = Math.abs(x);
   return a === 0 || (a >= 1e-4 && a < 1e6) ? x.toFixed(4) : x.toExponential(3);
-}
-
-function quote(s: string): string {
-  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
