@@ -1,16 +1,15 @@
 """Jupyter wire messages as kernel_proxy.py sees them: split, read, and write signed ones of its own.
 
 A message on the wire is [routing identities…, b"<IDS|MSG>", signature, header, parent_header, metadata, content,
-buffers…]; the signature is an HMAC of the four JSON frames with the connection file's key.
+buffers…]; the signature is an HMAC of the four JSON frames with the connection file's key. Making and signing
+messages is jupyter_client's `Session` (the one Jupyter itself uses); this module only adapts it to frames.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import uuid
-from datetime import datetime, timezone
+
+from jupyter_client.session import Session
 
 DELIM = b"<IDS|MSG>"
 
@@ -33,26 +32,14 @@ class Signer:
     """Writes messages the way the kernel does, signed with the connection's key."""
 
     def __init__(self, conn: dict) -> None:
-        self.key = conn.get("key", "").encode()
-        self.digest = conn.get("signature_scheme", "hmac-sha256").split("-", 1)[-1]
-        self.session = uuid.uuid4().hex
-
-    def sign(self, parts: list[bytes]) -> bytes:
-        if not self.key:
-            return b""
-        mac = hmac.new(self.key, digestmod=getattr(hashlib, self.digest))
-        for p in parts:
-            mac.update(p)
-        return mac.hexdigest().encode()
+        self.session = Session(key=conn.get("key", "").encode(), username="kernel",
+                               signature_scheme=conn.get("signature_scheme", "hmac-sha256"))
 
     def new(self, msg_type: str, content: dict, parent: dict) -> list[bytes]:
         """A fresh message (from the delimiter on) answering `parent` (a request's header)."""
-        head = {"msg_id": uuid.uuid4().hex, "session": self.session, "username": "kernel", "msg_type": msg_type,
-                "date": datetime.now(timezone.utc).isoformat(), "version": "5.3"}
-        parts = [json.dumps(x).encode() for x in (head, parent, {}, content)]
-        return [DELIM, self.sign(parts), *parts]
+        return self.session.serialize(self.session.msg(msg_type, content, parent=parent))
 
     def with_content(self, msg: list[bytes], content: dict) -> list[bytes]:
         """The same message (from the delimiter on) with another content, signed again."""
-        parts = [*msg[2:5], json.dumps(content).encode()]
-        return [DELIM, self.sign(parts), *parts, *msg[6:]]
+        parts = [*msg[2:5], self.session.pack(content)]
+        return [DELIM, self.session.sign(parts), *parts, *msg[6:]]

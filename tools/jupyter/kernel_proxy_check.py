@@ -14,12 +14,12 @@ Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER K
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import sys
 import time
 
+import psutil
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
@@ -137,29 +137,19 @@ def main() -> int:
         result_ = interrupts(km, kc)
     else:
         result_ = {"misplaced": [run_all(kc) for _ in range(3)]}
-    pid = km.provisioner.process.pid
-    children = [p for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == pid]
+    children = psutil.Process(km.provisioner.process.pid).children()
     kc.stop_channels()
     km.shutdown_kernel(now=False)
     time.sleep(0.5)
-    result_["left_running"] = [p for p in children if _alive(p)]
+    result_["left_running"] = [p.pid for p in children if _alive(p)]
     print(json.dumps(result_))
     return 0
 
 
-def _ppid(pid: str) -> int:
+def _alive(p: psutil.Process) -> bool:
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
-
-
-def _alive(pid: str) -> bool:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return "zombie" not in f.read().lower()
-    except OSError:
+        return p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
 
 
