@@ -164,15 +164,12 @@ export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const c = { ...DEFAULT_TRAIN, ...partial };
   positiveInt("num_steps", c.num_steps);
   positiveInt("batch_size", c.batch_size);
-  if (finiteNumber("learning_rate", c.learning_rate) <= 0) {
-    throw new RangeError(`learning_rate must be > 0, got ${c.learning_rate}`);
+  for (const key of ["learning_rate", "eps_adam"] as const) {
+    if (finiteNumber(key, c[key]) <= 0) throw new RangeError(`${key} must be > 0, got ${c[key]}`);
   }
   for (const key of ["beta1", "beta2"] as const) {
     const b = finiteNumber(key, c[key]);
     if (b < 0 || b >= 1) throw new RangeError(`${key} must be in [0, 1), got ${b}`);
-  }
-  if (finiteNumber("eps_adam", c.eps_adam) <= 0) {
-    throw new RangeError(`eps_adam must be > 0, got ${c.eps_adam}`);
   }
   return c;
 }
