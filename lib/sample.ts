@@ -163,17 +163,14 @@ export interface GreedyOptions {
 export function greedy(model: Model, opts: GreedyOptions): string {
   const { tokenizer, prefix = "" } = opts;
   const { tokens, next, logits: first } = readPrefix(model, tokenizer, prefix);
-  let logits = first, pos = tokens.length;
   const ids = tokens.slice(1);
-  while (true) {
+  for (let logits = first, pos = tokens.length;; pos++) {
     let best = 0;
-    checkLogit(logits, 0);
-    for (let i = 1; i < logits.length; i++) if (checkLogit(logits, i) > logits[best]) best = i;
+    for (let i = 0; i < logits.length; i++) if (checkLogit(logits, i) > logits[best]) best = i;
     if (best === tokenizer.bos) break;
     ids.push(best);
     if (pos >= model.config.block_size) break; // every position used: like `sample`, at most block_size tokens
     logits = next(best);
-    pos++;
   }
   return tokenizer.decode(ids);
 }
