@@ -128,13 +128,10 @@ export class ScalarModel extends ModelDisplay implements Model {
 
   loadStateDict(sd: StateDict): void {
     checkStateDict(this.config, sd);
-    for (const [name, m] of Object.entries(this.sd)) {
-      m.forEach((row, r) =>
-        row.forEach((v, c) => {
-          v.data = sd[name][r][c];
-          v.grad = 0;
-        })
-      );
+    const values = Object.keys(this.sd).flatMap((name) => sd[name].flat()); // in the order of this.params
+    for (let i = 0; i < values.length; i++) {
+      this.params[i].data = values[i];
+      this.params[i].grad = 0;
     }
     this.#m.fill(0);
     this.#v.fill(0);
