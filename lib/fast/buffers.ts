@@ -10,29 +10,25 @@ import { type AttentionCache, createAttentionCache } from "./attention.ts";
 import type { LinearIO } from "./linear.ts";
 import { type ActiveSet, activeSet, allOn } from "./relu.ts";
 
-/** `count` views of `width` numbers over one new buffer: `[count][width]`. */
-function rows(count: number, width: number): Float64Array[] {
-  const buf = new Float64Array(count * width);
-  return Array.from({ length: count }, (_, i) => buf.subarray(i * width, (i + 1) * width));
-}
+/** `[count][width]` views of one buffer, which `all` holds (row-major) for the kernels that take every row at once. */
+export type Rows = Float64Array[] & { readonly all: Float64Array };
 
 /**
- * The one buffer under views made by `rows` (all positions, row-major), for kernels that take every position
- * at once.
+ * `count` views of `width` numbers over one new buffer.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createActivations, flat } from "./buffers.ts";
- * import { gptConfig } from "../config.ts";
- * const acts = createActivations(gptConfig({}));
- * acts.layers[0].q[1][0] = 7;
- * assert(flat(acts.layers[0].q)[16] === 7);
+ * import { rows } from "./buffers.ts";
+ * const q = rows(3, 2);
+ * q[1][0] = 7;
+ * assert(q.length === 3 && q.all[2] === 7);
  * ```
  */
-export function flat(views: readonly Float64Array[]): Float64Array {
-  const first = views[0];
-  return new Float64Array(first.buffer, first.byteOffset, views.length * first.length);
+export function rows(count: number, width: number): Rows {
+  const all = new Float64Array(count * width);
+  const views = Array.from({ length: count }, (_, i) => all.subarray(i * width, (i + 1) * width));
+  return Object.assign(views, { all });
 }
 
 /** One transformer block's activations, indexed by position. */
@@ -41,25 +37,16 @@ export interface LayerActivations {
   readonly cache: AttentionCache;
   /** `mean(x²) + 1e-5` of the attention rmsnorm, per position. */
   readonly a1: Float64Array;
-  readonly h: Float64Array[]; // [T][n_embd] rmsnorm(x)
-  readonly q: Float64Array[]; // [T][n_embd]
-  readonly xa: Float64Array[]; // [T][n_embd] heads concatenated
-  readonly o: Float64Array[]; // [T][n_embd] attn_wo·xa
+  readonly h: Rows; // [T][n_embd] rmsnorm(x)
+  readonly q: Rows; // [T][n_embd]
+  readonly xa: Rows; // [T][n_embd] heads concatenated
+  readonly o: Rows; // [T][n_embd] attn_wo·xa
   readonly xmid: Float64Array[]; // [T][n_embd] x + attn_wo·xa
   readonly a2: Float64Array; // [T] of the MLP rmsnorm
-  readonly h2: Float64Array[]; // [T][n_embd] rmsnorm(xmid)
-  readonly f: Float64Array[]; // [T][4·n_embd] mlp_fc1·h2
+  readonly h2: Rows; // [T][n_embd] rmsnorm(xmid)
+  readonly f: Rows; // [T][4·n_embd] mlp_fc1·h2
   readonly r: Float64Array[]; // [T][4·n_embd] relu(f)
   readonly on: ActiveSet[]; // [T] which ReLUs are on
-  /** The same buffers as one row-major array each, for the layers that run all positions at once. */
-  readonly all: {
-    readonly h: Float64Array;
-    readonly q: Float64Array;
-    readonly xa: Float64Array;
-    readonly o: Float64Array;
-    readonly h2: Float64Array;
-    readonly f: Float64Array;
-  };
 }
 
 /** Everything the forward pass of one sequence keeps for the backward pass. */
@@ -67,15 +54,12 @@ export interface Activations {
   readonly x0: Float64Array[]; // [T][n_embd] wte[token] + wpe[pos]
   readonly a0: Float64Array; // [T] of the first rmsnorm
   /** `xs[0]` = rmsnorm(x0); `xs[l + 1]` = output of block `l`. `[n_layer + 1][T][n_embd]` */
-  readonly xs: Float64Array[][];
+  readonly xs: Rows[];
   readonly layers: LayerActivations[];
-  readonly logits: Float64Array[]; // [T][vocab_size]
+  readonly logits: Rows; // [T][vocab_size]
   readonly e: Float64Array[]; // [T][vocab_size] exp(logit − max)
   readonly total: Float64Array; // [T] softmax denominators
   readonly tmp: Float64Array; // [n_embd] a linear output before its residual add
-  /** `flat(xs[n_layer])` and `flat(logits)`: the input and output of `lm_head` for all positions. */
-  readonly xsLastAll: Float64Array;
-  readonly logitsAll: Float64Array;
 }
 
 /**
@@ -93,8 +77,7 @@ export interface Activations {
 export function createActivations(config: GPTConfig): Activations {
   const { n_embd, n_layer, block_size: T, vocab_size } = config;
   const layers = Array.from({ length: n_layer }, () => {
-    const [h, q, xa, o, h2] = [0, 1, 2, 3, 4].map(() => rows(T, n_embd));
-    const f = rows(T, 4 * n_embd);
+    const [h, q, xa, o, xmid, h2] = [0, 1, 2, 3, 4, 5].map(() => rows(T, n_embd));
     return {
       cache: createAttentionCache(config),
       a1: new Float64Array(T),
@@ -102,28 +85,23 @@ export function createActivations(config: GPTConfig): Activations {
       q,
       xa,
       o,
-      xmid: rows(T, n_embd),
+      xmid,
       a2: new Float64Array(T),
       h2,
-      f,
+      f: rows(T, 4 * n_embd),
       r: rows(T, 4 * n_embd),
       on: Array.from({ length: T }, () => activeSet(4 * n_embd)),
-      all: { h: flat(h), q: flat(q), xa: flat(xa), o: flat(o), h2: flat(h2), f: flat(f) },
     };
   });
-  const xs = Array.from({ length: n_layer + 1 }, () => rows(T, n_embd));
-  const logits = rows(T, vocab_size);
   return {
     x0: rows(T, n_embd),
     a0: new Float64Array(T),
-    xs,
+    xs: Array.from({ length: n_layer + 1 }, () => rows(T, n_embd)),
     layers,
-    logits,
+    logits: rows(T, vocab_size),
     e: rows(T, vocab_size),
     total: new Float64Array(T),
     tmp: new Float64Array(n_embd),
-    xsLastAll: flat(xs[n_layer]),
-    logitsAll: flat(logits),
   };
 }
 
@@ -139,10 +117,10 @@ export interface LayerIO {
 export interface Grads {
   readonly dlogits: Float64Array; // [vocab_size]
   readonly dx: Float64Array[]; // [T][n_embd] the residual stream
-  readonly dxmid: Float64Array[]; // [T][n_embd]
-  readonly dh: Float64Array[]; // [T][n_embd]
-  readonly dq: Float64Array[]; // [T][n_embd]
-  readonly dxa: Float64Array[]; // [T][n_embd]
+  readonly dxmid: Rows; // [T][n_embd]
+  readonly dh: Rows; // [T][n_embd]
+  readonly dq: Rows; // [T][n_embd]
+  readonly dxa: Rows; // [T][n_embd]
   readonly dx0: Float64Array; // [n_embd]
   readonly dh2: Float64Array; // [n_embd]
   readonly dr: Float64Array; // [4·n_embd]
@@ -170,11 +148,11 @@ export interface Grads {
 export function createGrads(config: GPTConfig, acts: Activations): Grads {
   const { n_embd, vocab_size, block_size: T } = config;
   const [dxmid, dh, dq, dxa] = [0, 1, 2, 3].map(() => rows(T, n_embd));
-  const layers = acts.layers.map(({ all, cache }) => ({
-    attn_wo: { x: all.xa, dy: flat(dxmid), dx: flat(dxa) },
-    attn_wq: { x: all.h, dy: flat(dq), dx: flat(dh) },
-    attn_wk: { x: all.h, dy: cache.dk, dx: flat(dh) },
-    attn_wv: { x: all.h, dy: cache.dv, dx: flat(dh) },
+  const layers = acts.layers.map(({ h, xa, cache }) => ({
+    attn_wo: { x: xa.all, dy: dxmid.all, dx: dxa.all },
+    attn_wq: { x: h.all, dy: dq.all, dx: dh.all },
+    attn_wk: { x: h.all, dy: cache.dk, dx: dh.all },
+    attn_wv: { x: h.all, dy: cache.dv, dx: dh.all },
   }));
   return {
     dlogits: new Float64Array(vocab_size),

@@ -102,18 +102,18 @@ export function forward(w: Weights, acts: Activations, tokens: readonly number[]
     const P = w.layers[l], L = acts.layers[l], cache = L.cache, xs = acts.xs[l];
     // 1) attention: x + wo·attention(q, K, V)
     for (let t = from; t < to; t++) L.a1[t] = rmsnormForward(xs[t], L.h[t]);
-    linearForward(P.attn_wq, L.all.h, L.all.q, from, to);
-    linearForward(P.attn_wk, L.all.h, cache.k, from, to);
-    linearForward(P.attn_wv, L.all.h, cache.v, from, to);
+    linearForward(P.attn_wq, L.h.all, L.q.all, from, to);
+    linearForward(P.attn_wk, L.h.all, cache.k, from, to);
+    linearForward(P.attn_wv, L.h.all, cache.v, from, to);
     for (let t = from; t < to; t++) attentionForward(cache, t, L.q[t], L.xa[t], causal ? t + 1 : to);
-    linearForward(P.attn_wo, L.all.xa, L.all.o, from, to);
+    linearForward(P.attn_wo, L.xa.all, L.o.all, from, to);
     // 2) MLP: xmid + fc2·relu(fc1·rmsnorm(xmid))
     for (let t = from; t < to; t++) {
       const o = L.o[t], x = xs[t], xmid = L.xmid[t];
       for (let i = 0; i < ne; i++) xmid[i] = o[i] + x[i];
       L.a2[t] = rmsnormForward(xmid, L.h2[t]);
     }
-    linearForward(P.mlp_fc1, L.all.h2, L.all.f, from, to);
+    linearForward(P.mlp_fc1, L.h2.all, L.f.all, from, to);
     for (let t = from; t < to; t++) {
       const tmp = acts.tmp, xmid = L.xmid[t], out = acts.xs[l + 1][t];
       reluForward(L.f[t], L.r[t], L.on[t]);
@@ -121,7 +121,7 @@ export function forward(w: Weights, acts: Activations, tokens: readonly number[]
       for (let i = 0; i < ne; i++) out[i] = tmp[i] + xmid[i];
     }
   }
-  linearForward(w.lm_head, acts.xsLastAll, acts.logitsAll, from, to);
+  linearForward(w.lm_head, acts.xs[w.layers.length].all, acts.logits.all, from, to);
 }
 
 const ce = new Float64Array(2); // crossEntropyForward's [loss, total]
