@@ -44,8 +44,6 @@ export interface HeadTrace {
   scaled: number[][];
   /** Softmax of each row over the visible keys; masked entries are exactly 0. Rows sum to 1. `[T][T]`. */
   weights: number[][];
-  /** The head's output Σ_s weights[t][s]·v[s], `[T][head_dim]`. */
-  out: number[][];
 }
 
 /** Everything `inspectAttention` measured. */
@@ -56,9 +54,6 @@ export interface AttentionTrace {
   labels: string[];
   /** Width of one head (n_embd / n_head). */
   head_dim: number;
-  /** The switches used. */
-  scale: boolean;
-  mask: boolean;
   /** `layers[l][h]` is head h of layer l. */
   layers: HeadTrace[][];
   /** Next-token logits at every position, `[T][vocab_size]`. */
@@ -145,16 +140,16 @@ export function inspectAttention(
         row.map((x, s) => (s < h.logits[t].length ? h.logits[t][s] : scale ? x * attnScale : x))
       );
       const weights = h.weights.map((row) => [...row, ...new Array<number>(T - row.length).fill(0)]);
-      return { q, k, v, scores, scaled, weights, out: h.out };
+      return { q, k, v, scores, scaled, weights };
     })
   );
-  return { tokens, labels, head_dim, scale, mask, layers, logits: seen.logits };
+  return { tokens, labels, head_dim, layers, logits: seen.logits };
 }
 
 /** What the observer kept of one forward pass over T positions: per layer (and head), per position. */
 function record(T: number, n_layer: number) {
   const perLayer = <X>() => Array.from({ length: n_layer }, () => new Array<X>(T));
-  const heads: { scores: number[][]; logits: number[][]; weights: number[][]; out: number[][] }[][] = Array
+  const heads: { scores: number[][]; logits: number[][]; weights: number[][] }[][] = Array
     .from({ length: n_layer }, () => []);
   const rec = {
     q: perLayer<Value[]>(),
@@ -166,11 +161,10 @@ function record(T: number, n_layer: number) {
       if (layer === undefined) return;
       if (stage === "q" || stage === "k" || stage === "v") rec[stage][layer][pos] = [...values];
       if (head === undefined) return;
-      const h = (heads[layer][head] ??= { scores: [], logits: [], weights: [], out: [] });
+      const h = (heads[layer][head] ??= { scores: [], logits: [], weights: [] });
       if (stage === "attn_scores") h.scores[pos] = data(values);
       if (stage === "attn_logits") h.logits[pos] = data(values);
       if (stage === "attn_weights") h.weights[pos] = data(values);
-      if (stage === "head_out") h.out[pos] = data(values);
     },
   };
   return rec;

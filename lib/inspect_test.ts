@@ -51,7 +51,7 @@ Deno.test("shapes: T positions [BOS, …letters], head_dim = n_embd / n_head, on
   for (const heads of trace.layers) {
     assert.equal(heads.length, 4);
     for (const h of heads) {
-      for (const m of [h.q, h.k, h.v, h.out]) assert.deepEqual(m.map((r) => r.length), [4, 4, 4, 4, 4]);
+      for (const m of [h.q, h.k, h.v]) assert.deepEqual(m.map((r) => r.length), [4, 4, 4, 4, 4]);
       for (const m of [h.scores, h.scaled, h.weights]) {
         assert.deepEqual(m.map((r) => r.length), [5, 5, 5, 5, 5]);
       }
