@@ -104,6 +104,8 @@ export function inspectAttention(
   const tokens = encoded.slice(0, Math.min(encoded.length - 1, block_size)); // [BOS, …letters]
   const T = tokens.length;
   const labels = tokens.map((t) => (t === tokenizer.bos ? "BOS" : tokenizer.chars[t]));
+  /** Head h's columns of every position's vector. */
+  const cut = <X>(m: X[][], h: number) => m.map((vec) => vec.slice(h * head_dim, (h + 1) * head_dim));
 
   // The model's own forward pass, position by position; the observer keeps what we show. Without the mask a
   // head must also see the keys and values of later positions: each pass takes them from the pass before,
@@ -115,8 +117,8 @@ export function inspectAttention(
     const head: GPTParts["head"] = (q, keys, values, ctx) => {
       if (mask || pass === 0) return attentionHead(q, keys, values, { ...ctx, scaled: scale });
       // every position's keys and values, from the pass before
-      const cut = (m: Value[][]) => m.map((vec) => vec.slice(ctx.head * head_dim, (ctx.head + 1) * head_dim));
-      return attentionHead(q, cut(before.k[ctx.layer]), cut(before.v[ctx.layer]), { ...ctx, scaled: scale });
+      const [k, v] = [cut(before.k[ctx.layer], ctx.head), cut(before.v[ctx.layer], ctx.head)];
+      return attentionHead(q, k, v, { ...ctx, scaled: scale });
     };
     seen = record(T, n_layer);
     const kv = createKVCache(config);
@@ -129,8 +131,7 @@ export function inspectAttention(
 
   const layers = seen.heads.map((heads, l) =>
     heads.map((h, hi): HeadTrace => {
-      const cut = (m: Value[][]) => m.map((vec) => data(vec.slice(hi * head_dim, (hi + 1) * head_dim)));
-      const q = cut(seen.q[l]), k = cut(seen.k[l]), v = cut(seen.v[l]); // [T][head_dim]
+      const [q, k, v] = [seen.q[l], seen.k[l], seen.v[l]].map((m) => cut(m, hi).map(data)); // [T][head_dim]
       // The mask hides the scores of later keys from the model; the table shows them anyway (q·k).
       const scores = q.map((qt, t) =>
         k.map((ks, s) => (s < h.scores[t].length ? h.scores[t][s] : dot(qt, ks)))
