@@ -13,34 +13,9 @@
  */
 import { softmaxBackward, softmaxForward } from "./softmax.ts";
 
-/** One layer's KV cache, the attention weights of every position (for backward) and the K/V gradients. */
-export interface AttentionCache {
-  readonly n_embd: number;
-  readonly n_head: number;
-  readonly head_dim: number;
-  readonly block_size: number;
-  /** `[block_size][n_embd]` keys; row `t` is written by the caller before `attentionForward(…, t, …)`. */
-  readonly k: Float64Array;
-  /** `[block_size][n_embd]` values. */
-  readonly v: Float64Array;
-  /** `[block_size][n_embd]` gradients of the keys / values, accumulated by `attentionBackward`. */
-  readonly dk: Float64Array;
-  readonly dv: Float64Array;
-  /** `[block_size][n_head][block_size]` exp(score − max) of each query position and head. */
-  readonly e: Float64Array;
-  /** `[block_size][n_head]` the softmax denominators and their `Math.pow(total, -1)`. */
-  readonly total: Float64Array;
-  readonly rtotal: Float64Array;
-  /** `Math.pow(Math.pow(head_dim, 0.5), -1)`: the scores' scale. */
-  readonly scale: number;
-  /** `[block_size]` scratch. */
-  readonly w: Float64Array;
-  /** Views made once: `e` of query `t`, head `h` at `[t·n_head + h]`. */
-  readonly eRows: Float64Array[];
-}
-
 /**
- * Allocate a cache for one layer.
+ * Allocate a cache for one layer: the KV cache, the attention weights of every position (for backward) and the
+ * K/V gradients.
  *
  * @example
  * ```ts
@@ -51,36 +26,44 @@ export interface AttentionCache {
  * ```
  * @throws {RangeError} `n_embd` is not divisible by `n_head`.
  */
-export function createAttentionCache(
-  opts: { n_embd: number; n_head: number; block_size: number },
-): AttentionCache {
+export function createAttentionCache(opts: { n_embd: number; n_head: number; block_size: number }) {
   const { n_embd, n_head, block_size } = opts;
   if (n_embd % n_head !== 0) {
     throw new RangeError(`n_embd (${n_embd}) must be divisible by n_head (${n_head})`);
   }
   const rows = block_size * n_embd;
-  const [k, v, dk, dv] = [0, 1, 2, 3].map(() => new Float64Array(rows));
   const e = new Float64Array(block_size * n_head * block_size);
   return {
     n_embd,
     n_head,
     head_dim: n_embd / n_head,
     block_size,
-    k,
-    v,
-    dk,
-    dv,
+    /** `[block_size][n_embd]` keys; row `t` is written by the caller before `attentionForward(…, t, …)`. */
+    k: new Float64Array(rows),
+    /** `[block_size][n_embd]` values. */
+    v: new Float64Array(rows),
+    /** `[block_size][n_embd]` gradients of the keys / values, accumulated by `attentionBackward`. */
+    dk: new Float64Array(rows),
+    dv: new Float64Array(rows),
+    /** `[block_size][n_head][block_size]` exp(score − max) of each query position and head. */
     e,
+    /** `[block_size][n_head]` the softmax denominators and their `Math.pow(total, -1)`. */
     total: new Float64Array(block_size * n_head),
     rtotal: new Float64Array(block_size * n_head),
+    /** `Math.pow(Math.pow(head_dim, 0.5), -1)`: the scores' scale. */
     scale: Math.pow(Math.pow(n_embd / n_head, 0.5), -1),
+    /** `[block_size]` scratch. */
     w: new Float64Array(block_size),
+    /** Views made once: `e` of query `t`, head `h` at `[t·n_head + h]`. */
     eRows: Array.from(
       { length: block_size * n_head },
       (_, i) => e.subarray(i * block_size, (i + 1) * block_size),
     ),
   };
 }
+
+/** One layer's KV cache, the attention weights of every position (for backward) and the K/V gradients. */
+export type AttentionCache = ReturnType<typeof createAttentionCache>;
 
 /**
  * Attention output of position `t` (its key and value already in row `t` of the cache) for query `q`,

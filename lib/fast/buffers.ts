@@ -6,9 +6,8 @@
  * @module
  */
 import type { GPTConfig } from "../config.ts";
-import { type AttentionCache, createAttentionCache } from "./attention.ts";
-import type { LinearIO } from "./linear.ts";
-import { type ActiveSet, activeSet, allOn } from "./relu.ts";
+import { createAttentionCache } from "./attention.ts";
+import { activeSet, allOn } from "./relu.ts";
 
 /** `[count][width]` views of one buffer, which `all` holds (row-major) for the kernels that take every row at once. */
 export type Rows = Float64Array[] & { readonly all: Float64Array };
@@ -31,39 +30,9 @@ export function rows(count: number, width: number): Rows {
   return Object.assign(views, { all });
 }
 
-/** One transformer block's activations, indexed by position. */
-export interface LayerActivations {
-  /** KV cache, attention weights and the K/V gradients. */
-  readonly cache: AttentionCache;
-  /** `mean(x²) + 1e-5` of the attention rmsnorm, per position. */
-  readonly a1: Float64Array;
-  readonly h: Rows; // [T][n_embd] rmsnorm(x)
-  readonly q: Rows; // [T][n_embd]
-  readonly xa: Rows; // [T][n_embd] heads concatenated
-  readonly o: Rows; // [T][n_embd] attn_wo·xa
-  readonly xmid: Float64Array[]; // [T][n_embd] x + attn_wo·xa
-  readonly a2: Float64Array; // [T] of the MLP rmsnorm
-  readonly h2: Rows; // [T][n_embd] rmsnorm(xmid)
-  readonly f: Rows; // [T][4·n_embd] mlp_fc1·h2
-  readonly r: Float64Array[]; // [T][4·n_embd] relu(f)
-  readonly on: ActiveSet[]; // [T] which ReLUs are on
-}
-
-/** Everything the forward pass of one sequence keeps for the backward pass. */
-export interface Activations {
-  readonly x0: Float64Array[]; // [T][n_embd] wte[token] + wpe[pos]
-  readonly a0: Float64Array; // [T] of the first rmsnorm
-  /** `xs[0]` = rmsnorm(x0); `xs[l + 1]` = output of block `l`. `[n_layer + 1][T][n_embd]` */
-  readonly xs: Rows[];
-  readonly layers: LayerActivations[];
-  readonly logits: Rows; // [T][vocab_size]
-  readonly e: Float64Array[]; // [T][vocab_size] exp(logit − max)
-  readonly total: Float64Array; // [T] softmax denominators
-  readonly tmp: Float64Array; // [n_embd] a linear output before its residual add
-}
-
 /**
- * Allocate the activations of one sequence.
+ * Allocate the activations of one sequence: everything its forward pass keeps for the backward pass, per
+ * position (`[T][…]`) and per block.
  *
  * @example
  * ```ts
@@ -74,66 +43,43 @@ export interface Activations {
  * assert(acts.xs.length === 3 && acts.layers[1].f[0].length === 64);
  * ```
  */
-export function createActivations(config: GPTConfig): Activations {
+export function createActivations(config: GPTConfig) {
   const { n_embd, n_layer, block_size: T, vocab_size } = config;
-  const layers = Array.from({ length: n_layer }, () => {
-    const [h, q, xa, o, xmid, h2] = [0, 1, 2, 3, 4, 5].map(() => rows(T, n_embd));
-    return {
-      cache: createAttentionCache(config),
-      a1: new Float64Array(T),
-      h,
-      q,
-      xa,
-      o,
-      xmid,
-      a2: new Float64Array(T),
-      h2,
-      f: rows(T, 4 * n_embd),
-      r: rows(T, 4 * n_embd),
-      on: Array.from({ length: T }, () => activeSet(4 * n_embd)),
-    };
-  });
+  const layers = Array.from({ length: n_layer }, () => ({ // one transformer block's activations
+    /** KV cache, attention weights and the K/V gradients. */
+    cache: createAttentionCache(config),
+    /** `mean(x²) + 1e-5` of the attention rmsnorm, per position. */
+    a1: new Float64Array(T),
+    h: rows(T, n_embd), // [T][n_embd] rmsnorm(x)
+    q: rows(T, n_embd), // [T][n_embd]
+    xa: rows(T, n_embd), // [T][n_embd] heads concatenated
+    o: rows(T, n_embd), // [T][n_embd] attn_wo·xa
+    xmid: rows(T, n_embd), // [T][n_embd] x + attn_wo·xa
+    a2: new Float64Array(T), // [T] of the MLP rmsnorm
+    h2: rows(T, n_embd), // [T][n_embd] rmsnorm(xmid)
+    f: rows(T, 4 * n_embd), // [T][4·n_embd] mlp_fc1·h2
+    r: rows(T, 4 * n_embd), // [T][4·n_embd] relu(f)
+    on: Array.from({ length: T }, () => activeSet(4 * n_embd)), // [T] which ReLUs are on
+  }));
   return {
-    x0: rows(T, n_embd),
-    a0: new Float64Array(T),
+    x0: rows(T, n_embd), // [T][n_embd] wte[token] + wpe[pos]
+    a0: new Float64Array(T), // [T] of the first rmsnorm
+    /** `xs[0]` = rmsnorm(x0); `xs[l + 1]` = output of block `l`. `[n_layer + 1][T][n_embd]` */
     xs: Array.from({ length: n_layer + 1 }, () => rows(T, n_embd)),
     layers,
-    logits: rows(T, vocab_size),
-    e: rows(T, vocab_size),
-    total: new Float64Array(T),
-    tmp: new Float64Array(n_embd),
+    logits: rows(T, vocab_size), // [T][vocab_size]
+    e: rows(T, vocab_size), // [T][vocab_size] exp(logit − max)
+    total: new Float64Array(T), // [T] softmax denominators
+    tmp: new Float64Array(n_embd), // [n_embd] a linear output before its residual add
   };
 }
 
-/** Where the backward pass of one block's attention matrices reads and writes, every position at once. */
-export interface LayerIO {
-  readonly attn_wo: LinearIO; // x = xa, dy = d(wo·xa), dx = d xa
-  readonly attn_wq: LinearIO; // x = h, dy = d q, dx = d h (k and v add to the same d h)
-  readonly attn_wk: LinearIO;
-  readonly attn_wv: LinearIO;
-}
-
-/** Gradient scratch of the backward pass: per position (`[T][…]`) where a layer runs all positions at once. */
-export interface Grads {
-  readonly dlogits: Float64Array; // [vocab_size]
-  readonly dx: Float64Array[]; // [T][n_embd] the residual stream
-  readonly dxmid: Rows; // [T][n_embd]
-  readonly dh: Rows; // [T][n_embd]
-  readonly dq: Rows; // [T][n_embd]
-  readonly dxa: Rows; // [T][n_embd]
-  readonly dx0: Float64Array; // [n_embd]
-  readonly dh2: Float64Array; // [n_embd]
-  readonly dr: Float64Array; // [4·n_embd]
-  /** `lm_head` rows in backward order, walked from the end (the target's first). */
-  readonly order: ActiveSet; // [vocab_size]
-  /** Every index of an `n_embd` vector. */
-  readonly embd: ActiveSet;
-  /** Per block: these buffers and the activations `acts` as the batched backward's inputs and outputs. */
-  readonly layers: LayerIO[];
-}
+/** Everything the forward pass of one sequence keeps for the backward pass (`createActivations`). */
+export type Activations = ReturnType<typeof createActivations>;
 
 /**
- * Allocate the gradient scratch for the backward pass through the training activations `acts`.
+ * Allocate the gradient scratch for the backward pass through the training activations `acts`: per position
+ * (`[T][…]`) where a layer runs all positions at once.
  *
  * @example
  * ```ts
@@ -145,27 +91,33 @@ export interface Grads {
  * assert(grads.dr.length === 64 && grads.dq.length === 16 && grads.layers.length === 1);
  * ```
  */
-export function createGrads(config: GPTConfig, acts: Activations): Grads {
+export function createGrads(config: GPTConfig, acts: Activations) {
   const { n_embd, vocab_size, block_size: T } = config;
-  const [dxmid, dh, dq, dxa] = [0, 1, 2, 3].map(() => rows(T, n_embd));
+  const [dxmid, dh, dq, dxa] = [0, 1, 2, 3].map(() => rows(T, n_embd)); // [T][n_embd] each
+  // per block: where the backward pass of its attention matrices reads and writes, every position at once
   const layers = acts.layers.map(({ h, xa, cache }) => ({
-    attn_wo: { x: xa.all, dy: dxmid.all, dx: dxa.all },
-    attn_wq: { x: h.all, dy: dq.all, dx: dh.all },
+    attn_wo: { x: xa.all, dy: dxmid.all, dx: dxa.all }, // x = xa, dy = d(wo·xa), dx = d xa
+    attn_wq: { x: h.all, dy: dq.all, dx: dh.all }, // x = h, dy = d q, dx = d h (k and v add to the same d h)
     attn_wk: { x: h.all, dy: cache.dk, dx: dh.all },
     attn_wv: { x: h.all, dy: cache.dv, dx: dh.all },
   }));
   return {
-    dlogits: new Float64Array(vocab_size),
-    dx: rows(T, n_embd),
+    dlogits: new Float64Array(vocab_size), // [vocab_size]
+    dx: rows(T, n_embd), // [T][n_embd] the residual stream
     dxmid,
     dh,
     dq,
     dxa,
-    dx0: new Float64Array(n_embd),
-    dh2: new Float64Array(n_embd),
-    dr: new Float64Array(4 * n_embd),
-    order: activeSet(vocab_size),
+    dx0: new Float64Array(n_embd), // [n_embd]
+    dh2: new Float64Array(n_embd), // [n_embd]
+    dr: new Float64Array(4 * n_embd), // [4·n_embd]
+    /** `lm_head` rows in backward order, walked from the end (the target's first). */
+    order: activeSet(vocab_size), // [vocab_size]
+    /** Every index of an `n_embd` vector. */
     embd: allOn(n_embd),
     layers,
   };
 }
+
+/** The gradient scratch of the backward pass (`createGrads`). */
+export type Grads = ReturnType<typeof createGrads>;

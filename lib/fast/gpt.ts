@@ -11,31 +11,12 @@ import { attentionBackward, attentionForward } from "./attention.ts";
 import type { Activations, Grads } from "./buffers.ts";
 import { crossEntropyBackward, crossEntropyForward } from "./softmax.ts";
 import { backwardRange, backwardRows, linearForward, linearForwardActive } from "./linear.ts";
-import type { FlatParams, Matrix } from "./params.ts";
+import type { FlatParams } from "./params.ts";
 import { reluForward } from "./relu.ts";
 import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
 
-/** One block's matrices (`microgpt.py`'s names). */
-export interface Layer {
-  readonly attn_wq: Matrix;
-  readonly attn_wk: Matrix;
-  readonly attn_wv: Matrix;
-  readonly attn_wo: Matrix;
-  readonly mlp_fc1: Matrix;
-  readonly mlp_fc2: Matrix;
-}
-
-/** The model's matrices by role, views into its flat parameters. */
-export interface Weights {
-  readonly config: GPTConfig;
-  readonly wte: Matrix;
-  readonly wpe: Matrix;
-  readonly lm_head: Matrix;
-  readonly layers: readonly Layer[];
-}
-
 /**
- * The matrices of `params` by role.
+ * The matrices of `params` by role (`microgpt.py`'s names), views into its flat parameters.
  *
  * @example
  * ```ts
@@ -48,9 +29,9 @@ export interface Weights {
  * assert(w.layers.length === 2 && w.layers[1].mlp_fc1.rows === 64 && w.lm_head.rows === 27);
  * ```
  */
-export function gptWeights(params: FlatParams, config: GPTConfig): Weights {
+export function gptWeights(params: FlatParams, config: GPTConfig) {
   const m = params.matrices;
-  const layers = Array.from({ length: config.n_layer }, (_, l) => ({
+  const layers = Array.from({ length: config.n_layer }, (_, l) => ({ // one block's matrices
     attn_wq: m[`layer${l}.attn_wq`],
     attn_wk: m[`layer${l}.attn_wk`],
     attn_wv: m[`layer${l}.attn_wv`],
@@ -60,6 +41,9 @@ export function gptWeights(params: FlatParams, config: GPTConfig): Weights {
   }));
   return { config, wte: m.wte, wpe: m.wpe, lm_head: m.lm_head, layers };
 }
+
+/** The model's matrices by role (`microgpt.py`'s names), views into its flat parameters. */
+export type Weights = ReturnType<typeof gptWeights>;
 
 /** Which positions `forward` computes: `from ≤ t < to`; `causal: false` lets each see all `to` positions. */
 export interface Span {
