@@ -146,11 +146,7 @@ export function lineSvg(opts: LineSvgOptions): string {
   return out.join("\n");
 }
 
+/** Smallest and largest value (the live plot passes at most a few thousand points, so spreading is fine). */
 function minMax(a: readonly number[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of a) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
+  return [Math.min(...a), Math.max(...a)];
 }
