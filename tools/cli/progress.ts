@@ -4,6 +4,9 @@
  * @module
  */
 
+/** What the training loop reports after each step. */
+type StepInfo = { step: number; num_steps: number; loss: number; seconds: number };
+
 /** Where progress goes (stderr), and whether it is a terminal. */
 export interface ProgressOptions {
   write: (text: string) => void;
@@ -29,7 +32,7 @@ export class Progress {
   #recent: number[] = [];
   constructor(private opts: ProgressOptions) {}
 
-  step(info: { step: number; num_steps: number; loss: number; seconds: number }): void {
+  step(info: StepInfo): void {
     this.#recent.push(info.loss);
     if (this.#recent.length > 100) this.#recent.shift();
     const final = info.step === info.num_steps;
@@ -49,9 +52,7 @@ export class Progress {
     if (this.opts.tty && this.#last > -Infinity) this.opts.write("\n");
   }
 
-  #line(
-    { step, num_steps, loss, seconds }: { step: number; num_steps: number; loss: number; seconds: number },
-  ) {
+  #line({ step, num_steps, loss, seconds }: StepInfo) {
     const rate = seconds > 0 ? step / seconds : 0;
     const eta = rate > 0 ? (num_steps - step) / rate : 0;
     const avg = this.#recent.reduce((a, b) => a + b, 0) / this.#recent.length;

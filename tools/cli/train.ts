@@ -41,16 +41,22 @@ export interface TrainResult {
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-/** A file or directory problem with a flag's value: a usage error. */
-function fileError(flag: string, path: string, e: unknown): UsageError {
-  const reason = e instanceof Deno.errors.NotFound
-    ? "no such file"
-    : e instanceof Deno.errors.PermissionDenied
-    ? "permission denied"
-    : e instanceof Deno.errors.IsADirectory
-    ? "is a directory; give a file"
-    : (e as Error).message;
-  return new UsageError(`${flag} ${path}: ${reason}`);
+/** `read()`, with a problem in the file given to `flag` (missing, not JSON, wrong content) as a usage error. */
+function readFlagFile<T>(flag: string, path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : e instanceof Deno.errors.IsADirectory
+      ? "is a directory; give a file"
+      : e instanceof SyntaxError
+      ? `not a JSON file (${e.message})`
+      : (e as Error).message;
+    throw new UsageError(`${flag} ${path}: ${reason}`);
+  }
 }
 
 /** The model to train or sample, its tokenizer, the checkpoint's metadata and the (shuffled) training names. */
@@ -66,29 +72,13 @@ interface Start {
  * reference does: the shuffle first, then the initial weights.
  */
 function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
-  let loaded: Omit<Start, "docs"> | undefined;
-  if (args.load !== undefined) {
-    try {
-      loaded = loadCheckpoint(args.load, { engine: args.engine });
-    } catch (e) {
-      if (e instanceof SyntaxError) {
-        throw new UsageError(`--load ${args.load}: not a JSON file (${e.message})`);
-      }
-      if (e instanceof TypeError || e instanceof RangeError) {
-        throw new UsageError(`--load ${args.load}: ${e.message}`);
-      }
-      throw fileError("--load", args.load, e);
-    }
-  }
-  let docs: string[] = [];
-  if (args.steps > 0) {
-    try {
-      docs = loadDocs(args.data ?? DEFAULT_DATA_PATH, { rng });
-    } catch (e) {
-      if (e instanceof RangeError) throw new UsageError(`--data ${dataLabel}: ${e.message}`);
-      throw fileError("--data", dataLabel, e);
-    }
-  }
+  const { load } = args;
+  const loaded = load === undefined
+    ? undefined
+    : readFlagFile("--load", load, () => loadCheckpoint(load, { engine: args.engine }));
+  const docs = args.steps > 0
+    ? readFlagFile("--data", dataLabel, () => loadDocs(args.data ?? DEFAULT_DATA_PATH, { rng }))
+    : [];
   if (loaded) {
     try {
       for (const doc of docs) loaded.tokenizer.encode(doc);
@@ -108,14 +98,12 @@ function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
 function report(args: TrainArgs, r: TrainResult, history: TrainHistory | undefined): string[] {
   const lines: string[] = [];
   if (history) {
-    const n = r.losses.length;
+    const n = r.losses.length, last = Math.min(100, n), took = r.seconds.toFixed(r.seconds < 10 ? 2 : 1);
     const stopped = r.stopped_at !== undefined ? ` (stopped by Ctrl-C at step ${r.stopped_at})` : "";
-    const last = Math.min(100, n);
+    const mean = history.meanLast(last).toFixed(4);
     lines.push(
-      `trained ${fmt(n)} steps in ${r.seconds.toFixed(r.seconds < 10 ? 2 : 1)} s${stopped}: loss ${
-        r.losses[0].toFixed(4)
-      } at step 1, ` +
-        `mean ${history.meanLast(last).toFixed(4)} over the last ${last}`,
+      `trained ${fmt(n)} steps in ${took} s${stopped}: loss ${r.losses[0].toFixed(4)} at step 1, ` +
+        `mean ${mean} over the last ${last}`,
     );
   }
   if (args.save !== undefined) lines.push(`saved ${args.save}`);

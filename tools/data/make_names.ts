@@ -33,6 +33,7 @@ export interface NameRow {
 const ROOT = new URL("../../", import.meta.url);
 const DEFAULT_OUT = new URL("data/names.txt", ROOT);
 const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
+const fmt = (n: number) => n.toLocaleString("en-US");
 
 /**
  * The corpus rule: lowercase, keep names made of a–z only, girls first, then most births first, then
@@ -195,14 +196,10 @@ export async function makeNames(opts: { log?: (msg: string) => void } = {}): Pro
 /** The counts as Markdown, for data/README.md. */
 function statsMarkdown(lines: readonly string[], rows: readonly NameRow[]): string {
   const s = corpusStats(lines);
-  const girls = rows.filter((r) => r.sex === "F").length;
-  const fmt = (n: number) => n.toLocaleString("en-US");
+  const girls = rows.filter((r) => r.sex === "F").length, dropped = rows.length - lines.length;
   const hist = s.lengthCounts.map((c, n) => [n, c]).filter(([, c]) => c > 0);
   return [
-    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${
-      fmt(rows.length - lines.length)
-    } dropped by ` +
-    `the a–z filter`,
+    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${fmt(dropped)} dropped by the a–z filter`,
     `- ${fmt(s.lines)} lines (${fmt(girls)} girls' rows, then ${fmt(s.lines - girls)} boys' rows), ` +
     `${fmt(s.distinct)} distinct names (${
       fmt(s.lines - s.distinct)
@@ -274,7 +271,6 @@ async function main(args: string[]): Promise<number> {
   console.log(statsMarkdown(lines, rows));
   if (original !== undefined) {
     const c = compareCorpora(lines, original);
-    const fmt = (n: number) => n.toLocaleString("en-US");
     console.log(
       `- compared with ${flags.compare} (${fmt(c.original)} lines): ${
         fmt(c.shared)
