@@ -26,7 +26,7 @@ Deno.test("the engine's API reaches no notebook helper: no plot, check, inspect,
 });
 
 Deno.test("mod.ts is the engine's API and the notebook helpers, nothing else", () => {
-  assert.deepEqual(libImports("mod.ts"), ["engine_api.ts", "notebook_api.ts", "train.ts"]);
+  assert.deepEqual(libImports("mod.ts"), ["engine_api.ts", "notebook_api.ts"]);
   const helpers = reachable("notebook_api.ts");
   assert.ok(helpers.has("plot/graph.ts") && helpers.has("ladder/mod.ts") && helpers.has("check_part.ts"));
 });

@@ -22,5 +22,3 @@
 export * from "./engine_api.ts";
 // the notebook helpers
 export * from "./notebook_api.ts";
-// both name the record onStep receives StepInfo: train's (plot's liveLoss accepts the same shape)
-export type { StepInfo } from "./train.ts";
