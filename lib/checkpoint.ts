@@ -33,12 +33,8 @@ export interface CheckpointInput {
   meta?: Record<string, unknown>;
 }
 
-/** A loaded checkpoint: a ready model and its tokenizer. */
-export interface LoadedCheckpoint {
-  model: Model;
-  tokenizer: Tokenizer;
-  meta: Record<string, unknown>;
-}
+/** A loaded checkpoint: a ready model, its tokenizer and the `meta` saved with them (`{}` if none). */
+export type LoadedCheckpoint = Required<CheckpointInput>;
 
 /** Options of `loadCheckpoint`. */
 export interface LoadOptions {
