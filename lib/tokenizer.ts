@@ -133,9 +133,8 @@ export class Tokenizer {
 
   /** A short description: vocabulary size and characters. */
   toString(): string {
-    return `Tokenizer(vocab_size=${this.vocab_size}, bos=${this.bos}, chars=${
-      JSON.stringify(this.chars.join(""))
-    })`;
+    const chars = JSON.stringify(this.chars.join(""));
+    return `Tokenizer(vocab_size=${this.vocab_size}, bos=${this.bos}, chars=${chars})`;
   }
 
   /** Jupyter shows a tokenizer as its `toString()`. */

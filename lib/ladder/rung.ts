@@ -161,10 +161,8 @@ export function withDisplay<M extends { numParams: number }>(model: M, rung: num
   const { name, idea } = LADDER[rung];
   const text = () =>
     `train${rung} · ${name}: ${model.numParams.toLocaleString("en-US")} parameters — ${idea}`;
-  Object.defineProperty(model, "toString", { value: text, enumerable: false });
-  Object.defineProperty(model, Symbol.for("Jupyter.display"), {
-    value: () => ({ "text/plain": text() }),
-    enumerable: false,
+  return Object.defineProperties(model, { // defined properties are not enumerable
+    toString: { value: text },
+    [Symbol.for("Jupyter.display")]: { value: () => ({ "text/plain": text() }) },
   });
-  return model;
 }
