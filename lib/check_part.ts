@@ -17,8 +17,7 @@ import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
 import { compare, errorText, type Parting, type RunResult } from "./check_part_compare.ts";
 import { PROBES } from "./check_part_hints.ts";
-import { runModel } from "./check_part_run.ts";
-import { runSampler } from "./check_part_sample.ts";
+import { runModel, runSampler } from "./check_part_run.ts";
 
 /**
  * The parts `checkPart` can swap in, each with the signature the learner's function must have (the number of

@@ -194,13 +194,8 @@ function valueProbe(label: string, inputs: number[], f: (xs: Vals) => Value, fit
     y.backward();
     return [y.data, ...xs.map((x) => x.grad)];
   };
-  return {
-    label: `${label} (output, then the gradient of each input)`,
-    ref: Value,
-    run,
-    hint: OVERWRITE,
-    fits,
-  };
+  const text = `${label} (output, then the gradient of each input)`;
+  return { label: text, ref: Value, run, hint: OVERWRITE, fits };
 }
 
 const TINY = () => [1e-3, -2e-3, 5e-4, 0].map((x) => new Value(x)); // a vector so small that ε matters
@@ -231,12 +226,7 @@ export const PROBES: Readonly<Record<string, readonly Probe[]>> = {
     // dy/da = 6; with `=` one use overwrites the other
     valueProbe("y = a·a at a = 3", [3], ([a]) => a.mul(a), (got) => got[1] === 3),
     // dy/da = b + 1 = 4: only one path kept
-    valueProbe(
-      "y = a·b + a at a = 2, b = 3",
-      [2, 3],
-      ([a, b]) => a.mul(b).add(a),
-      (got) => [1, 3].includes(got[1]),
-    ),
+    valueProbe("y = a·b + a at 2, 3", [2, 3], ([a, b]) => a.mul(b).add(a), (got) => [1, 3].includes(got[1])),
     valueProbe("y = a + b at 2, 3", [2, 3], ([a, b]) => a.add(b)),
     valueProbe("y = a − b at 2, 3", [2, 3], ([a, b]) => a.sub(b)),
     valueProbe("y = a / b at 2, 3", [2, 3], ([a, b]) => a.div(b)),

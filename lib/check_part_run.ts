@@ -1,23 +1,22 @@
 /**
  * The run behind `checkPart`: the scalar engine trained a few steps twice from the same weights, once as it
  * is and once with the learner's part swapped in through the forward pass's hooks, compared after every
- * forward value, gradient and Adam update. It stops at the first number that parts and says where.
+ * forward value, gradient and Adam update. It stops at the first number that parts and says where. For the
+ * sampler, `sample()` draws names twice with the same seeded rng, once with the learner's
+ * `probs(logits, temperature)` swapped in; every probability vector and every name is compared.
  *
  * @module
  */
 import type { GPTConfig } from "./config.ts";
 import { type ForwardEvent, gpt, GPT_PARTS, type LossOptions } from "./gpt.ts";
 import type { AdamStep, StateDict } from "./model.ts";
+import type { Random } from "./random.ts";
+import { probsFromLogits, sample } from "./sample.ts";
 import { ScalarModel } from "./scalar_model.ts";
+import type { Tokenizer } from "./tokenizer.ts";
 import type { Value } from "./value.ts";
-import {
-  checkValues,
-  compare,
-  datas,
-  errorText,
-  type Parting,
-  type RunResult,
-} from "./check_part_compare.ts";
+import { checkValues, compare, datas, errorText, PartFailure } from "./check_part_compare.ts";
+import type { Parting, RunResult } from "./check_part_compare.ts";
 import { fitHint, gptHint, MISTAKES, NOT_ZEROED } from "./check_part_hints.ts";
 
 /** What the run needs: the model's setup, the training names and Adam's settings. */
@@ -33,10 +32,8 @@ export interface RunSetup {
 type Rec = Partial<Pick<ForwardEvent, "layer" | "head" | "pos">> & { stage: string; data: number[] };
 
 /** Where, for the report: "step 1, layer 0, head 2, position 3". */
-function at(step: number, r: Partial<Rec> = {}): string {
-  const bits = Object.entries({ layer: r.layer, head: r.head, position: r.pos }).filter(([, n]) =>
-    n !== undefined
-  );
+function at(step: number, { layer, head, pos }: Partial<Rec> = {}): string {
+  const bits = Object.entries({ layer, head, position: pos }).filter(([, n]) => n !== undefined);
   return [`step ${step}`, ...bits.map(([what, n]) => `${what} ${n}`)].join(", ");
 }
 
@@ -204,4 +201,72 @@ function paramName(model: ScalarModel, i: number): string {
     i -= w.length * w[0].length;
   }
   return `parameter ${i}`;
+}
+
+/**
+ * Sample `count` names with the reference sampler and with the learner's; compare every number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runSampler } from "./check_part_run.ts";
+ * import { createScalarModel } from "./scalar_model.ts";
+ * import { probsFromLogits } from "./sample.ts";
+ * import { Random } from "./random.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * const tokenizer = Tokenizer.fromDocs(["ab", "ba"]);
+ * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
+ * const opts = { model, tokenizer, rng: () => new Random(2), temperature: 0.5, count: 3 };
+ * assert.equal(runSampler(probsFromLogits, opts).parting, undefined);
+ * ```
+ */
+export function runSampler(
+  impl: unknown,
+  opts: { model: ScalarModel; tokenizer: Tokenizer; rng: () => Random; temperature: number; count: number },
+): RunResult {
+  const { model, tokenizer, temperature, count } = opts;
+  const seen: { args: [number[], number]; out: number[] }[][] = [[], []]; // the reference's draws, the learner's
+  const stop = new PartFailure("probabilities sample() cannot draw from: compared below");
+  const draw = (who: 0 | 1, f: (logits: number[], T: number) => unknown) =>
+    sample(model, {
+      tokenizer,
+      rng: opts.rng(),
+      temperature,
+      count,
+      probs: (l, T) => {
+        const p = f([...l], T);
+        if (!Array.isArray(p) || p.length !== l.length || p.some((x) => typeof x !== "number")) {
+          throw new PartFailure(
+            `your sampler returned ${Array.isArray(p) ? `an array of length ${p.length}` : typeof p}; ` +
+              `it must return ${l.length} numbers (one probability per token)`,
+          );
+        }
+        seen[who].push({ args: [[...l], T], out: p });
+        if (p.some((x) => !Number.isFinite(x) || x < 0)) throw stop;
+        return p;
+      },
+    });
+  const refNames = draw(0, probsFromLogits);
+  let myNames: string[] = [];
+  try {
+    myNames = draw(1, impl as (logits: number[], T: number) => unknown);
+  } catch (e) {
+    const problem = errorText("sampler", e);
+    if (e !== stop) {
+      return { parting: { quantity: "probability", at: `draw ${seen[1].length}`, what: "", problem } };
+    }
+  }
+  let maxDelta = 0;
+  for (const [i, { args, out }] of seen[1].entries()) {
+    const want = seen[0][i]?.out ?? [];
+    const { index: t, max } = compare(out, want);
+    maxDelta = Math.max(maxDelta, max);
+    const what = `the probability of token ${t}`;
+    const parting = { quantity: "probability", at: `draw ${i}`, what, expected: want[t], actual: out[t] };
+    if (t >= 0) return { parting, hint: fitHint(MISTAKES.sample, args, out) };
+  }
+  const i = refNames.findIndex((n, i) => n !== myNames[i]);
+  const [expected, actual] = [refNames[i], myNames[i] ?? "(none)"];
+  const parting = { quantity: "sampled name", at: `name ${i}`, what: "the sampled name", expected, actual };
+  return i >= 0 ? { parting } : { rows: refNames.map((name, i) => ({ "#": i + 1, name })), maxDelta };
 }
