@@ -76,10 +76,8 @@ export class PartCheck {
 
   /** JupyterLab shows the report and the table. */
   [DISPLAY](): MimeBundle {
-    const html = `<pre style="white-space:pre-wrap">${escapeHtml(this.report)}</pre>${
-      this.table?.toHTML() ?? ""
-    }`;
-    return { "text/plain": this.toString(), "text/html": html };
+    const pre = `<pre style="white-space:pre-wrap">${escapeHtml(this.report)}</pre>`;
+    return { "text/plain": this.toString(), "text/html": pre + (this.table?.toHTML() ?? "") };
   }
 }
 
@@ -202,9 +200,8 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
     let problem: string | undefined;
     try {
       got = probe.run(impl);
-      if (got?.length !== want.length) {
-        problem = `it returned ${got?.length} numbers, expected ${want.length}`;
-      }
+      const n = got?.length;
+      if (n !== want.length) problem = `it returned ${n} numbers, expected ${want.length}`;
     } catch (e) {
       problem = errorText(name, e);
     }
@@ -229,11 +226,6 @@ function verdict(part: string, impl: unknown, r: RunResult, steps: number): Part
     ? `${count(r.rows?.length ?? 0, "name")} sampled with the same seeded rng`
     : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
   const extra = probes.length > 0 ? ` and ${count(probes.length, "edge case")}` : "";
-  return new PartCheck(
-    part,
-    `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
-    undefined,
-    undefined,
-    rows,
-  );
+  const report = `✓ your ${name} matches the reference: ${what}${extra}, ${how}`;
+  return new PartCheck(part, report, undefined, undefined, rows);
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import { type ForwardEvent, gpt, GPT_PARTS, type LossOptions } from "./gpt.ts";
+import { type ForwardEvent, gpt, GPT_PARTS } from "./gpt.ts";
 import type { AdamStep, StateDict } from "./model.ts";
 import type { Random } from "./random.ts";
 import { probsFromLogits, sample } from "./sample.ts";
@@ -65,19 +65,15 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const mine = new ScalarModel(config, stateDict);
   let recs: [Rec[], Rec[]] = [[], []]; // the reference's, the learner's
   let hint: string | undefined; // "" once a parting fitted no mistake
-  const observe = (who: 0 | 1): LossOptions["observe"] => (e) =>
-    recs[who].push({ ...e, data: datas(e.values) });
+  const observe = (who: 0 | 1) => (e: ForwardEvent) => recs[who].push({ ...e, data: datas(e.values) });
   ref.forward = { observe: observe(0) };
   mine.forward = { observe: observe(1) };
   if (part === "gpt") {
     // The learner's gpt replaces the whole forward pass: compare its logits position by position.
     const wrap = (f: typeof gpt, who: 0 | 1): typeof gpt => (token, pos, kv, sd) => {
       const logits = f(token, pos, kv, sd);
-      recs[who].push({
-        stage: "logits",
-        pos,
-        data: checkValues("gpt", logits, config.vocab_size, "the vocabulary"),
-      });
+      const data = checkValues("gpt", logits, config.vocab_size, "the vocabulary");
+      recs[who].push({ stage: "logits", pos, data });
       return logits;
     };
     ref.forward = { gpt: wrap(gpt, 0) };
@@ -110,9 +106,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const grads = (model: ScalarModel) => model.params.map((p) => p.grad);
   /** The i-th parameter's gradient or value parted: named like `wte[3][5]`, expected against actual. */
   const param = (quantity: string, step: number, i: number, get: (p: Value) => number): Parting => {
-    const what = `${quantity === "gradient" ? "the gradient of" : "the updated parameter"} ${
-      paramName(ref, i)
-    }`;
+    const name = paramName(ref, i);
+    const what = quantity === "gradient" ? `the gradient of ${name}` : `the updated parameter ${name}`;
     return { quantity, at: at(step), what, expected: get(ref.params[i]), actual: get(mine.params[i]) };
   };
   let maxDelta = 0;
@@ -124,13 +119,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
       myLoss = row["loss (yours)"] = mine.lossAndGrad([batches[step]]);
     } catch (e) {
       const last = recs[1].at(-1);
-      const after = last ? ` (after ${last.stage})` : "";
-      return {
-        quantity: "forward value",
-        at: at(step, last) + after,
-        what: part,
-        problem: errorText(part, e),
-      };
+      const where = at(step, last) + (last ? ` (after ${last.stage})` : "");
+      return { quantity: "forward value", at: where, what: part, problem: errorText(part, e) };
     }
     // 1) forward values, in the order the forward pass made them
     const [refRecs, myRecs] = recs;
@@ -145,14 +135,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
       row["max |Δ| forward"] = fwd = Math.max(fwd, c.max);
       if (c.index >= 0) {
         if (part === "gpt") hint ||= gptHint(config, ref.sd, batches[step], e.pos ?? 0, a.data);
-        const [expected, actual] = [e.data[c.index], a.data[c.index]];
-        return {
-          quantity: "forward value",
-          at: at(step, e),
-          what: `${e.stage}[${c.index}]`,
-          expected,
-          actual,
-        };
+        const [expected, actual, what] = [e.data[c.index], a.data[c.index], `${e.stage}[${c.index}]`];
+        return { quantity: "forward value", at: at(step, e), what, expected, actual };
       }
     }
     if (compare([myLoss], [refLoss]).index >= 0) {
