@@ -46,12 +46,9 @@ export interface MlpByHand extends Model {
  */
 export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
 
+/** `w · x`: each row of w dotted with x. */
 function matvec(w: number[][], x: number[]): number[] {
-  return w.map((row) => {
-    let s = 0;
-    for (let i = 0; i < x.length; i++) s += row[i] * x[i];
-    return s;
-  });
+  return w.map((row) => row.reduce((s, wi, i) => s + wi * x[i], 0));
 }
 
 /**
