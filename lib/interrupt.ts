@@ -1,10 +1,10 @@
 /**
  * Stopping a long loop cleanly. In a Jupyter kernel, the notebook's Interrupt button reaches the kernel proxy
  * (tools/jupyter/kernel_interrupt.py), which sends deno SIGINT only if it has a listener (without one SIGINT
- * kills a Deno process); `watchInterrupt()` registers one listener that only raises a flag. Every long lib loop
- * (`train`, the ladder's `trainRung`) runs its steps through a `stepGate`, which registers the listener, lets
- * the event loop run every ~50 ms (so the listener can run at all), and stops the loop after the current step,
- * saying "stopped at step N of M"; the loop returns what it has and the model stays usable.
+ * kills a Deno process); `watchInterrupt()` registers one listener that only raises a flag. The long lib loop
+ * (`train`, which trains every model of the course) runs its steps through a `stepGate`, which registers the
+ * listener, lets the event loop run every ~50 ms (so the listener can run at all), and stops the loop after the
+ * current step, saying "stopped at step N of M"; the loop returns what it has and the model stays usable.
  * Outside Jupyter (the CLI) Ctrl-C keeps its usual meaning unless you ask for the listener with `force`.
  *
  * @module
@@ -100,8 +100,6 @@ export function requestInterrupt(): void {
 export interface StepGateOptions {
   /** Where "stopped at step N of M" goes (default `console.log`). */
   log?: (line: string) => void;
-  /** Put before that line, e.g. `"rung 3"` → "rung 3: stopped at step …". */
-  label?: string;
 }
 
 /** What a long loop asks between steps (see `stepGate`). */
@@ -129,7 +127,7 @@ const SWEEP_MS = 1000;
  * import assert from "node:assert/strict";
  * import { requestInterrupt, stepGate } from "./interrupt.ts";
  * const lines: string[] = [];
- * const gate = stepGate({ log: (l) => lines.push(l), label: "demo" });
+ * const gate = stepGate({ log: (l) => lines.push(l) });
  * let step = 0;
  * while (step < 100) {
  *   step++;
@@ -137,11 +135,11 @@ const SWEEP_MS = 1000;
  *   if (await gate.stop(step, 100)) break;
  * }
  * assert.equal(step, 3);
- * assert.deepEqual(lines, ["demo: stopped at step 3 of 100"]);
+ * assert.deepEqual(lines, ["stopped at step 3 of 100"]);
  * ```
  */
 export function stepGate(opts: StepGateOptions = {}): StepGate {
-  const { log = console.log, label } = opts;
+  const { log = console.log } = opts;
   watchInterrupt();
   const sweep = performance.now() - buttonStopAt < SWEEP_MS;
   clearInterrupt();
@@ -156,7 +154,7 @@ export function stepGate(opts: StepGateOptions = {}): StepGate {
       if (!interrupted() || done >= total) return false;
       if (fromButton) buttonStopAt = performance.now();
       clearInterrupt();
-      log(`${label ? `${label}: ` : ""}stopped at step ${done} of ${total}`);
+      log(`stopped at step ${done} of ${total}`);
       return true;
     },
   };

@@ -57,14 +57,14 @@ Deno.test("stepGate: a busy loop gives timers a turn every ~50 ms, so a signal l
 
 Deno.test("stepGate: stops after the step an Interrupt came in, once; not on the last step; a new gate forgets", async () => {
   const lines: string[] = [];
-  const gate = stepGate({ log: (l) => lines.push(l), label: "sweep" });
+  const gate = stepGate({ log: (l) => lines.push(l) });
   assert.equal(await gate.stop(1, 5), false);
   requestInterrupt();
   assert.equal(await gate.stop(2, 5), true);
   assert.equal(await gate.stop(3, 5), false, "the Interrupt was used up");
   requestInterrupt();
   assert.equal(await gate.stop(5, 5), false, "nothing left to stop after the last step");
-  assert.deepEqual(lines, ["sweep: stopped at step 2 of 5"]);
+  assert.deepEqual(lines, ["stopped at step 2 of 5"]);
   const next = stepGate({ log: (l) => lines.push(l) });
   assert.equal(await next.stop(1, 5), false, "an Interrupt from before the loop does not stop it");
 });
