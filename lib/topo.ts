@@ -26,6 +26,17 @@ let sorts = 0;
  */
 export function buildTopo(root: Value): Value[] {
   const topo: Value[] = [];
+  topoInto(root, topo);
+  return topo;
+}
+
+/**
+ * @internal (value.ts) `buildTopo`'s order written into `topo` from index 0, over what it held before (entries
+ * past the count are left as they were); returns the count. `backward()` reuses one array this way: growing
+ * a new array to a step's ~65,000 nodes made the sort about a fifth slower.
+ */
+export function topoInto(root: Value, topo: Value[]): number {
+  let n = 0; // nodes written
   const mark = ++sorts; // this sort's visit mark: a node is visited when its visitMark is this number
   root.visitMark = mark;
   // build_topo(v) visits each child in order, then appends v. The recursion becomes an explicit stack of the
@@ -42,14 +53,14 @@ export function buildTopo(root: Value): Value[] {
       if (c.visitMark !== mark) {
         c.visitMark = mark;
         const cc = c.children;
-        if (cc.length === 0) topo.push(c); // a leaf: visited and done
+        if (cc.length === 0) topo[n++] = c; // a leaf: visited and done
         else {
           stack[sp] = c;
           kids[sp] = cc;
           next[sp++] = 0;
         }
       }
-    } else topo.push(stack[--sp]);
+    } else topo[n++] = stack[--sp];
   }
-  return topo;
+  return n;
 }

@@ -14,8 +14,10 @@
  */
 
 import { keepForRecycling, reuseNode } from "./recycle.ts";
-import { buildTopo } from "./topo.ts";
+import { buildTopo, topoInto } from "./topo.ts";
 export { buildTopo };
+
+let spareTopo: Value[] | undefined = []; // backward()'s order array, reused (undefined while one is running)
 
 /** Options of `new Value(data, opts)`. */
 export interface ValueOptions {
@@ -240,15 +242,18 @@ export class Value {
    * ```
    */
   backward(onVisit?: (node: Value) => void): void {
-    const topo = buildTopo(this);
+    const topo = spareTopo ?? []; // a backward started by onVisit gets an array of its own
+    spareTopo = undefined;
+    const n = topoInto(this, topo);
     this.grad = 1;
-    for (let i = topo.length - 1; i >= 0; i--) {
+    for (let i = n - 1; i >= 0; i--) {
       const v = topo[i];
       const { children, localGrads, grad } = v;
       if (children.length === 0) continue; // a leaf: nothing to pass on
       for (let j = 0; j < children.length; j++) children[j].grad += localGrads[j] * grad;
       if (onVisit) onVisit(v);
     }
+    spareTopo = topo;
   }
 
   /** `Value(data=…, grad=…)`, like micrograd's repr. */

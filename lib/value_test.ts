@@ -192,3 +192,11 @@ Deno.test("backward(onVisit): each operation node once, from the root down, afte
   assert.deepEqual(seen[0].grads, [1, 12, 0, 0]); // L has sent 2p · 1 = 12 to p
   assert.deepEqual(seen[1].grads, [1, 12, 36, 24]); // p has sent 12·b to a and 12·a to b
 });
+
+Deno.test("backward: a backward started inside onVisit keeps the outer one's order intact", () => {
+  const a = new Value(2), b = new Value(5);
+  const y = a.mul(a).mul(a); // y = a³: two operation nodes
+  y.backward(() => b.mul(3).add(1).backward()); // an inner backward (of a new graph) per operation node of y
+  assert.equal(a.grad, 12); // 3a²
+  assert.equal(b.grad, 6); // 3, twice
+});
