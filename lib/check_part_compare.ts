@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Value } from "./value.ts";
 
 /** Where the learner's run left the reference, and by how much. */
 export interface Parting {
@@ -80,7 +79,7 @@ export class PartFailure extends Error {}
  * ```
  */
 export function checkValues(part: string, out: unknown, n: number, what: string): number[] {
-  const type = (x: unknown) => x === null ? "null" : Array.isArray(x) ? "an array" : typeof x;
+  const type = (x: unknown) => x === null ? "null" : Array.isArray(x) ? "an array" : typeof x; // for the message
   if (!Array.isArray(out)) {
     throw new PartFailure(`your ${part} returned ${type(out)}, not an array of Values`);
   }
@@ -100,8 +99,8 @@ export function checkValues(part: string, out: unknown, n: number, what: string)
  * assert.deepEqual(datas([{ data: 1 }, { data: 2 }]), [1, 2]);
  * ```
  */
-export function datas(xs: readonly { data: number }[] | readonly Value[]): number[] {
-  return xs.map((x: { data: number }) => x.data);
+export function datas(xs: readonly { data: number }[]): number[] {
+  return xs.map((x) => x.data);
 }
 
 /**

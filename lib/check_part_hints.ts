@@ -140,11 +140,10 @@ export function gptHint(
 ): string | undefined {
   for (const part of ["rmsnorm", "head"] as const) {
     for (const mk of MISTAKES[part]) {
+      const own = GPT_PARTS[part] as (...args: unknown[]) => Vals;
       const wrongPart = (...args: unknown[]) => {
         const w = mk.wrong(args); // plain numbers: as leaves, enough to compare the logits at this position
-        return w.length > 0
-          ? w.map((x) => new Value(x))
-          : (GPT_PARTS[part] as (...a: unknown[]) => Vals)(...args);
+        return w.length > 0 ? w.map((x) => new Value(x)) : own(...args);
       };
       try {
         const kv = createKVCache(config);

@@ -65,7 +65,8 @@ export function runModel(part: string, impl: unknown, setup: RunSetup): RunResul
   const mine = new ScalarModel(config, stateDict);
   let recs: [Rec[], Rec[]] = [[], []]; // the reference's, the learner's
   let hint: string | undefined; // "" once a parting fitted no mistake
-  const observe = (who: 0 | 1) => (e: ForwardEvent) => recs[who].push({ ...e, data: datas(e.values) });
+  const observe = (who: 0 | 1) => ({ values, ...e }: ForwardEvent) =>
+    recs[who].push({ ...e, data: datas(values) });
   ref.forward = { observe: observe(0) };
   mine.forward = { observe: observe(1) };
   if (part === "gpt") {
