@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DEFAULT_TRAIN, type GPTConfig, gptConfig } from "./config.ts";
+import { DEFAULT_TRAIN, gptConfig } from "./config.ts";
 import { loadDocs } from "./data.ts";
 import { learningRate } from "./adam.ts";
 import { initStateDict } from "./params.ts";
@@ -49,8 +49,6 @@ export interface CheckPartOptions {
   steps?: number;
   /** Seeds the shuffle, the weights and the sampler, as in training. Default 42. */
   seed?: number;
-  /** Architecture changes (vocab_size comes from the names). */
-  config?: Partial<GPTConfig>;
   /** The names (default: the project's data/names.txt). */
   docs?: readonly string[];
 }
@@ -128,7 +126,7 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
     const rng = new Random(seed);
     rng.shuffle(names); // the reference order: shuffle, then every weight, then sampling
     const tokenizer = Tokenizer.fromDocs(names);
-    const config = gptConfig({ ...options.config, vocab_size: tokenizer.vocab_size });
+    const config = gptConfig({ vocab_size: tokenizer.vocab_size });
     return { names, rng, tokenizer, config, stateDict: initStateDict(config, rng) };
   };
   const s = setUp();
