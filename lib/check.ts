@@ -13,10 +13,12 @@ import { escapeHtml } from "./plot/table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { check } from "./check.ts";
  * const answer = 2 + 2;
- * check("two plus two", answer === 4, "add the two numbers"); // prints "✓ two plus two"
- * check("sum of [1, 2, 3]", () => [1, 2, 3].reduce((a, b) => a + b) === 6, "use reduce"); // ✓
+ * assert(check("two plus two", answer === 4, "add the two numbers")); // prints "✓ two plus two"
+ * assert(check("sum of [1, 2, 3]", () => [1, 2, 3].reduce((a, b) => a + b) === 6, "use reduce")); // ✓
+ * assert(!check("five", () => answer === 5, "count again")); // prints "✗ five — count again"
  * ```
  */
 export function check(name: string, ok: boolean | (() => boolean), hint: string): boolean {
