@@ -33,6 +33,10 @@ from kernel_ports import PORTS, free_ports
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
 STARTS = 4  # tries to start deno when a back-end port turns out taken
+FRONT = (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER), ("iopub", zmq.PUB), ("hb", zmq.REP))
+BACK = (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER), ("iopub", zmq.SUB))
+
+
 class Proxy(Stopping):
     def __init__(self, deno: str, conn: dict) -> None:
         self.deno = deno
@@ -59,19 +63,20 @@ class Proxy(Stopping):
         self.ready = asyncio.Event()  # deno's IOPub reaches the proxy (set by the first message on it)
         self.own: set[str] = set()  # msg_ids of the proxy's own requests to deno: their answers stay here
 
-    def url(self, conn: dict, name: str) -> str:
-        return f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
+    def sockets(self, kinds: tuple, conn: dict, bind: bool) -> dict[str, zmq.asyncio.Socket]:
+        """One socket per channel of `conn`: bound for Jupyter (the front), connected to deno (the back)."""
+        sockets = {}
+        for name, kind in kinds:
+            s = sockets[name] = self.ctx.socket(kind)
+            s.linger = 0
+            if kind == zmq.SUB:
+                s.setsockopt(zmq.SUBSCRIBE, b"")
+            url = f"{conn['transport']}://{conn['ip']}:{conn[name + '_port']}"
+            s.bind(url) if bind else s.connect(url)
+        return sockets
 
     async def start(self) -> int:
-        c = self.conn
-        front = {}
-        for name, kind in (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER),
-                           ("iopub", zmq.PUB), ("hb", zmq.REP)):
-            s = self.ctx.socket(kind)
-            s.linger = 0
-            s.bind(self.url(c, name))
-            front[name] = s
-        self.front = front
+        self.front = self.sockets(FRONT, self.conn, bind=True)
 
         loop = asyncio.get_running_loop()
         signal.signal(signal.SIGINT, lambda *_: None)  # until the handler below is installed (none on Windows)
@@ -115,16 +120,7 @@ class Proxy(Stopping):
             self.deno, "jupyter", "--kernel", "--conn", back_path, stderr=asyncio.subprocess.PIPE)
         stderr = asyncio.create_task(self.relay_stderr(self.child.stderr))
 
-        backs = {}
-        for name, kind in (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER),
-                           ("iopub", zmq.SUB)):
-            s = self.ctx.socket(kind)
-            s.linger = 0
-            if kind == zmq.SUB:
-                s.setsockopt(zmq.SUBSCRIBE, b"")
-            s.connect(self.url(back, name))
-            backs[name] = s
-        self.back = backs
+        self.back = self.sockets(BACK, back, bind=False)
 
         tasks = [asyncio.create_task(self.client_to_kernel(name)) for name in ("shell", "control", "stdin")]
         tasks += [asyncio.create_task(self.kernel_to_client(name)) for name in ("shell", "control", "stdin")]
@@ -139,7 +135,7 @@ class Proxy(Stopping):
             port_taken = await asyncio.wait_for(stderr, 5)
         except asyncio.TimeoutError:  # a grandchild holds the pipe open
             port_taken = False
-        for s in backs.values():
+        for s in self.back.values():
             s.close()
         try:
             os.unlink(back_path)
@@ -270,7 +266,6 @@ class Proxy(Stopping):
             self.replied = self.idle = self.failed = self.interrupted = self.halted = False
             self.count = 0
             await self.back["shell"].send_multipart(msg)
-
 
 
 def main() -> int:

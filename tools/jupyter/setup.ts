@@ -100,10 +100,11 @@ export function kernelSpec(options: KernelSpecOptions = {}): {
   return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" }, ...mode };
 }
 
-async function run(cmd: string, args: string[], env?: Record<string, string>) {
+/** Runs a command in the project root: its output, or null when `cmd` is not found. */
+async function run(cmd: string, args: string[]) {
   try {
     const io = { stdout: "piped", stderr: "piped", stdin: "null" } as const;
-    const out = await new Deno.Command(cmd, { args, env, cwd: ROOT, ...io }).output();
+    const out = await new Deno.Command(cmd, { args, cwd: ROOT, ...io }).output();
     const dec = new TextDecoder();
     return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   } catch (e) {
