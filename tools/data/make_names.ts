@@ -20,6 +20,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { loadDocs } from "../../lib/data.ts";
 import { databasePath, sha256, SOURCE } from "./source.ts";
 
 /** One row of `usNameData` (the columns the rule uses). */
@@ -241,7 +242,7 @@ async function main(args: string[]): Promise<number> {
   let original: string[] | undefined; // read first: a wrong path is a usage error, before any work
   if (flags.compare !== undefined) {
     try {
-      original = parseLines(await Deno.readTextFile(flags.compare));
+      original = loadDocs(flags.compare); // one name a line, as training reads it (not shuffled)
     } catch (e) {
       const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
       console.error(`make_names: --compare ${flags.compare}: ${why} (see --help)`);
@@ -279,10 +280,6 @@ async function main(args: string[]): Promise<number> {
     );
   }
   return status;
-}
-
-function parseLines(text: string): string[] {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
