@@ -55,7 +55,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
   const port = freePort();
   const token = crypto.randomUUID().replaceAll("-", "");
   const root = join(ROOT, options.root ?? "notebooks");
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `http://127.0.0.1:${port}/`, headers = { Authorization: `token ${token}` };
   const child = new Deno.Command(lab.jupyter, {
     args: [
       "lab",
@@ -105,8 +105,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     if (!exited) {
       try {
-        await fetch(`${url}api/shutdown`, { method: "POST", headers: { Authorization: `token ${token}` } })
-          .then((r) => r.body?.cancel());
+        await fetch(`${url}api/shutdown`, { method: "POST", headers }).then((r) => r.body?.cancel());
       } catch { /* server already gone or not answering: signals below */ }
       const waitExit = (ms: number) =>
         Promise.race([status.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
@@ -119,23 +118,20 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     await collecting;
   };
 
-  const timeoutMs = 90_000;
-  const deadline = Date.now() + timeoutMs;
+  const timeoutMs = 90_000, deadline = Date.now() + timeoutMs;
   while (true) {
     if (exited) {
       await collecting;
       throw new Error(`JupyterLab exited before it was ready:\n${lines.join("\n")}`);
     }
     try {
-      const r = await fetch(`${url}api/status`, { headers: { Authorization: `token ${token}` } });
+      const r = await fetch(`${url}api/status`, { headers });
       await r.body?.cancel();
       if (r.ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(
-        `JupyterLab did not answer on ${url} within ${timeoutMs} ms:\n${lines.join("\n")}`,
-      );
+      throw new Error(`JupyterLab did not answer on ${url} within ${timeoutMs} ms:\n${lines.join("\n")}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
