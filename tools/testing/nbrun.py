@@ -18,9 +18,9 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
   metadata.nbrun.interrupt_after = s sends an Interrupt (as JupyterLab's ■ button) while the cell runs,
   metadata.nbrun.interrupt_before = true one while the kernel is idle (the kernel must survive it).
 
-Usage: python tools/testing/nbrun.py --help. Prints the result as one JSON object ({"ok", "seconds", "problems", "cells_run", "exercises", "expectations"})
-on stdout; the kernel's own messages go to stderr. Exit status 0 passed, 1 failed, 128 + N when stopped by
-signal N (the kernel is shut down first).
+Usage: python tools/testing/nbrun.py --help. Prints the result as one JSON object on stdout ({"ok", "seconds",
+"problems", "cells_run", "exercises", "expectations"}); the kernel's own messages go to stderr. Exit status 0
+passed, 1 failed, 128 + N when stopped by signal N (the kernel is shut down first).
 """
 
 from __future__ import annotations
@@ -206,20 +206,16 @@ async def run(path: Path, opts) -> dict:
                         break
                 interrupter = None
                 if nbmeta.get("interrupt_after") is not None:
-                    async def interrupt_later(delay=float(nbmeta["interrupt_after"])):
-                        await asyncio.sleep(delay)
-                        await ensure_async(client.km.interrupt_kernel())
-
-                    interrupter = asyncio.ensure_future(interrupt_later())
+                    interrupt = lambda: asyncio.ensure_future(ensure_async(client.km.interrupt_kernel()))
+                    interrupter = loop.call_later(float(nbmeta["interrupt_after"]), interrupt)
                 try:
                     await client.async_execute_cell(cell, index)
                 except CellExecutionError as e:
                     errors = [o for o in cell.outputs if o.output_type == "error"]
                     text = error_text(errors[-1]) if errors else f"{e.ename}: {e.evalue}"
                     if not errors and e.evalue == "Execution failed":  # the kernel said nothing more
-                        text += (f" (no details from the kernel: likely a syntax error; the notebook"
-                                 f" type-check"
-                                 f" `deno run -A tools/testing/nbcheck.ts {path}` shows the line)")
+                        text += (" (no details from the kernel: likely a syntax error; the notebook"
+                                 f" type-check `deno run -A tools/testing/nbcheck.ts {path}` shows the line)")
                     problems.append(f"{where}: {text}")
                     break
                 finally:
@@ -257,7 +253,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=["plain", "rerun", "solution", "wrong"], default="plain")
     ap.add_argument("--solutions", help="tests/solutions/<stem>.json for --mode solution|wrong")
     ap.add_argument("--no-stderr", action="store_true", help="fail on any output to stderr")
-    ap.add_argument("--parameters", help='JSON object to inject as papermill does, e.g. \'{"num_steps": 60}\'')
+    ap.add_argument("--parameters", help='JSON object to inject as papermill does, e.g. {"num_steps": 60}')
     ap.add_argument("--timeout", type=int, default=180, help="per cell, s")
     ap.add_argument("--kernel", default="microgpt-deno")
     opts = ap.parse_args(argv)
