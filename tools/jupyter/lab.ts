@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { ensureLabEnv, isRoot, KERNEL_NAME, SetupError } from "./setup.ts";
+import { ensureLabEnv, isRoot, KERNEL_NAME, ROOT, SetupError } from "./setup.ts";
 
 const args = [...Deno.args];
 const setupOnly = args.includes("--setup-only");
@@ -33,9 +33,9 @@ if (setupOnly) {
 const flags = args.filter((a) => a !== "--setup-only");
 if (isRoot() && !flags.includes("--allow-root")) flags.push("--allow-root"); // Jupyter refuses root otherwise
 const child = new Deno.Command(lab.jupyter, {
-  args: ["lab", `--ServerApp.root_dir=${join(lab.root, "notebooks")}`, ...flags],
+  args: ["lab", `--ServerApp.root_dir=${join(ROOT, "notebooks")}`, ...flags],
   env: lab.env,
-  cwd: join(lab.root, "notebooks"),
+  cwd: join(ROOT, "notebooks"),
   stdin: "inherit",
   stdout: "inherit",
   stderr: "inherit",

@@ -29,16 +29,10 @@ const SETUP_VERSION = "1";
 
 /** Paths and environment of a ready lab set-up. */
 export interface LabEnv {
-  /** Project root. */
-  root: string;
-  /** The virtualenv folder (`<root>/.venv`). */
-  venv: string;
   /** The virtualenv's python executable. */
   python: string;
   /** The virtualenv's `jupyter` executable. */
   jupyter: string;
-  /** Folder holding `kernel.json`. */
-  kernelDir: string;
   /** Environment for Jupyter processes: venv first on PATH, Jupyter's own folders inside `.venv`. */
   env: Record<string, string>;
 }
@@ -230,10 +224,13 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
   }
 
   // Kernelspec: always checked, because the deno binary may have moved (written only when it differs).
-  const kernelDir = join(venv, "share", "jupyter", "kernels", KERNEL_NAME);
   // Through the proxy except on Windows (it relies on process-group signals) or when asked not to.
   const direct = Deno.build.os === "windows" || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
-  writeJson(kernelDir, "kernel.json", kernelSpec(direct ? {} : { python }));
+  writeJson(
+    join(venv, "share", "jupyter", "kernels", KERNEL_NAME),
+    "kernel.json",
+    kernelSpec(direct ? {} : { python }),
+  );
 
   // Lab settings for an offline machine: no news or update checks (they would only fail and pop up).
   writeJson(join(venv, "share", "jupyter", "lab", "settings"), "overrides.json", {
@@ -254,5 +251,5 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
     mkdirSync(env[key], { recursive: true });
   }
   if (env.JUPYTER_CONFIG_DIR) mkdirSync(env.JUPYTER_CONFIG_DIR, { recursive: true });
-  return { root: ROOT, venv, python, jupyter, kernelDir, env };
+  return { python, jupyter, env };
 }
