@@ -37,7 +37,6 @@ export function createAttentionCache(opts: { n_embd: number; n_head: number; blo
     n_embd,
     n_head,
     head_dim: n_embd / n_head,
-    block_size,
     /** `[block_size][n_embd]` keys; row `t` is written by the caller before `attentionForward(…, t, …)`. */
     k: new Float64Array(rows),
     /** `[block_size][n_embd]` values. */
@@ -45,8 +44,6 @@ export function createAttentionCache(opts: { n_embd: number; n_head: number; blo
     /** `[block_size][n_embd]` gradients of the keys / values, accumulated by `attentionBackward`. */
     dk: new Float64Array(rows),
     dv: new Float64Array(rows),
-    /** `[block_size][n_head][block_size]` exp(score − max) of each query position and head. */
-    e,
     /** `[block_size][n_head]` the softmax denominators and their `Math.pow(total, -1)`. */
     total: new Float64Array(block_size * n_head),
     rtotal: new Float64Array(block_size * n_head),
@@ -54,7 +51,7 @@ export function createAttentionCache(opts: { n_embd: number; n_head: number; blo
     scale: Math.pow(Math.pow(n_embd / n_head, 0.5), -1),
     /** `[block_size]` scratch. */
     w: new Float64Array(block_size),
-    /** Views made once: `e` of query `t`, head `h` at `[t·n_head + h]`. */
+    /** exp(score − max) of query `t`, head `h` at `[t·n_head + h]` (`[block_size]` each): views of one buffer. */
     eRows: Array.from(
       { length: block_size * n_head },
       (_, i) => e.subarray(i * block_size, (i + 1) * block_size),
