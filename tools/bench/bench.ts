@@ -17,7 +17,6 @@ import { parseArgs } from "node:util";
 import { medianOf, timeCommand, timeTraining, type Timing } from "./measure.ts";
 
 const ROOT = new URL("../../", import.meta.url);
-const REFERENCE_NAMES = new URL("../shared/reference/names.txt", ROOT);
 const SHIPPED_NAMES = new URL("data/names.txt", ROOT);
 
 /** The bigger model of issue 6. */
@@ -116,7 +115,7 @@ const HELP = `deno task bench [options]
   --compare-python PATH also time \`python3 PATH\` (the Python original; ~5 min) as the baseline
   --torch-python PY     also run tools/bench/torch_peer.py with this Python (needs torch; see tools/bench/README.md)
   --torch-steps N       steps of the PyTorch peer (default 100)
-  --data PATH           names file (default ../shared/reference/names.txt, else data/names.txt)
+  --data PATH           names file (default data/names.txt, the course's corpus)
   --repeat N            runs of each short measurement (fresh process, warm, CLI); the median is shown (default 3)
   --no-cli              skip timing the whole \`deno task train --engine fast\` process
   --json                print the measurements as JSON instead of the table
@@ -154,7 +153,7 @@ function parseFlags(argv: string[]) {
   if (python !== undefined && !existsSync(python)) {
     throw new RangeError(`--compare-python: no such file: ${python}`);
   }
-  const data = v.data ?? new URL(existsSync(REFERENCE_NAMES) ? REFERENCE_NAMES : SHIPPED_NAMES).pathname;
+  const data = v.data ?? SHIPPED_NAMES.pathname;
   return { ...v, ...counts, data, python, torch: v["torch-python"], cli: !v["no-cli"] };
 }
 
