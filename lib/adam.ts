@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AdamStep } from "./model.ts";
+import { type AdamStep, checkOptimizer, type StepOptions } from "./model.ts";
 
 /** Parameters, their gradients, and Adam's two moment buffers: arrays of one length. */
 export interface AdamBuffers {
@@ -55,6 +55,28 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
     const vHat = vi / c2;
     data[i] -= lr * mHat / (vHat ** 0.5 + eps);
   }
+}
+
+/**
+ * The update a model's `step` applies to its parameters, in place: Adam (the default, `adamUpdate`) or plain
+ * SGD, `p −= lr · g` (notebook 02's rungs 3 and 4). Both engines call it, so the choice is written once.
+ * Gradients are left as they are (the caller zeroes them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { updateParams } from "./adam.ts";
+ * const buf = { data: [1], grad: [0.5], m: [0], v: [0] };
+ * updateParams(buf, { optimizer: "sgd", lr: 0.1, t: 0, beta1: 0.85, beta2: 0.99, eps: 1e-8 });
+ * assert.equal(buf.data[0], 0.95); // 1 − 0.1 · 0.5, and Adam's buffers untouched
+ * assert.deepEqual([buf.m[0], buf.v[0]], [0, 0]);
+ * ```
+ * @throws {RangeError} an unknown optimizer, or (Adam) arrays of different lengths.
+ */
+export function updateParams(buf: AdamBuffers, opts: StepOptions): void {
+  if (checkOptimizer(opts.optimizer) === "adam") return adamUpdate(buf, opts);
+  const { data, grad } = buf;
+  for (let i = 0; i < data.length; i++) data[i] -= opts.lr * grad[i];
 }
 
 /**

@@ -6,8 +6,8 @@
  * @module
  */
 import type { GPTConfig } from "./config.ts";
-import { checkOptimizer, type Model, type StateDict, type StepOptions } from "./model.ts";
-import { adamUpdate } from "./adam.ts";
+import type { Model, StateDict, StepOptions } from "./model.ts";
+import { updateParams } from "./adam.ts";
 import { checkBatch } from "./checks.ts";
 import { createKVCache, docLoss, gpt, type LossOptions, toValues, type ValueStateDict } from "./gpt.ts";
 import {
@@ -105,9 +105,7 @@ export class ScalarModel extends ModelDisplay implements Model {
   step(opts: StepOptions): void {
     const p = this.params;
     const data = Float64Array.from(p, (v) => v.data), grad = Float64Array.from(p, (v) => v.grad);
-    if (checkOptimizer(opts.optimizer) === "sgd") { // plain SGD: notebook 02's rungs 3 and 4
-      for (let i = 0; i < p.length; i++) data[i] -= opts.lr * grad[i];
-    } else adamUpdate({ data, grad, m: this.#m, v: this.#v }, opts);
+    updateParams({ data, grad, m: this.#m, v: this.#v }, opts);
     for (let i = 0; i < p.length; i++) {
       p[i].data = data[i];
       p[i].grad = 0;

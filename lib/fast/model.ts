@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { adamUpdate } from "../adam.ts";
+import { updateParams } from "../adam.ts";
 import { checkBatch, checkPos, checkToken } from "../checks.ts";
 import type { GPTConfig } from "../config.ts";
-import { checkOptimizer, type Model, type StateDict, type StepOptions } from "../model.ts";
+import type { Model, StateDict, StepOptions } from "../model.ts";
 import { type CreateModelOptions, initialWeights, ModelDisplay } from "../params.ts";
 import { type Activations, createActivations, createGrads, type Grads } from "./buffers.ts";
 import { backward, docLoss, forward, gptWeights, type Weights } from "./gpt.ts";
@@ -102,10 +102,7 @@ export class FastModel extends ModelDisplay implements Model {
   }
 
   step(opts: StepOptions): void {
-    if (checkOptimizer(opts.optimizer) === "sgd") { // plain SGD: notebook 02's rungs 3 and 4
-      const { data, grad } = this.params;
-      for (let i = 0; i < data.length; i++) data[i] -= opts.lr * grad[i];
-    } else adamUpdate({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
+    updateParams({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
     this.params.grad.fill(0);
   }
 
