@@ -1,7 +1,8 @@
 /**
  * The input checks every model shares, each written once with one wording: a token id, a position, a
  * training sequence, a batch, and a tokenizer that fits the model. Both engines, the ladder's rungs, `train`,
- * `sample` and `checkpoint` call these, so one mistake gets the same message wherever it is made.
+ * `sample` and `checkpoint` call these, so one mistake gets the same message wherever it is made. Not part of
+ * the public API (`mod.ts`): the public functions that call them document what they throw.
  *
  * @module
  */
@@ -13,61 +14,27 @@ export interface TokenizerLike {
   encode(doc: string): number[];
 }
 
-function wholeBelow(name: string, value: unknown, end: string): never {
-  throw new RangeError(`${name} must be a whole number in [0, ${end}), got ${value}`);
+/** `value` if it is a whole number in `[0, end)`, else a RangeError naming `name` and the range (`endLabel`). */
+function index(name: string, value: unknown, end: number, endLabel: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= end) {
+    throw new RangeError(`${name} must be a whole number in [0, ${endLabel}), got ${value}`);
+  }
+  return value;
 }
 
-/**
- * A token id: a whole number in `[0, vocab_size)`. Returns it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkToken } from "./checks.ts";
- * assert.equal(checkToken(26, 27), 26);
- * assert.throws(() => checkToken(27, 27), /token must be a whole number in \[0, 27\), got 27/);
- * ```
- * @throws {RangeError} not a whole number in range.
- */
+/** A token id: a whole number in `[0, vocab_size)`. Returns it. */
 export function checkToken(token: unknown, vocab_size: number): number {
-  if (typeof token !== "number" || !Number.isInteger(token) || token < 0 || token >= vocab_size) {
-    wholeBelow("token", token, String(vocab_size));
-  }
-  return token as number;
+  return index("token", token, vocab_size, String(vocab_size));
 }
 
-/**
- * A position: a whole number in `[0, block_size)` (a model sees at most `block_size` tokens). Returns it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkPos } from "./checks.ts";
- * assert.equal(checkPos(15, 16), 15);
- * assert.throws(() => checkPos(16, 16), /pos must be a whole number in \[0, block_size = 16\), got 16/);
- * ```
- * @throws {RangeError} not a whole number in range.
- */
+/** A position: a whole number in `[0, block_size)` (a model sees at most `block_size` tokens). Returns it. */
 export function checkPos(pos: unknown, block_size: number): number {
-  if (typeof pos !== "number" || !Number.isInteger(pos) || pos < 0 || pos >= block_size) {
-    wholeBelow("pos", pos, `block_size = ${block_size}`);
-  }
-  return pos as number;
+  return index("pos", pos, block_size, `block_size = ${block_size}`);
 }
 
 /**
  * A training sequence `[BOS, …ids, BOS]`: at least 2 tokens, each a valid id up to where it is cut (the
- * model predicts at most `block_size` positions, so it reads `block_size + 1` tokens). Returns the number of
- * predicted positions, `min(block_size, tokens.length − 1)`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkSequence } from "./checks.ts";
- * assert.equal(checkSequence([26, 0, 26], { vocab_size: 27, block_size: 16 }), 2);
- * assert.throws(() => checkSequence([26], { vocab_size: 27, block_size: 16 }), /at least 2 tokens/);
- * ```
- * @throws {RangeError} fewer than 2 tokens, or a token out of range.
+ * model reads `block_size + 1` tokens). Returns the number of predicted positions, `min(block_size, len − 1)`.
  */
 export function checkSequence(
   tokens: readonly number[],
@@ -83,19 +50,7 @@ export function checkSequence(
   return n;
 }
 
-/**
- * A batch: at least one training sequence, each passing `checkSequence`. `name` is the parameter the
- * message names (default "batch").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkBatch } from "./checks.ts";
- * checkBatch([[26, 0, 26], [26, 1, 2, 26]], { vocab_size: 27, block_size: 16 });
- * assert.throws(() => checkBatch([], { vocab_size: 27, block_size: 16 }), /at least one token sequence/);
- * ```
- * @throws {RangeError} an empty batch, or a bad sequence.
- */
+/** A batch: at least one sequence, each passing `checkSequence`; `name` is the parameter the message names. */
 export function checkBatch(
   batch: readonly (readonly number[])[],
   config: Pick<GPTConfig, "vocab_size" | "block_size">,
@@ -107,20 +62,7 @@ export function checkBatch(
   for (const tokens of batch) checkSequence(tokens, config);
 }
 
-/**
- * A tokenizer whose vocabulary is the model's (`vocab_size` of the model's config).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkTokenizer } from "./checks.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * checkTokenizer(Tokenizer.fromDocs(["ab"]), 3);
- * assert.throws(() => checkTokenizer(Tokenizer.fromDocs(["ab"]), 27), /must equal the model's vocab_size \(27\)/);
- * ```
- * @throws {TypeError} not a tokenizer.
- * @throws {RangeError} the vocabulary sizes differ.
- */
+/** A tokenizer (TypeError if not) whose vocabulary is the model's `vocab_size` (RangeError if not). */
 export function checkTokenizer(tokenizer: TokenizerLike, vocab_size: number): void {
   if (typeof tokenizer?.encode !== "function") {
     throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);

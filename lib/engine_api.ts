@@ -1,6 +1,7 @@
 /**
  * The engine's public API, in the order of the lesson: data, tokenizer, autograd, parameters, model,
- * training, inference. Nothing here imports a notebook helper (plots, checks, inspection, the ladder), so a
+ * training, inference. Only what a program or a notebook calls is listed; the checks and plumbing the engine's
+ * files share stay inside lib/. Nothing here imports a notebook helper (plots, checks, inspection, the ladder), so a
  * program that only trains and samples — the CLI, a test — can import this file alone.
  *
  * @example
@@ -29,15 +30,15 @@ export * from "./value.ts";
 export * from "./nn.ts";
 // 4. parameters: the config and the state dict in the reference order
 export * from "./config.ts";
-export * from "./params.ts";
+export { countParams, type CreateModelOptions, initStateDict, type ParamInfo, paramTable } from "./params.ts";
 // 5. model: the Model interface, the scalar forward pass, createModel for either engine (scalar | fast)
-export * from "./model.ts";
+export type { AdamStep, Model, Optimizer, StateDict, StepOptions } from "./model.ts";
 export * from "./gpt.ts";
 export * from "./scalar_model.ts";
 export * from "./engines.ts";
 // 6. training: Adam, the one training loop, stopping it from JupyterLab's Interrupt
 export * from "./adam.ts";
-export * from "./interrupt.ts";
+export { clearInterrupt, interrupted, requestInterrupt, watchInterrupt } from "./interrupt.ts";
 export * from "./train.ts";
 // 7. inference: sampling with a temperature, saving and loading a trained model
 export * from "./sample.ts";

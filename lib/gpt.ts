@@ -8,7 +8,7 @@
 import { checkPos, checkSequence, checkToken } from "./checks.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { StateDict } from "./model.ts";
-import { type GPTParts, type HeadContext, withParts } from "./nn.ts";
+import { GPT_PARTS, type GPTParts, type HeadContext } from "./nn.ts";
 export { GPT_PARTS, type GPTParts } from "./nn.ts"; // the parts belong to gpt(); nn.ts holds them
 import { Value } from "./value.ts";
 
@@ -244,4 +244,18 @@ export function docLoss(
     sum = sum === null ? lossT : sum.add(lossT);
   }
   return sum!.mul(1 / n);
+}
+
+/** `GPT_PARTS` with `parts` swapped in; a TypeError for an unknown part name or a part that is not a function. */
+function withParts(parts: Partial<GPTParts> | undefined): GPTParts {
+  if (parts === undefined) return GPT_PARTS;
+  for (const [name, fn] of Object.entries(parts)) {
+    if (!(name in GPT_PARTS)) {
+      throw new TypeError(
+        `parts: unknown part "${name}"; the parts are ${Object.keys(GPT_PARTS).join(", ")}`,
+      );
+    }
+    if (typeof fn !== "function") throw new TypeError(`parts.${name} must be a function, got ${typeof fn}`);
+  }
+  return { ...GPT_PARTS, ...parts };
 }

@@ -16,15 +16,10 @@ let fromButton = false; // the pending Interrupt came as SIGINT (the button), no
 let buttonStopAt = -Infinity; // performance.now() when a loop last stopped because of the button
 let listening = false;
 
-/** Options of `watchInterrupt`. */
-export interface WatchOptions {
-  /** Register the SIGINT listener even outside Jupyter (then Ctrl-C stops training instead of the process). */
-  force?: boolean;
-}
-
 /**
- * Register the SIGINT listener once (in a Jupyter kernel, or anywhere with `force`). It stays registered, so
- * an Interrupt while no training runs does not kill the kernel. Returns whether the listener is active.
+ * Register the SIGINT listener once (in a Jupyter kernel, or anywhere with `force: true`, where Ctrl-C then stops
+ * training instead of the process). It stays registered, so an Interrupt while no training runs does not kill
+ * the kernel. Returns whether the listener is active.
  *
  * @example
  * ```ts
@@ -33,7 +28,7 @@ export interface WatchOptions {
  * assert(watchInterrupt() === false); // not in Jupyter: Ctrl-C keeps its usual meaning
  * ```
  */
-export function watchInterrupt(opts: WatchOptions = {}): boolean {
+export function watchInterrupt(opts: { force?: boolean } = {}): boolean {
   if (listening) return true;
   if (!opts.force && !isJupyter()) return false;
   try {
@@ -96,66 +91,35 @@ export function requestInterrupt(): void {
   flag = true;
 }
 
-/** Options of `stepGate`. */
-export interface StepGateOptions {
-  /** Where "stopped at step N of M" goes (default `console.log`). */
-  log?: (line: string) => void;
-}
-
-/** What a long loop asks between steps (see `stepGate`). */
-export interface StepGate {
-  /**
-   * Call after step `done` of `total`: yields to the event loop if ~50 ms passed since the last time, then
-   * returns true (having logged "stopped at step `done` of `total`") if an Interrupt asks to stop early.
-   */
-  stop(done: number, total: number): Promise<boolean>;
-}
-
 const YIELD_MS = 50;
 /** A loop that starts this soon after another was stopped by the button is in the same cell (a sweep). */
 const SWEEP_MS = 1000;
 
 /**
- * Start a long loop that an Interrupt can stop: registers the SIGINT listener (in Jupyter), forgets earlier
- * Interrupts, and returns the gate to pass after each step. One exception: a loop that starts within a second
- * after another loop was stopped by the Interrupt button stops after its first step too, so a cell that runs
- * several (a sweep: `for (…) await train(…)`) ends as a whole — else the kernel proxy, seeing the cell run on,
- * would halt it and restart the kernel.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { requestInterrupt, stepGate } from "./interrupt.ts";
- * const lines: string[] = [];
- * const gate = stepGate({ log: (l) => lines.push(l) });
- * let step = 0;
- * while (step < 100) {
- *   step++;
- *   if (step === 3) requestInterrupt(); // as the Interrupt button does
- *   if (await gate.stop(step, 100)) break;
- * }
- * assert.equal(step, 3);
- * assert.deepEqual(lines, ["stopped at step 3 of 100"]);
- * ```
+ * Start a long loop that an Interrupt can stop (`train`'s; not in `mod.ts`): registers the listener, forgets
+ * earlier Interrupts and returns `stop(done, total)` to await after each step. It yields to the event loop
+ * every ~50 ms and returns true, having logged "stopped at step `done` of `total`", when an Interrupt asks to
+ * stop early. A loop that starts within a second after another was stopped by the button stops after its first
+ * step too, so a cell that runs several (a sweep) ends as a whole; else the kernel proxy, seeing the cell run
+ * on, would halt it and restart the kernel.
  */
-export function stepGate(opts: StepGateOptions = {}): StepGate {
-  const { log = console.log } = opts;
+export function stepGate(
+  log: (line: string) => void = console.log,
+): (done: number, total: number) => Promise<boolean> {
   watchInterrupt();
   const sweep = performance.now() - buttonStopAt < SWEEP_MS;
   clearInterrupt();
   if (sweep) flag = fromButton = true;
   let lastYield = performance.now();
-  return {
-    async stop(done, total) {
-      if (performance.now() - lastYield >= YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0)); // let signals, displays and timers run
-        lastYield = performance.now();
-      }
-      if (!interrupted() || done >= total) return false;
-      if (fromButton) buttonStopAt = performance.now();
-      clearInterrupt();
-      log(`stopped at step ${done} of ${total}`);
-      return true;
-    },
+  return async (done, total) => {
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let signals, displays and timers run
+      lastYield = performance.now();
+    }
+    if (!interrupted() || done >= total) return false;
+    if (fromButton) buttonStopAt = performance.now();
+    clearInterrupt();
+    log(`stopped at step ${done} of ${total}`);
+    return true;
   };
 }

@@ -49,7 +49,7 @@ Deno.test("stepGate: a busy loop gives timers a turn every ~50 ms, so a signal l
   while (performance.now() - t0 < 300) {
     const s0 = performance.now();
     while (performance.now() - s0 < 1) { /* one busy 1 ms step */ }
-    await gate.stop(++step, 1e9);
+    await gate(++step, 1e9);
   }
   clearInterval(timer);
   assert.ok(ticks >= 3 && ticks <= 12, `the timer ran ${ticks} times in 300 ms (about every 50 ms: ~6)`);
@@ -57,16 +57,16 @@ Deno.test("stepGate: a busy loop gives timers a turn every ~50 ms, so a signal l
 
 Deno.test("stepGate: stops after the step an Interrupt came in, once; not on the last step; a new gate forgets", async () => {
   const lines: string[] = [];
-  const gate = stepGate({ log: (l) => lines.push(l) });
-  assert.equal(await gate.stop(1, 5), false);
+  const gate = stepGate((l) => lines.push(l));
+  assert.equal(await gate(1, 5), false);
   requestInterrupt();
-  assert.equal(await gate.stop(2, 5), true);
-  assert.equal(await gate.stop(3, 5), false, "the Interrupt was used up");
+  assert.equal(await gate(2, 5), true);
+  assert.equal(await gate(3, 5), false, "the Interrupt was used up");
   requestInterrupt();
-  assert.equal(await gate.stop(5, 5), false, "nothing left to stop after the last step");
+  assert.equal(await gate(5, 5), false, "nothing left to stop after the last step");
   assert.deepEqual(lines, ["stopped at step 2 of 5"]);
-  const next = stepGate({ log: (l) => lines.push(l) });
-  assert.equal(await next.stop(1, 5), false, "an Interrupt from before the loop does not stop it");
+  const next = stepGate((l) => lines.push(l));
+  assert.equal(await next(1, 5), false, "an Interrupt from before the loop does not stop it");
 });
 
 Deno.test("stepGate: after the button (SIGINT) stops a loop, loops started right after in the same cell stop too", async () => {
@@ -80,7 +80,7 @@ Deno.test("stepGate: after the button (SIGINT) stops a loop, loops started right
         const t0 = performance.now();
         while (performance.now() - t0 < 1) { /* work */ }
         if (step === 20 && n === 1000 && !globalThis.sent) { globalThis.sent = true; Deno.kill(Deno.pid, "SIGINT"); }
-        if (await gate.stop(step, n)) return step;
+        if (await gate(step, n)) return step;
       }
       return n;
     };

@@ -186,19 +186,17 @@ export function mlp(x: Vec, fc1: Mat, fc2: Mat, ctx: Partial<MlpContext> = {}): 
   return linearFn(relu, fc2); // [n_embd]
 }
 
-/** The parts of the forward pass that `gpt()` can swap for another implementation (`ForwardOptions.parts`). */
+/**
+ * The parts of the forward pass that `gpt()` can swap for another implementation (`ForwardOptions.parts`);
+ * each is documented at its default in `GPT_PARTS` (`head` is `attentionHead`, `residual` adds a sub-layer's
+ * output to its input elementwise).
+ */
 export interface GPTParts {
-  /** `W x`, [n_out]. */
   linear(x: Vec, w: Mat): Value[];
-  /** Probabilities from logits, same length. Also used for the loss in `docLoss`. */
-  softmax(logits: Vec): Value[];
-  /** `x · (mean(x²) + 1e-5)^−0.5`, same length. */
+  softmax(logits: Vec): Value[]; // also makes the probabilities of the loss in `docLoss`
   rmsnorm(x: Vec): Value[];
-  /** One attention head at one position: q [head_dim], this head's cached keys and values [T][head_dim] → [head_dim]. */
   head(q: Vec, keys: Mat, values: Mat, ctx: HeadContext): Value[];
-  /** The MLP of one position: x [n_embd], fc1 [4·n_embd][n_embd], fc2 [n_embd][4·n_embd] → [n_embd]. */
   mlp(x: Vec, fc1: Mat, fc2: Mat, ctx: MlpContext): Value[];
-  /** The residual connection: a sub-layer's output plus its input, elementwise. */
   residual(x: Vec, skip: Vec): Value[];
 }
 
@@ -220,30 +218,3 @@ export const GPT_PARTS: Readonly<GPTParts> = Object.freeze({
   mlp,
   residual: (x: Vec, skip: Vec) => x.map((a, i) => a.add(skip[i])),
 });
-
-/**
- * `GPT_PARTS` with `parts` swapped in, after checking that each is a known part and a function.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { GPT_PARTS, withParts } from "./nn.ts";
- * import type { Value } from "./value.ts";
- * const mine = (x: readonly Value[]) => [...x];
- * assert(withParts({ residual: mine }).residual === mine && withParts({}).mlp === GPT_PARTS.mlp);
- * assert.throws(() => withParts({ rmsnrom: mine } as object), /unknown part "rmsnrom"/);
- * ```
- * @throws {TypeError} an unknown part name, or a part that is not a function.
- */
-export function withParts(parts: Partial<GPTParts> | undefined): GPTParts {
-  if (parts === undefined) return GPT_PARTS;
-  for (const [name, fn] of Object.entries(parts)) {
-    if (!(name in GPT_PARTS)) {
-      throw new TypeError(
-        `parts: unknown part "${name}"; the parts are ${Object.keys(GPT_PARTS).join(", ")}`,
-      );
-    }
-    if (typeof fn !== "function") throw new TypeError(`parts.${name} must be a function, got ${typeof fn}`);
-  }
-  return { ...GPT_PARTS, ...parts };
-}

@@ -120,43 +120,24 @@ export function initStateDict(config: Partial<GPTConfig>, rng: Random): StateDic
   return sd;
 }
 
-/**
- * Check that a state dict has exactly the matrices and shapes of a config.
- *
- * @example
- * ```ts
- * import { checkStateDict, initStateDict } from "./params.ts";
- * import { Random } from "./random.ts";
- * checkStateDict({}, initStateDict({}, new Random(1))); // passes
- * ```
- * @throws {RangeError} a matrix is missing, extra, of the wrong shape or holds a non-finite number.
- */
+/** `checkMatrices` against the matrices of a config (`paramTable`). */
 export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void {
   checkMatrices(paramTable(config), sd);
 }
 
 /**
- * Check that a state dict has exactly the matrices and shapes of a table (`checkStateDict` for any model:
- * the ladder's count table and MLPs too).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkMatrices } from "./params.ts";
- * checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0, 1], [2, 3]] }); // passes
- * assert.throws(() => checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0]] }), /must be 2×2/);
- * ```
- * @throws {RangeError} a matrix is missing, extra, of the wrong shape or holds a non-finite number.
+ * A RangeError unless `sd` holds exactly the matrices of `table` (any model's: a GPT's, the ladder's count table
+ * and MLPs), each of its shape and every entry a finite number. Not in `mod.ts`: the public functions that load
+ * weights (`createModel`, `loadStateDict`, `loadCheckpoint`) document it.
  */
 export function checkMatrices(
   table: readonly { name: string; shape: readonly [number, number] }[],
   sd: StateDict,
 ): void {
   const expected = new Set(table.map((p) => p.name));
-  for (const name of Object.keys(sd)) {
-    if (!expected.has(name)) {
-      throw new RangeError(`state dict: unexpected matrix "${name}"; allowed: ${[...expected].join(", ")}`);
-    }
+  const extra = Object.keys(sd).find((name) => !expected.has(name));
+  if (extra !== undefined) {
+    throw new RangeError(`state dict: unexpected matrix "${extra}"; allowed: ${[...expected].join(", ")}`);
   }
   for (const { name, shape: [rows, cols] } of table) {
     const m = sd[name];
@@ -168,20 +149,19 @@ export function checkMatrices(
         : `row ${badRow} ${Array.isArray(m[badRow]) ? `has ${m[badRow].length} entries` : "is not an array"}`;
       throw new RangeError(`state dict: "${name}" must be ${rows}×${cols}, got ${got}`);
     }
-    m.forEach((row, r) =>
-      row.forEach((x, c) => {
-        if (typeof x !== "number" || !Number.isFinite(x)) {
-          const shown = typeof x === "number"
-            ? String(x)
-            : x === null
-            ? "null (JSON writes NaN and ±Infinity as null)"
-            : `${JSON.stringify(x)} (a ${typeof x})`;
-          throw new RangeError(
-            `state dict: "${name}" holds ${shown} at [${r}][${c}]; every entry must be a finite number`,
-          );
-        }
-      })
-    );
+    for (let r = 0; r < rows; r++) {
+      const c = m[r].findIndex((x) => typeof x !== "number" || !Number.isFinite(x));
+      if (c < 0) continue;
+      const x = m[r][c];
+      const shown = typeof x === "number"
+        ? String(x)
+        : x === null
+        ? "null (JSON writes NaN and ±Infinity as null)"
+        : `${JSON.stringify(x)} (a ${typeof x})`;
+      throw new RangeError(
+        `state dict: "${name}" holds ${shown} at [${r}][${c}]; every entry must be a finite number`,
+      );
+    }
   }
 }
 
@@ -196,21 +176,9 @@ export interface CreateModelOptions {
 }
 
 /**
- * The validated config and starting weights a factory asked with `opts` builds from: `opts.stateDict` if given,
- * else a fresh draw from `opts.rng` in the reference order. Both engines start here, so the same options give
- * both the same weights.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { initialWeights } from "./params.ts";
- * import { Random } from "./random.ts";
- * const { config, stateDict } = initialWeights({ config: { vocab_size: 27 }, rng: new Random(42) }, "example");
- * assert.equal(config.n_embd, 16);
- * assert.equal(stateDict.wte.length, 27);
- * assert.throws(() => initialWeights({}, "example"), TypeError);
- * ```
- * @throws {TypeError} neither `rng` nor `stateDict` is given (the message starts with `factory`).
+ * The validated config and starting weights of a factory's `opts`: `opts.stateDict`, else a fresh draw from
+ * `opts.rng` in the reference order (so both engines start from the same weights). A TypeError starting with
+ * `factory` if neither is given. Not in `mod.ts`: `createModel` documents it.
  */
 export function initialWeights(
   opts: CreateModelOptions,

@@ -139,7 +139,7 @@ export class TrainHistory {
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
   const { tc, encoded, valEncoded, evalEvery, optimizer } = checkOptions(model, opts); // bad options fail before step 1
   const { docs, tokenizer, onStep, log = console.log } = opts;
-  const gate = stepGate({ log }); // an Interrupt stops after the current step
+  const gate = stepGate(log); // an Interrupt stops after the current step
   const history = new TrainHistory(tc.num_steps, model.engine);
   const start = performance.now();
   for (let s = 0; s < tc.num_steps; s++) {
@@ -171,7 +171,7 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
     info.seconds = (performance.now() - start) / 1000;
     history.seconds = info.seconds;
     onStep?.(info);
-    if (await gate.stop(s + 1, tc.num_steps)) {
+    if (await gate(s + 1, tc.num_steps)) {
       history.stoppedAt = s + 1;
       break;
     }
