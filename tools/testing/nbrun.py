@@ -1,7 +1,8 @@
 """Runs one notebook headless with the Deno kernel and checks it (used by `deno task notebooks`).
 
-Stock nbclient executes the cells. The project's kernelspec starts the kernel through
-tools/jupyter/kernel_proxy.py, which already keeps every late output in its cell and picks the kernel's ports
+Stock nbclient executes the cells (its timeout, its stop at the first error, its kernel shutdown on SIGTERM and
+SIGINT); its hooks before and after each cell do the course's checks. The project's kernelspec starts the kernel
+through tools/jupyter/kernel_proxy.py, which keeps every late output in its cell and picks the kernel's ports
 safely, so nothing here waits for late output or guards ports. What this adds for the course:
 
 * every error output fails the run (with the cell number and the error); a per-cell timeout (--timeout, s);
@@ -20,7 +21,7 @@ safely, so nothing here waits for late output or guards ports. What this adds fo
 
 Usage: python tools/testing/nbrun.py --help. Prints the result as one JSON object on stdout ({"ok", "seconds",
 "problems", "cells_run", "exercises", "expectations"}); the kernel's own messages go to stderr. Exit status 0
-passed, 1 failed, 128 + N when stopped by signal N (the kernel is shut down first).
+passed, 1 failed.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import copy
 import json
-import signal
 import sys
 import time
 from pathlib import Path
@@ -37,7 +38,6 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbclient.util import ensure_async
 
 PASS_MARK, FAIL_MARK = "✓", "✗"
 
@@ -77,34 +77,29 @@ def count_outputs(cell) -> dict:
     return counts
 
 
-def with_parameters(path: Path, parameters: str, kernel: str):
-    """The notebook read as papermill reads it, with papermill's injected-parameters cell for `parameters`."""
+def read(path: Path, opts):
+    """The notebook; with --parameters, read as papermill reads it, with papermill's injected-parameters cell."""
+    if not opts.parameters:
+        return nbformat.read(path, as_version=4)
     # papermill loads its `papermill.engine` entry points on import; ours, papermill_typescript, registers the
     # TypeScript translator as it loads (importing it first would be a circular import).
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     nb = load_notebook_node(str(path))
-    return parameterize_notebook(nb, json.loads(parameters), kernel_name=kernel, language="typescript")
+    return parameterize_notebook(nb, json.loads(opts.parameters), kernel_name=opts.kernel, language="typescript")
 
 
-def prepare(nb, mode: str, solutions_path: str | None):
-    """Substitutes exercise cells.
-
-    Returns ({self-check cell index: exercise id}, last index to run, problems).
-    """
-    if mode in ("plain", "rerun"):
-        return {}, len(nb.cells) - 1, []
-    if not solutions_path:
-        return {}, -1, [f"--mode {mode} needs --solutions"]
+def substitute(nb, mode: str, solutions_path: str) -> tuple[dict[int, str], list[str]]:
+    """Puts each exercise's answer for `mode` in its cell: ({self-check cell index: exercise id}, problems)."""
     solutions = json.loads(Path(solutions_path).read_text(encoding="utf-8"))
     checks: dict[int, str] = {}
     problems: list[str] = []
     for i, cell in enumerate(nb.cells):
-        ex = cell.get("metadata", {}).get("exercise")
+        ex = cell.metadata.get("exercise")
         if cell.cell_type != "code" or ex is None:
             continue
-        if "exercise" not in cell.get("metadata", {}).get("tags", []):
+        if "exercise" not in cell.metadata.get("tags", []):
             problems.append(f"cell {i + 1}: metadata.exercise = {ex!r} but the cell is not tagged 'exercise'")
         answer = solutions.get(ex, {}).get(mode)
         if not isinstance(answer, str):
@@ -116,25 +111,29 @@ def prepare(nb, mode: str, solutions_path: str | None):
             checks[after[0]] = ex
         else:
             problems.append(f"cell {i + 1}: exercise {ex!r} has no self-check code cell after it")
-    exercises = {c.get("metadata", {}).get("exercise") for c in nb.cells}
-    unknown = [ex for ex in solutions if ex not in exercises]
-    problems += [f"{solutions_path}: exercise {ex!r} is not in the notebook" for ex in unknown]
+    exercises = {c.metadata.get("exercise") for c in nb.cells}
+    problems += [f"{solutions_path}: exercise {ex!r} is not in the notebook" for ex in solutions if ex not in exercises]
     if not checks and not problems:
         problems.append("no exercise cells found")
-    return checks, max(checks, default=-1), problems
+    return checks, problems
 
 
-def cell_problems(cell, where: str, mode: str, no_stderr: bool) -> tuple[list[str], int]:
+def cell_problems(cell, where: str, opts, reply: dict) -> tuple[list[str], int]:
     """What is wrong with a cell's outputs after it ran, and how many expectations were checked."""
     problems = []
-    if mode != "wrong":
+    if opts.mode != "wrong":
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        problems += [f"{where}: error output: {error_text(o)}" for o in errors[:1]]
-        stderr = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
-        warned = "".join(o.get("text", "") for o in stderr)
-        if no_stderr and warned.strip():
+        if errors:
+            problems.append(f"{where}: error output: {error_text(errors[0])}")
+        elif reply["content"]["status"] == "error":  # the kernel said nothing more
+            content = reply["content"]
+            problems.append(f"{where}: {content.get('ename')}: {content.get('evalue')} (no details from the kernel:"
+                            " likely a syntax error; the notebook type-check"
+                            f" `deno run -A tools/testing/nbcheck.ts {opts.notebook}` shows the line)")
+        warned = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
+        if opts.no_stderr and warned.strip():
             problems.append(f"{where}: wrote to stderr (a warning a learner would see): {warned[:300]!r}")
-    expect = cell.get("metadata", {}).get("nbrun", {}).get("expect", {})
+    expect = cell.metadata.get("nbrun", {}).get("expect", {})
     got = count_outputs(cell)
     for key, want in expect.items():
         if key == "stdout_contains":
@@ -163,87 +162,68 @@ def self_check_problems(nb, checks: dict[int, str], mode: str, last_done: int) -
     return problems
 
 
+class Stop(Exception):
+    """Ends a run from a hook (the message is the problem)."""
+
+
 async def run(path: Path, opts) -> dict:
     started = time.monotonic()
-    result = {"ok": False, "seconds": 0.0, "problems": [], "cells_run": 0, "exercises": 0, "expectations": 0}
-    if opts.parameters:
-        nb = with_parameters(path, opts.parameters, opts.kernel)
-    else:
-        nb = nbformat.read(path, as_version=4)
-    checks, last, problems = prepare(nb, opts.mode, opts.solutions)
-    result.update(problems=problems, exercises=len(checks))
+    nb = read(path, opts)
+    checks, problems = substitute(nb, opts.mode, opts.solutions) if opts.solutions else ({}, [])
+    result = {"ok": False, "seconds": 0.0, "problems": problems, "cells_run": 0, "exercises": len(checks),
+              "expectations": 0}
     if problems:
         return result
-    client = NotebookClient(
-        nb,
-        timeout=opts.timeout,
-        kernel_name=opts.kernel,
-        allow_errors=opts.mode == "wrong",
-        startup_timeout=120,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    first = [i for i, c in enumerate(nb.cells[: last + 1]) if c.cell_type == "code"]
-    order = [(i, f"cell {i + 1}") for i in first]
-    if opts.mode == "rerun":
-        order += [(i, f"cell {i + 1} (re-run, last cell first)") for i in reversed(first)]
-    last_done, where = -1, "kernel start"
-    stopped: list[signal.Signals] = []
-    task = asyncio.current_task()
+    if checks:
+        del nb.cells[max(checks) + 1:]  # nothing after the last self-check runs
+    where = [f"cell {i + 1}" for i in range(len(nb.cells))]
+    if opts.mode == "rerun":  # the same cells again, appended in reverse: stock nbclient runs them in one kernel
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"][::-1]
+        nb.cells += [copy.deepcopy(nb.cells[i]) for i in code]
+        where += [f"cell {i + 1} (re-run, last cell first)" for i in code]
+    state = {"at": "kernel start", "last_done": -1, "interrupter": None}
+
+    async def before(cell, cell_index):
+        state["at"] = where[cell_index]
+        nbrun = cell.metadata.get("nbrun", {})
+        if nbrun.get("interrupt_before"):
+            await client.km.interrupt_kernel()
+            await asyncio.sleep(1.0)
+            if not await client.km.is_alive():
+                raise Stop(f"{state['at']}: the kernel died on an Interrupt while idle")
+        if nbrun.get("interrupt_after") is not None:
+            interrupt = lambda: asyncio.ensure_future(client.km.interrupt_kernel())  # noqa: E731
+            state["interrupter"] = asyncio.get_running_loop().call_later(float(nbrun["interrupt_after"]), interrupt)
+
+    def after(cell, cell_index, execute_reply):
+        if state["interrupter"]:
+            state["interrupter"].cancel()
+        result["cells_run"] += 1
+        state["last_done"] = max(state["last_done"], cell_index)
+        found, checked = cell_problems(cell, state["at"], opts, execute_reply)
+        problems.extend(found)
+        result["expectations"] += checked
+
+    client = NotebookClient(nb, timeout=opts.timeout, kernel_name=opts.kernel, allow_errors=opts.mode == "wrong",
+                            startup_timeout=120, resources={"metadata": {"path": str(path.parent.resolve())}},
+                            on_cell_execute=before, on_cell_executed=after)
     try:
-        async with client.async_setup_kernel():
-            # Ours replace nbclient's handlers: stop the run; leaving the block shuts the kernel down.
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, lambda s=sig: (stopped.append(s), task.cancel()))
-            for index, where in order:
-                cell = nb.cells[index]
-                nbmeta = cell.get("metadata", {}).get("nbrun", {})
-                if nbmeta.get("interrupt_before"):
-                    await ensure_async(client.km.interrupt_kernel())
-                    await asyncio.sleep(1.0)
-                    if not await ensure_async(client.km.is_alive()):
-                        problems.append(f"{where}: the kernel died on an Interrupt while idle")
-                        break
-                interrupter = None
-                if nbmeta.get("interrupt_after") is not None:
-                    interrupt = lambda: asyncio.ensure_future(ensure_async(client.km.interrupt_kernel()))
-                    interrupter = loop.call_later(float(nbmeta["interrupt_after"]), interrupt)
-                try:
-                    await client.async_execute_cell(cell, index)
-                except CellExecutionError as e:
-                    errors = [o for o in cell.outputs if o.output_type == "error"]
-                    text = error_text(errors[-1]) if errors else f"{e.ename}: {e.evalue}"
-                    if not errors and e.evalue == "Execution failed":  # the kernel said nothing more
-                        text += (" (no details from the kernel: likely a syntax error; the notebook"
-                                 f" type-check `deno run -A tools/testing/nbcheck.ts {path}` shows the line)")
-                    problems.append(f"{where}: {text}")
-                    break
-                finally:
-                    if interrupter is not None:
-                        interrupter.cancel()
-                result["cells_run"] += 1
-                last_done = max(last_done, index)
-                found, checked = cell_problems(cell, where, opts.mode, opts.no_stderr)
-                problems += found
-                result["expectations"] += checked
-                if any("error output" in p for p in found):
-                    break
-    except asyncio.CancelledError:
-        pass  # stopped by a signal: said below
+        await client.async_execute()
+    except CellExecutionError:
+        pass  # `after` recorded the error
     except CellTimeoutError:
-        problems.append(f"{where}: timed out after {opts.timeout} s")
+        problems.append(f"{state['at']}: timed out after {opts.timeout} s")
     except DeadKernelError:
-        problems.append(f"{where}: the kernel died while running it (out of memory? see its messages above)")
+        problems.append(f"{state['at']}: the kernel died while running it (out of memory, or stopped by a signal?"
+                        " see its messages above)")
+    except Stop as e:
+        problems.append(str(e))
     except Exception as e:  # the kernel failed to start, etc.
         problems.append(f"{type(e).__name__}: {e}")
         # nbclient's exit-time clean-up would fail later with a traceback about a closed event loop.
         atexit.unregister(client._cleanup_kernel)
-    if stopped:
-        problems[:] = [f"{where}: not finished: stopped by {stopped[0].name}"]
-    elif opts.mode in ("solution", "wrong"):
-        problems += self_check_problems(nb, checks, opts.mode, last_done)
-    seconds = round(time.monotonic() - started, 2)
-    result.update(ok=not problems, seconds=seconds, stopped_by=int(stopped[0]) if stopped else None)
+    problems += self_check_problems(nb, checks, opts.mode, state["last_done"])
+    result.update(ok=not problems, seconds=round(time.monotonic() - started, 2))
     return result
 
 
@@ -257,12 +237,14 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=int, default=180, help="per cell, s")
     ap.add_argument("--kernel", default="microgpt-deno")
     opts = ap.parse_args(argv)
+    if (opts.mode in ("solution", "wrong")) != bool(opts.solutions):
+        ap.error("--solutions goes with --mode solution or wrong, and only with them")
     try:
         result = asyncio.run(run(Path(opts.notebook), opts))
     except (OSError, ValueError) as e:  # unreadable notebook or solutions file
         result = {"ok": False, "seconds": 0.0, "problems": [f"cannot read: {e}"]}
     print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 128 + result["stopped_by"] if result.get("stopped_by") else 0 if result["ok"] else 1
+    return 0 if result["ok"] else 1
 
 
 if __name__ == "__main__":
