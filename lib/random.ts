@@ -1,8 +1,8 @@
 /**
  * CPython's `random` module: the Mersenne Twister MT19937 seeded through `init_by_array`, and the same derived
- * draws (`random`, `getrandbits`, `_randbelow`, `shuffle`, `gauss`, `choices`). With the same seed, a `Random`
- * here produces the same numbers as `random.Random(seed)` in Python 3.11: `random`, `getrandbits`,
- * `randbelow`, `shuffle` and `choices` bit for bit. `gauss` follows CPython's formula operation for operation
+ * draws (`random`, `_randbelow`, `shuffle`, `gauss`, `choices`). With the same seed, a `Random` here produces
+ * the same numbers as `random.Random(seed)` in Python 3.11: `random`, `randbelow`, `shuffle` and `choices` bit
+ * for bit. `gauss` follows CPython's formula operation for operation
  * but calls `Math.log/cos/sin` where CPython calls glibc's, which are accurate to ~0.52 ulp but not correctly
  * rounded: about 1 draw in 700 differs by 1–2 units in the last place (relative difference ~1e-16; V8 had the
  * correctly rounded value in every case we checked). The model's losses still match the Python run to ~1e-15.
@@ -126,23 +126,8 @@ export class Random {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
-  /**
-   * An integer with `k` random bits, 0 ≤ k ≤ 53 (Python's `getrandbits`; words are filled least significant first).
-   *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { Random } from "./random.ts";
-   * const r = new Random(1).getrandbits(8);
-   * assert(r >= 0 && r < 256);
-   * ```
-   * @throws {RangeError} k is not a whole number in [0, 53].
-   */
-  getrandbits(k: number): number {
-    if (!Number.isInteger(k) || k < 0 || k > 53) {
-      throw new RangeError(`getrandbits: k must be a whole number in [0, 53], got ${k}`);
-    }
-    if (k === 0) return 0;
+  /** An integer with `k` random bits, 1 ≤ k ≤ 53 (Python's `getrandbits`: words filled least significant first). */
+  #getrandbits(k: number): number {
     if (k <= 32) return this.#next32() >>> (32 - k);
     const low = this.#next32();
     const high = this.#next32() >>> (64 - k);
@@ -166,8 +151,8 @@ export class Random {
       throw new RangeError(`randbelow: n must be a whole number in [1, 2^53), got ${n}`);
     }
     const k = n.toString(2).length; // Python's n.bit_length()
-    let r = this.getrandbits(k);
-    while (r >= n) r = this.getrandbits(k);
+    let r = this.#getrandbits(k);
+    while (r >= n) r = this.#getrandbits(k);
     return r;
   }
 

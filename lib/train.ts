@@ -24,8 +24,6 @@ export interface StepInfo {
   lr: number;
   /** Wall time since training started. */
   seconds: number;
-  /** Validation loss, on the steps where it was computed. */
-  val?: number;
 }
 
 /** Options of `train`: the documents, the tokenizer, hyper-parameters and callbacks. */
@@ -35,10 +33,6 @@ export interface TrainOptions extends Partial<TrainConfig> {
   tokenizer: Tokenizer;
   /** Called after every step (progress lines, live plots). */
   onStep?: (info: StepInfo) => void;
-  /** Held-out documents; their mean loss is computed every `evalEvery` steps and at the end. */
-  valDocs?: readonly string[];
-  /** Steps between validation losses (needs `valDocs`). Default: num_steps / 10. */
-  evalEvery?: number;
   /** Where the "stopped at step …" line goes. Default `console.log`. */
   log?: (line: string) => void;
   /** The update rule `model.step` applies: "adam" (default, microGPT's) or "sgd" (p ← p − lr·grad). */
@@ -60,8 +54,6 @@ export interface TrainOptions extends Partial<TrainConfig> {
 export class TrainHistory {
   /** Training loss of every completed step (index i = step i + 1). */
   losses: number[] = [];
-  /** Validation losses with the (1-based) step after which they were computed. */
-  val: { step: number; loss: number }[] = [];
   /** Set when an Interrupt stopped the run: the number of completed steps. */
   stoppedAt?: number;
   /** Wall time of the run. */
@@ -101,7 +93,6 @@ export class TrainHistory {
     let s = `trained ${n}/${this.num_steps} steps in ${this.seconds.toFixed(1)} s (${this.engine}): loss ${
       f(this.losses[0])
     } → ${f(this.losses[n - 1])}, mean of last ${Math.min(100, n)} ${f(this.meanLast(100))}`;
-    if (this.val.length > 0) s += `, validation ${f(this.val[this.val.length - 1].loss)}`;
     if (this.stoppedAt !== undefined) s += ` (stopped at step ${this.stoppedAt})`;
     return s;
   }
@@ -137,9 +128,9 @@ export class TrainHistory {
  * @throws {Error} the loss became NaN or infinite.
  */
 export async function train(model: Model, opts: TrainOptions): Promise<TrainHistory> {
-  const { tc, encoded, valEncoded, evalEvery, optimizer } = checkOptions(model, opts); // bad options fail before step 1
+  const { tc, encoded, optimizer } = checkOptions(model, opts); // bad options fail before step 1
   const { docs, tokenizer, onStep, log = console.log } = opts;
-  const gate = stepGate(log); // an Interrupt stops after the current step
+  const stop = stepGate(log); // an Interrupt stops after the current step
   const history = new TrainHistory(tc.num_steps, model.engine);
   const start = performance.now();
   for (let s = 0; s < tc.num_steps; s++) {
@@ -158,20 +149,9 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
     const lr = learningRate(tc.learning_rate, s, tc.num_steps);
     model.step({ lr, t: s, beta1: tc.beta1, beta2: tc.beta2, eps: tc.eps_adam, optimizer });
     history.losses.push(loss);
-    const info: StepInfo = { step: s + 1, num_steps: tc.num_steps, loss, lr, seconds: 0 };
-    if (valEncoded && valEncoded.length > 0 && ((s + 1) % evalEvery === 0 || s + 1 === tc.num_steps)) {
-      info.val = meanLoss(model, valEncoded);
-      if (!Number.isFinite(info.val)) {
-        const why =
-          `that step's update made a weight non-finite (a learning rate of ${tc.learning_rate} may be too high)`;
-        throw new Error(`the validation loss is ${info.val} after step ${s + 1} of ${tc.num_steps}: ${why}`);
-      }
-      history.val.push({ step: s + 1, loss: info.val });
-    }
-    info.seconds = (performance.now() - start) / 1000;
-    history.seconds = info.seconds;
-    onStep?.(info);
-    if (await gate(s + 1, tc.num_steps)) {
+    history.seconds = (performance.now() - start) / 1000;
+    onStep?.({ step: s + 1, num_steps: tc.num_steps, loss, lr, seconds: history.seconds });
+    if (await stop(s + 1, tc.num_steps)) {
       history.stoppedAt = s + 1;
       break;
     }
@@ -201,7 +181,7 @@ export function meanLoss(model: Model, sequences: readonly (readonly number[])[]
   return sum / sequences.length;
 }
 
-const OPTIONS = ["docs", "tokenizer", "onStep", "valDocs", "evalEvery", "log", "optimizer", ...TRAIN_KEYS];
+const OPTIONS = ["docs", "tokenizer", "onStep", "log", "optimizer", ...TRAIN_KEYS];
 
 /** Validate `train`'s options and encode the documents (an unknown character fails here, before training). */
 function checkOptions(model: Model, opts: TrainOptions) {
@@ -210,7 +190,7 @@ function checkOptions(model: Model, opts: TrainOptions) {
       throw new RangeError(`train: unknown option "${key}"; allowed: ${OPTIONS.join(", ")}`);
     }
   }
-  const { docs, tokenizer, valDocs } = opts;
+  const { docs, tokenizer } = opts;
   // the hyper-parameters that were given (an undefined one keeps its default)
   const tc = trainConfig(
     Object.fromEntries(TRAIN_KEYS.map((k) => [k, opts[k]]).filter(([, v]) => v !== undefined)),
@@ -222,10 +202,5 @@ function checkOptions(model: Model, opts: TrainOptions) {
   // [BOS, ...ids, BOS] per document, filled as training reaches it: a short run on a big corpus does not keep
   // every document's encoding alive (megabytes that made V8 run a full garbage collection mid-training)
   const encoded: number[][] = new Array(docs.length);
-  const valEncoded = valDocs?.map((d) => tokenizer.encode(d));
-  const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(tc.num_steps / 10));
-  if (!Number.isInteger(evalEvery) || evalEvery < 1) {
-    throw new RangeError(`evalEvery must be a whole number ≥ 1, got ${evalEvery}`);
-  }
-  return { tc, encoded, valEncoded, evalEvery, optimizer: checkOptimizer(opts.optimizer) };
+  return { tc, encoded, optimizer: checkOptimizer(opts.optimizer) };
 }
