@@ -48,10 +48,7 @@ export interface LoadOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
- * import { createModel } from "./engines.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
+ * import { createModel, loadCheckpoint, Random, saveCheckpoint, Tokenizer } from "./engine_api.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const path = Deno.makeTempFileSync({ suffix: ".json" });

@@ -73,25 +73,28 @@ export const DEFAULT_TRAIN: Readonly<TrainConfig> = Object.freeze({
   batch_size: 1,
 });
 
-function positiveInt(name: string, value: unknown): number {
+/** `value` as a number (a TypeError naming `name` if it is not one), or a RangeError unless `ok(value)`. */
+function check(name: string, value: unknown, ok: (x: number) => boolean, allowed: string): number {
   if (typeof value !== "number") {
     throw new TypeError(`${name} must be a number, got ${typeof value} (${String(value)})`);
   }
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a whole number ≥ 1, got ${value}`);
-  }
+  if (!ok(value)) throw new RangeError(`${name} must be ${allowed}, got ${value}`);
   return value;
 }
+const positiveInt = (name: string, x: unknown) =>
+  check(name, x, (x) => Number.isSafeInteger(x) && x >= 1, "a whole number ≥ 1");
+/** A finite number > 0 (`example` goes into the message). */
+const positive = (name: string, x: unknown, example = "") =>
+  check(name, check(name, x, Number.isFinite, "a finite number"), (x) => x > 0, `> 0${example}`);
 
 /** A misspelt key (`n_emb`, `num_step`) would otherwise be ignored and the default used without a word. */
 function knownKeys(what: string, partial: object, allowed: readonly string[]): void {
   if (typeof partial !== "object" || partial === null) {
     throw new TypeError(`${what} must be an object, got ${partial === null ? "null" : typeof partial}`);
   }
-  for (const key of Object.keys(partial)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`${what}: unknown key ${JSON.stringify(key)}; allowed: ${allowed.join(", ")}`);
-    }
+  const unknown = Object.keys(partial).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) {
+    throw new RangeError(`${what}: unknown key ${JSON.stringify(unknown)}; allowed: ${allowed.join(", ")}`);
   }
 }
 
@@ -109,14 +112,6 @@ function knownKeys(what: string, partial: object, allowed: readonly string[]): v
 export const GPT_KEYS = ["vocab_size", "n_embd", "n_head", "n_layer", "block_size"] as const;
 /** See `GPT_KEYS`. */
 export const TRAIN_KEYS = ["num_steps", "learning_rate", "beta1", "beta2", "eps_adam", "batch_size"] as const;
-
-function finiteNumber(name: string, value: unknown): number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${name} must be a number, got ${typeof value} (${String(value)})`);
-  }
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number, got ${value}`);
-  return value;
-}
 
 /**
  * Fill in defaults and check a model configuration.
@@ -162,14 +157,10 @@ export function gptConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
 export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   knownKeys("train config", partial, TRAIN_KEYS);
   const c = { ...DEFAULT_TRAIN, ...partial };
-  positiveInt("num_steps", c.num_steps);
-  positiveInt("batch_size", c.batch_size);
-  for (const key of ["learning_rate", "eps_adam"] as const) {
-    if (finiteNumber(key, c[key]) <= 0) throw new RangeError(`${key} must be > 0, got ${c[key]}`);
-  }
+  for (const key of ["num_steps", "batch_size"] as const) positiveInt(key, c[key]);
+  for (const key of ["learning_rate", "eps_adam"] as const) positive(key, c[key]);
   for (const key of ["beta1", "beta2"] as const) {
-    const b = finiteNumber(key, c[key]);
-    if (b < 0 || b >= 1) throw new RangeError(`${key} must be in [0, 1), got ${b}`);
+    check(key, check(key, c[key], Number.isFinite, "a finite number"), (b) => b >= 0 && b < 1, "in [0, 1)");
   }
   return c;
 }
@@ -186,7 +177,5 @@ export function trainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
  * @throws {RangeError} temperature ≤ 0 or not finite.
  */
 export function checkTemperature(temperature: unknown): number {
-  const t = finiteNumber("temperature", temperature);
-  if (t <= 0) throw new RangeError(`temperature must be > 0 (e.g. 0.5), got ${t}`);
-  return t;
+  return positive("temperature", temperature, " (e.g. 0.5)");
 }

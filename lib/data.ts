@@ -53,8 +53,7 @@ export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.u
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadDocs } from "./data.ts";
- * import { Random } from "./random.ts";
+ * import { loadDocs, Random } from "./engine_api.ts";
  * const docs = loadDocs(undefined, { rng: new Random(42) });
  * assert(docs.length > 1000);
  * ```

@@ -28,8 +28,7 @@ const factories = { scalar: createScalarModel, fast: createFastModel };
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createModel } from "./engines.ts";
- * import { Random } from "./random.ts";
+ * import { createModel, Random } from "./engine_api.ts";
  * const model = createModel({ config: { vocab_size: 27 }, rng: new Random(42) });
  * assert(model.engine === "scalar" && model.numParams === 4192);
  * ```

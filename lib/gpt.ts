@@ -28,8 +28,7 @@ export interface KVCache {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createKVCache } from "./gpt.ts";
- * import { DEFAULT_CONFIG } from "./config.ts";
+ * import { createKVCache, DEFAULT_CONFIG } from "./engine_api.ts";
  * const kv = createKVCache(DEFAULT_CONFIG);
  * assert(kv.keys.length === 1 && kv.keys[0].length === 0);
  * ```
@@ -99,10 +98,7 @@ export interface LossOptions extends ForwardOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createKVCache, type ForwardEvent, gpt, toValues } from "./gpt.ts";
- * import { rmsnorm } from "./nn.ts";
- * import { initStateDict } from "./params.ts";
- * import { Random } from "./random.ts";
+ * import { createKVCache, type ForwardEvent, gpt, initStateDict, Random, rmsnorm, toValues } from "./engine_api.ts";
  * import type { Value } from "./value.ts";
  * const sd = toValues(initStateDict({}, new Random(42)));
  * const kv = createKVCache({});
@@ -217,10 +213,7 @@ export function toValues(sd: StateDict): ValueStateDict {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { docLoss, toValues } from "./gpt.ts";
- * import { initStateDict } from "./params.ts";
- * import { Random } from "./random.ts";
- * import { gptConfig } from "./config.ts";
+ * import { docLoss, gptConfig, initStateDict, Random, toValues } from "./engine_api.ts";
  * const config = gptConfig({});
  * const loss = docLoss([26, 0, 26], config, toValues(initStateDict(config, new Random(42))));
  * assert(Math.abs(loss.data - Math.log(27)) < 0.5); // near uniform at init

@@ -20,8 +20,7 @@ export type Mat = readonly Vec[];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { linear } from "./nn.ts";
- * import { Value } from "./value.ts";
+ * import { linear, Value } from "./engine_api.ts";
  * const x = [new Value(1), new Value(2)];
  * const w = [[new Value(3), new Value(4)]];
  * assert(linear(x, w)[0].data === 11);
@@ -50,8 +49,7 @@ export function linear(x: Vec, w: Mat): Value[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { softmax } from "./nn.ts";
- * import { Value } from "./value.ts";
+ * import { softmax, Value } from "./engine_api.ts";
  * const p = softmax([new Value(1), new Value(1)]);
  * assert(p[0].data === 0.5 && p[1].data === 0.5);
  * ```
@@ -73,8 +71,7 @@ export function softmax(logits: Vec): Value[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rmsnorm } from "./nn.ts";
- * import { Value } from "./value.ts";
+ * import { rmsnorm, Value } from "./engine_api.ts";
  * const y = rmsnorm([new Value(3), new Value(-3)]);
  * assert(Math.abs(y[0].data - 1) < 1e-5 && Math.abs(y[1].data + 1) < 1e-5);
  * ```
@@ -116,8 +113,7 @@ export interface HeadContext {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { attentionHead } from "./nn.ts";
- * import { Value } from "./value.ts";
+ * import { attentionHead, Value } from "./engine_api.ts";
  * const v = (xs: number[]) => xs.map((x) => new Value(x));
  * // one cached position: all the weight goes to it, the output is its value
  * const out = attentionHead(v([1, 0]), [v([2, 3])], [v([5, 7])]);
@@ -167,8 +163,7 @@ export interface MlpContext {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { mlp } from "./nn.ts";
- * import { Value } from "./value.ts";
+ * import { mlp, Value } from "./engine_api.ts";
  * const v = (xs: number[]) => xs.map((x) => new Value(x));
  * // hidden = [2, −2] → relu → [2, 0] → out = 3·2 + 5·0
  * const out = mlp(v([2]), [v([1]), v([-1])], [v([3, 5])]);

@@ -25,8 +25,7 @@ const INIT_STD = 0.08;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { paramTable } from "./params.ts";
- * import { DEFAULT_CONFIG } from "./config.ts";
+ * import { DEFAULT_CONFIG, paramTable } from "./engine_api.ts";
  * const t = paramTable(DEFAULT_CONFIG);
  * assert(t[0].name === "wte" && t[0].shape[0] === 27 && t[0].count === 27 * 16);
  * ```
@@ -106,8 +105,7 @@ export abstract class ModelDisplay {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { initStateDict } from "./params.ts";
- * import { Random } from "./random.ts";
+ * import { initStateDict, Random } from "./engine_api.ts";
  * const sd = initStateDict({ vocab_size: 27 }, new Random(42));
  * assert(sd.wte.length === 27 && sd["layer0.mlp_fc1"].length === 64);
  * ```

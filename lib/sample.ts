@@ -68,10 +68,7 @@ export interface SampleOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sample } from "./sample.ts";
- * import { createScalarModel } from "./scalar_model.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
+ * import { createScalarModel, Random, sample, Tokenizer } from "./engine_api.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab", "ba"]);
  * const rng = new Random(1);
  * const model = createScalarModel({ config: { vocab_size: tokenizer.vocab_size, block_size: 4 }, rng });
@@ -120,10 +117,7 @@ export interface NextTokenOptions extends GreedyOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { nextTokenProbs } from "./sample.ts";
- * import { createScalarModel } from "./scalar_model.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
+ * import { createScalarModel, nextTokenProbs, Random, Tokenizer } from "./engine_api.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
  * const p = nextTokenProbs(model, { tokenizer, prefix: "a" });
@@ -150,10 +144,7 @@ export interface GreedyOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { greedy } from "./sample.ts";
- * import { createScalarModel } from "./scalar_model.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
+ * import { createScalarModel, greedy, Random, Tokenizer } from "./engine_api.ts";
  * const tokenizer = Tokenizer.fromDocs(["ab"]);
  * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
  * assert(greedy(model, { tokenizer }) === greedy(model, { tokenizer })); // deterministic

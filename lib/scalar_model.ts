@@ -27,8 +27,7 @@ import type { Value } from "./value.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createScalarModel } from "./scalar_model.ts";
- * import { Random } from "./random.ts";
+ * import { createScalarModel, Random } from "./engine_api.ts";
  * const model = createScalarModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * const loss = model.lossValue([[2, 0, 1, 2]]); // a Value: inspect it, or call loss.backward()
  * loss.backward();
@@ -142,8 +141,7 @@ export class ScalarModel extends ModelDisplay implements Model {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createScalarModel } from "./scalar_model.ts";
- * import { Random } from "./random.ts";
+ * import { createScalarModel, Random } from "./engine_api.ts";
  * const model = createScalarModel({ config: { vocab_size: 27 }, rng: new Random(42) });
  * assert(model.numParams === 4192);
  * const logits = model.begin()(26);

@@ -112,10 +112,7 @@ export class TrainHistory {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { train } from "./train.ts";
- * import { createModel } from "./engines.ts";
- * import { Tokenizer } from "./tokenizer.ts";
- * import { Random } from "./random.ts";
+ * import { createModel, Random, Tokenizer, train } from "./engine_api.ts";
  * const docs = ["emma", "olivia", "ava"];
  * const tokenizer = Tokenizer.fromDocs(docs);
  * const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, n_head: 2 }, rng: new Random(42) });
@@ -167,9 +164,7 @@ export async function train(model: Model, opts: TrainOptions): Promise<TrainHist
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { meanLoss } from "./train.ts";
- * import { createModel } from "./engines.ts";
- * import { Random } from "./random.ts";
+ * import { createModel, meanLoss, Random } from "./engine_api.ts";
  * const model = createModel({ config: { vocab_size: 3, n_embd: 4, n_head: 1 }, rng: new Random(1) });
  * assert(Math.abs(meanLoss(model, [[2, 0, 1, 2]]) - Math.log(3)) < 0.2);
  * ```
