@@ -6,21 +6,12 @@
  */
 
 import { join } from "node:path";
-import { ensureLabEnv, isRoot, ROOT } from "./setup.ts";
-
-/** Options of {@link startJupyterLab}. */
-export interface StartOptions {
-  /** Folder served, relative to the project root (default `notebooks`). Kernels start in the notebook's folder. */
-  root?: string;
-  /** Extra `jupyter lab` flags. */
-  args?: string[];
-}
+import { labCommand } from "./lab.ts";
+import { ensureLabEnv, ROOT } from "./setup.ts";
 
 /** A running JupyterLab server. */
 export interface JupyterServer {
-  /** Base URL, e.g. `http://127.0.0.1:8899/` (no token). */
-  url: string;
-  /** URL that logs in: `${url}lab?token=…`. */
+  /** URL that logs in: `http://127.0.0.1:PORT/lab?token=…`. */
   labUrl: string;
   /** The server's output so far (stdout and stderr, last 400 lines). */
   logs(): string;
@@ -28,16 +19,9 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 /**
- * Starts JupyterLab (setting up `.venv` first if needed) and resolves once it answers requests.
+ * Starts JupyterLab (setting up `.venv` first if needed) on `root` (relative to the project, default
+ * `notebooks`) with extra `jupyter lab` flags `args`, and resolves once it answers requests.
  *
  * @example
  * ```ts ignore
@@ -50,45 +34,36 @@ function freePort(): number {
  * }
  * ```
  */
-export async function startJupyterLab(options: StartOptions = {}): Promise<JupyterServer> {
+export async function startJupyterLab(
+  { root = "notebooks", args = [] }: { root?: string; args?: string[] } = {},
+): Promise<JupyterServer> {
   const lab = await ensureLabEnv({ isolated: true });
-  const port = freePort();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 }); // a port that was free a moment ago
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
   const token = crypto.randomUUID().replaceAll("-", "");
-  const root = join(ROOT, options.root ?? "notebooks");
   const url = `http://127.0.0.1:${port}/`, headers = { Authorization: `token ${token}` };
-  const child = new Deno.Command(lab.jupyter, {
-    args: [
-      "lab",
-      "--no-browser",
-      "--ServerApp.ip=127.0.0.1",
-      `--ServerApp.port=${port}`,
-      "--ServerApp.port_retries=0",
-      `--IdentityProvider.token=${token}`,
-      `--ServerApp.root_dir=${root}`,
-      "--ServerApp.allow_remote_access=False",
-      ...(isRoot() ? ["--allow-root"] : []),
-      ...(options.args ?? []),
-    ],
-    env: lab.env,
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const flags = [
+    "--no-browser",
+    "--ServerApp.ip=127.0.0.1",
+    `--ServerApp.port=${port}`,
+    "--ServerApp.port_retries=0",
+  ];
+  flags.push(`--IdentityProvider.token=${token}`, "--ServerApp.allow_remote_access=False", ...args);
+  const child = labCommand(lab, join(ROOT, root), flags, "piped").spawn();
 
   const lines: string[] = [];
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       lines.push(...chunk.split("\n").filter((l) => l.length));
-      if (lines.length > 400) lines.splice(0, lines.length - 400);
+      lines.splice(0, lines.length - 400);
     }
   };
   const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
   let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
+  const status = child.status.finally(() => exited = true);
+  const exits = (ms: number) =>
+    Promise.race([status.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
   // Never leave a server behind when the test process is interrupted.
   const onSignal = () => {
@@ -104,36 +79,29 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     stopped = true;
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
     if (!exited) {
-      try {
-        await fetch(`${url}api/shutdown`, { method: "POST", headers }).then((r) => r.body?.cancel());
-      } catch { /* server already gone or not answering: signals below */ }
-      const waitExit = (ms: number) =>
-        Promise.race([status.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
-      if (!(await waitExit(10_000))) {
+      await fetch(`${url}api/shutdown`, { method: "POST", headers }).then((r) => r.body?.cancel(), () => {});
+      if (!(await exits(10_000))) {
         child.kill("SIGTERM");
-        if (!(await waitExit(5_000))) child.kill("SIGKILL");
+        if (!(await exits(5_000))) child.kill("SIGKILL");
       }
     }
     await status;
     await collecting;
   };
 
-  const timeoutMs = 90_000, deadline = Date.now() + timeoutMs;
-  while (true) {
-    if (exited) {
-      await collecting;
-      throw new Error(`JupyterLab exited before it was ready:\n${lines.join("\n")}`);
-    }
-    try {
-      const r = await fetch(`${url}api/status`, { headers });
+  const ready = () =>
+    fetch(`${url}api/status`, { headers }).then(async (r) => {
       await r.body?.cancel();
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
+      return r.ok;
+    }, () => false);
+  const timeoutMs = 90_000, deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (exited || Date.now() > deadline) {
       await stop();
-      throw new Error(`JupyterLab did not answer on ${url} within ${timeoutMs} ms:\n${lines.join("\n")}`);
+      const why = exited ? "exited before it was ready" : `did not answer on ${url} within ${timeoutMs} ms`;
+      throw new Error(`JupyterLab ${why}:\n${lines.join("\n")}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, labUrl: `${url}lab?token=${token}`, logs: () => lines.join("\n"), stop };
+  return { labUrl: `${url}lab?token=${token}`, logs: () => lines.join("\n"), stop };
 }

@@ -7,47 +7,55 @@
  */
 
 import { join } from "node:path";
-import { ensureLabEnv, isRoot, KERNEL_NAME, ROOT, SetupError } from "./setup.ts";
+import { ensureLabEnv, isRoot, KERNEL_NAME, type LabEnv, ROOT, SetupError } from "./setup.ts";
 
-const args = [...Deno.args];
-const setupOnly = args.includes("--setup-only");
+/**
+ * `jupyter lab` serving `root`, started there: kernels run in the notebook's folder, inside the project, so
+ * deno.json (the "@lib/" import map) applies. Adds `--allow-root` when running as root (Jupyter refuses otherwise).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { labCommand } from "./lab.ts";
+ * const lab = { python: "python", jupyter: "jupyter", env: {} };
+ * assert(labCommand(lab, "/p/notebooks", ["--no-browser"], "inherit") instanceof Deno.Command);
+ * ```
+ */
+export function labCommand(
+  lab: LabEnv,
+  root: string,
+  flags: string[],
+  stdio: "inherit" | "piped",
+): Deno.Command {
+  const rootFlag = isRoot() && !flags.includes("--allow-root") ? ["--allow-root"] : [];
+  return new Deno.Command(lab.jupyter, {
+    args: ["lab", `--ServerApp.root_dir=${root}`, ...flags, ...rootFlag],
+    env: lab.env,
+    cwd: root,
+    stdin: stdio === "inherit" ? "inherit" : "null",
+    stdout: stdio,
+    stderr: stdio,
+  });
+}
 
-let lab;
-try {
-  lab = await ensureLabEnv();
-} catch (e) {
-  if (e instanceof SetupError) {
+if (import.meta.main) {
+  let lab;
+  try {
+    lab = await ensureLabEnv();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
     console.error(`deno task lab: ${e.message}`);
     Deno.exit(1);
   }
-  throw e;
+  if (Deno.args.includes("--setup-only")) {
+    console.log(`setup: ok — .venv ready, kernel '${KERNEL_NAME}' installed in .venv (run: deno task lab)`);
+    Deno.exit(0);
+  }
+  const child = labCommand(lab, join(ROOT, "notebooks"), [...Deno.args], "inherit").spawn();
+  // Ctrl+C reaches JupyterLab too (same process group): it asks to confirm and shuts its kernels down. This
+  // process just waits for it, so the terminal is not handed back while the server still runs; a SIGTERM (e.g.
+  // from a test harness) is passed on so JupyterLab shuts its kernels down cleanly.
+  Deno.addSignalListener("SIGINT", () => {});
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => child.kill("SIGTERM"));
+  Deno.exit((await child.status).code);
 }
-
-if (setupOnly) {
-  console.log(`setup: ok — .venv ready, kernel '${KERNEL_NAME}' installed in .venv (run: deno task lab)`);
-  Deno.exit(0);
-}
-
-// Start on notebooks/: kernels run with the notebook's folder as working directory, inside the project, so
-// deno.json (the "@lib/" import map) applies.
-const flags = args.filter((a) => a !== "--setup-only");
-if (isRoot() && !flags.includes("--allow-root")) flags.push("--allow-root"); // Jupyter refuses root otherwise
-const child = new Deno.Command(lab.jupyter, {
-  args: ["lab", `--ServerApp.root_dir=${join(ROOT, "notebooks")}`, ...flags],
-  env: lab.env,
-  cwd: join(ROOT, "notebooks"),
-  stdin: "inherit",
-  stdout: "inherit",
-  stderr: "inherit",
-}).spawn();
-
-// Ctrl+C reaches JupyterLab too (same process group): it asks to confirm and shuts its kernels down. This
-// process just waits for it, so the terminal is not handed back while the server still runs.
-const ignore = () => {};
-Deno.addSignalListener("SIGINT", ignore);
-if (Deno.build.os !== "windows") {
-  // Forward a SIGTERM (e.g. from a test harness) so JupyterLab shuts its kernels down cleanly.
-  Deno.addSignalListener("SIGTERM", () => child.kill("SIGTERM"));
-}
-const status = await child.status;
-Deno.exit(status.code);

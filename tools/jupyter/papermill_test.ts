@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { jupyterEnv, ROOT } from "./setup.ts";
+import { ensureLabEnv, ROOT } from "./setup.ts";
 import { inTempDir } from "../testing/test_util.ts";
 
 const venv = join(ROOT, ".venv");
@@ -28,7 +28,7 @@ async function runPapermill(dir: string, notebook: string, params: Record<string
   for (const [k, v] of Object.entries(params)) args.push("-p", k, v);
   const r = await new Deno.Command(papermill, {
     args,
-    env: jupyterEnv(venv),
+    env: (await ensureLabEnv()).env,
     stdout: "piped",
     stderr: "piped",
   })

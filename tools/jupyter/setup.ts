@@ -37,32 +37,16 @@ export interface LabEnv {
   env: Record<string, string>;
 }
 
-/** Options of {@link ensureLabEnv}. */
-export interface SetupOptions {
-  /** Use a Jupyter config folder inside `.venv` so a user's global config cannot change test runs. */
-  isolated?: boolean;
-}
-
 /** Raised when the machine lacks something set-up cannot install itself (Python 3, venv). */
 export class SetupError extends Error {
   override name = "SetupError";
 }
 
-function binDir(venv: string): string {
-  return join(venv, Deno.build.os === "windows" ? "Scripts" : "bin");
-}
+const WINDOWS = Deno.build.os === "windows";
+const APT = "Debian/Ubuntu: sudo apt-get install python3 python3-venv";
 
-function exe(name: string): string {
-  return Deno.build.os === "windows" ? `${name}.exe` : name;
-}
-
-/** Options of {@link kernelSpec}. */
-export interface KernelSpecOptions {
-  /** The deno binary the kernel runs (default: the one running now). */
-  deno?: string;
-  /** The virtualenv's python: the kernel starts through `tools/jupyter/kernel_proxy.py`, else deno directly. */
-  python?: string;
-}
+/** True when running as root (CI does): Jupyter then needs `--allow-root`. */
+export const isRoot = (): boolean => !WINDOWS && Deno.uid() === 0;
 
 /**
  * The kernelspec for the Deno kernel: `deno jupyter --kernel` (through `tools/jupyter/kernel_proxy.py` when a
@@ -79,69 +63,68 @@ export interface KernelSpecOptions {
  * assert(proxied.argv[0] === "/p/.venv/bin/python" && proxied.argv[1].endsWith("kernel_proxy.py"));
  * ```
  */
-export function kernelSpec(options: KernelSpecOptions = {}): {
+export function kernelSpec({ deno = Deno.execPath(), python }: { deno?: string; python?: string } = {}): {
   argv: string[];
   display_name: string;
   language: string;
   env: Record<string, string>;
   interrupt_mode?: "message";
 } {
-  const deno = options.deno ?? Deno.execPath();
-  const argv = options.python
-    ? [options.python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
+  const argv = python
+    ? [python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
     : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
-  const mode = options.python ? { interrupt_mode: "message" as const } : {};
+  const mode = python ? { interrupt_mode: "message" as const } : {};
   return { argv, display_name: KERNEL_DISPLAY_NAME, language: "typescript", env: { NO_COLOR: "1" }, ...mode };
 }
 
-/** Runs a command in the project root: its output, or null when `cmd` is not found. */
+/** Runs a command in the project root: success and output, or null when `cmd` is not found. */
 async function run(cmd: string, args: string[]) {
   try {
-    const io = { stdout: "piped", stderr: "piped", stdin: "null" } as const;
-    const out = await new Deno.Command(cmd, { args, cwd: ROOT, ...io }).output();
-    const dec = new TextDecoder();
-    return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    const out = await new Deno.Command(cmd, {
+      args,
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    return { ok: out.success, version: text.split("\n")[0].trim(), text };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
 }
 
-/** The version ("3.11.2") of a python, or undefined when it does not run. */
-async function pythonVersion(python: string): Promise<string | undefined> {
-  const r = await run(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
-  return r?.ok ? r.stdout.trim() : undefined;
-}
+/** Prints the version ("3.11.2") first, then fails if venv or ensurepip is missing. */
+const PROBE =
+  "import sys; sys.stdout.write('%d.%d.%d\\n' % sys.version_info[:3]); sys.stdout.flush(); import venv, ensurepip";
 
 /** Finds a Python ≥ 3.9 with venv and ensurepip; `PYTHON` overrides the search. */
-async function findPython(): Promise<{ python: string; version: string }> {
+async function findPython(): Promise<string> {
   const candidates = Deno.env.get("PYTHON") ? [Deno.env.get("PYTHON")!] : ["python3", "python"];
-  let found: string | undefined;
+  let found = "";
   for (const python of candidates) {
-    const version = await pythonVersion(python);
-    if (version === undefined) continue;
-    const [major, minor] = version.split(".").map(Number);
-    if (major !== 3 || minor < 9) {
-      found = `${python} is Python ${version}`;
+    const r = await run(python, ["-c", PROBE]);
+    const [major, minor] = (r?.version ?? "").split(".").map(Number);
+    if (!r || !(major === 3 && minor >= 9)) {
+      if (r && major) found = ` (${python} is Python ${r.version})`;
       continue;
     }
-    if (!(await run(python, ["-c", "import venv, ensurepip"]))?.ok) {
+    if (!r.ok) {
       throw new SetupError(
-        `${python} (Python ${version}) has no working venv/ensurepip module, needed to create .venv.\n` +
+        `${python} (Python ${r.version}) has no working venv/ensurepip module, needed to create .venv.\n` +
           `  Debian/Ubuntu: sudo apt-get install python3-venv   (then run this command again)`,
       );
     }
-    return { python, version };
+    console.error(`setup: creating .venv with ${python} (Python ${r.version}) …`);
+    return python;
   }
   throw new SetupError(
-    `Python 3.9 or newer was not found${found ? ` (${found})` : ""}; JupyterLab needs it.\n` +
-      `  Install Python 3 (Debian/Ubuntu: sudo apt-get install python3 python3-venv; macOS: brew install python),\n` +
+    `Python 3.9 or newer was not found${found}; JupyterLab needs it.\n` +
+      `  Install Python 3 (${APT}; macOS: brew install python),\n` +
       `  or point the PYTHON environment variable at a python3 executable, then run this command again.`,
   );
-}
-
-function stampFor(requirements: string, pythonVersion: string): string {
-  return createHash("sha256").update(`${SETUP_VERSION}\n${pythonVersion}\n${requirements}`).digest("hex");
 }
 
 /** Writes `value` as JSON to `dir/file` only when its content differs (keeps re-runs free of writes). */
@@ -151,31 +134,10 @@ function writeJson(dir: string, file: string, value: unknown): void {
   if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
 }
 
-/** True when running as root (CI does): Jupyter then needs `--allow-root`. */
-export function isRoot(): boolean {
-  return Deno.build.os !== "windows" && Deno.uid() === 0;
-}
-
-/** Jupyter environment for processes started from the project (PATH, Jupyter folders inside `.venv`). */
-export function jupyterEnv(venv: string, isolated = false): Record<string, string> {
-  const jdir = join(venv, "jupyter");
-  const env: Record<string, string> = {
-    PATH: [binDir(venv), Deno.env.get("PATH") ?? ""].join(delimiter),
-    VIRTUAL_ENV: venv,
-    JUPYTER_PREFER_ENV_PATH: "1",
-    JUPYTER_RUNTIME_DIR: join(jdir, "runtime"),
-    JUPYTERLAB_WORKSPACES_DIR: join(jdir, "lab", "workspaces"),
-    JUPYTERLAB_SETTINGS_DIR: join(jdir, "lab", "user-settings"),
-    PYTHONDONTWRITEBYTECODE: "1",
-    NO_COLOR: "1",
-  };
-  if (isolated) env.JUPYTER_CONFIG_DIR = join(jdir, "config");
-  return env;
-}
-
 /**
  * Makes sure `.venv` holds the pinned packages and the Deno kernelspec, then returns the paths to use.
- * Fast when nothing changed (one Python version probe and a hash).
+ * Fast when nothing changed (one Python version probe and a hash). `isolated`: a Jupyter config folder inside
+ * `.venv`, so a user's global config cannot change test runs.
  *
  * @example
  * ```ts ignore
@@ -184,48 +146,41 @@ export function jupyterEnv(venv: string, isolated = false): Record<string, strin
  * await new Deno.Command(lab.jupyter, { args: ["kernelspec", "list"], env: lab.env }).output();
  * ```
  */
-export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> {
-  const log = (line: string) => console.error(line);
+export async function ensureLabEnv({ isolated = false } = {}): Promise<LabEnv> {
   const venv = Deno.env.get("MICROGPT_VENV") ?? join(ROOT, ".venv"); // another env: see binder/postBuild
-  const python = join(binDir(venv), exe("python"));
-  const jupyter = join(binDir(venv), exe("jupyter"));
-  const requirementsPath = join(ROOT, "tools", "jupyter", "requirements.txt");
-  const requirements = readFileSync(requirementsPath, "utf8");
+  const bin = join(venv, WINDOWS ? "Scripts" : "bin"), exe = WINDOWS ? ".exe" : "";
+  const python = join(bin, `python${exe}`), jupyter = join(bin, `jupyter${exe}`);
+  const requirements = join(ROOT, "tools", "jupyter", "requirements.txt");
   const stampPath = join(venv, ".microgpt-setup-stamp");
+  const stamp = (version: string) =>
+    createHash("sha256").update(`${SETUP_VERSION}\n${version}\n${readFileSync(requirements, "utf8")}`).digest(
+      "hex",
+    );
 
   // Fast path: the venv's python answers and the stamp matches.
-  const current = existsSync(python) ? await pythonVersion(python) : undefined;
-  const upToDate = current !== undefined && existsSync(jupyter) && existsSync(stampPath) &&
-    readFileSync(stampPath, "utf8").trim() === stampFor(requirements, current);
-
+  const current = existsSync(python) ? await run(python, ["-c", PROBE]) : null;
+  const upToDate = current?.ok && existsSync(jupyter) && existsSync(stampPath) &&
+    readFileSync(stampPath, "utf8").trim() === stamp(current.version);
   if (!upToDate) {
     const started = performance.now();
-    if (current === undefined) {
+    if (!current?.ok) {
       const sys = await findPython();
-      log(`setup: creating .venv with ${sys.python} (Python ${sys.version}) …`);
-      const made = await run(sys.python, ["-m", "venv", "--clear", venv]);
-      if (!made?.ok) {
-        throw new SetupError(
-          `'${sys.python} -m venv .venv' failed:\n${made?.stderr ?? ""}\n` +
-            `  Debian/Ubuntu: sudo apt-get install python3-venv`,
-        );
-      }
+      const made = await run(sys, ["-m", "venv", "--clear", venv]);
+      if (!made?.ok) throw new SetupError(`'${sys} -m venv .venv' failed:\n${made?.text}\n  ${APT}`);
     }
-    log("setup: installing tools/jupyter/requirements.txt into .venv (JupyterLab, plotly, nbclient) …");
+    console.error(
+      "setup: installing tools/jupyter/requirements.txt into .venv (JupyterLab, plotly, nbclient) …",
+    );
     const quiet = ["--disable-pip-version-check", "--no-input", "-q"];
-    const pip = await run(python, ["-m", "pip", "install", ...quiet, "-r", requirementsPath]);
-    if (!pip?.ok) {
-      throw new SetupError(
-        `pip install -r tools/jupyter/requirements.txt failed:\n${pip?.stdout}\n${pip?.stderr}`,
-      );
-    }
-    writeFileSync(stampPath, stampFor(requirements, (await pythonVersion(python))!) + "\n");
-    log(`setup: .venv ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const pip = await run(python, ["-m", "pip", "install", ...quiet, "-r", requirements]);
+    if (!pip?.ok) throw new SetupError(`pip install -r tools/jupyter/requirements.txt failed:\n${pip?.text}`);
+    writeFileSync(stampPath, stamp((await run(python, ["-c", PROBE]))!.version) + "\n");
+    console.error(`setup: .venv ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
   // Kernelspec: always checked, because the deno binary may have moved (written only when it differs).
   // Through the proxy except on Windows (it relies on process-group signals) or when asked not to.
-  const direct = Deno.build.os === "windows" || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
+  const direct = WINDOWS || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
   writeJson(
     join(venv, "share", "jupyter", "kernels", KERNEL_NAME),
     "kernel.json",
@@ -246,10 +201,18 @@ export async function ensureLabEnv(options: SetupOptions = {}): Promise<LabEnv> 
     LabApp: { extension_manager: "readonly", check_for_updates_class: "jupyterlab.NeverCheckForUpdate" },
   });
 
-  const env = jupyterEnv(venv, options.isolated);
-  for (const key of ["JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTERLAB_SETTINGS_DIR"]) {
-    mkdirSync(env[key], { recursive: true });
-  }
-  if (env.JUPYTER_CONFIG_DIR) mkdirSync(env.JUPYTER_CONFIG_DIR, { recursive: true });
+  const jdir = join(venv, "jupyter");
+  const env: Record<string, string> = {
+    PATH: [bin, Deno.env.get("PATH") ?? ""].join(delimiter),
+    VIRTUAL_ENV: venv,
+    JUPYTER_PREFER_ENV_PATH: "1",
+    JUPYTER_RUNTIME_DIR: join(jdir, "runtime"),
+    JUPYTERLAB_WORKSPACES_DIR: join(jdir, "lab", "workspaces"),
+    JUPYTERLAB_SETTINGS_DIR: join(jdir, "lab", "user-settings"),
+    PYTHONDONTWRITEBYTECODE: "1",
+    NO_COLOR: "1",
+    ...(isolated ? { JUPYTER_CONFIG_DIR: join(jdir, "config") } : {}),
+  };
+  for (const [key, dir] of Object.entries(env)) if (/_DIR$/.test(key)) mkdirSync(dir, { recursive: true });
   return { python, jupyter, env };
 }
