@@ -93,29 +93,23 @@ export function saveCheckpoint(path: string | URL, input: CheckpointInput): void
  * @throws {RangeError} the config, characters or weights are invalid or inconsistent.
  */
 export function loadCheckpoint(path: string | URL, opts: LoadOptions = {}): LoadedCheckpoint {
-  const ckpt: unknown = JSON.parse(Deno.readTextFileSync(path));
-  if (typeof ckpt !== "object" || ckpt === null) throw new TypeError("a checkpoint must be a JSON object");
-  const c = ckpt as Partial<Checkpoint>;
+  const c: Partial<Checkpoint> | null = JSON.parse(Deno.readTextFileSync(path));
+  const isObject = (x: unknown): x is object => typeof x === "object" && x !== null && !Array.isArray(x);
+  const fail: (why: string) => never = (why) => {
+    throw new TypeError(`not a microgpt checkpoint: ${why}`);
+  };
+  if (!isObject(c)) return fail("not a JSON object");
   if (c.format !== "microgpt-checkpoint") {
-    throw new TypeError(
-      `not a microgpt checkpoint: format is ${JSON.stringify(c.format)}, expected "microgpt-checkpoint"`,
-    );
+    fail(`format is ${JSON.stringify(c.format)}, expected "microgpt-checkpoint"`);
   }
-  if (c.version !== 1) {
-    throw new TypeError(`checkpoint version ${JSON.stringify(c.version)} is not supported (only 1)`);
-  }
-  if (typeof c.stateDict !== "object" || c.stateDict === null) {
-    throw new TypeError("checkpoint: stateDict must be an object of matrices");
-  }
-  if (typeof c.config !== "object" || c.config === null) {
-    throw new TypeError(`checkpoint: config must be an object (${GPT_KEYS.join(", ")})`);
-  }
-  for (const key of GPT_KEYS) {
-    // a missing size must not silently become the default: the weights were shaped by the saved one
-    if (!(key in c.config)) throw new TypeError(`checkpoint: config.${key} is missing`);
-  }
-  if (c.meta !== undefined && (typeof c.meta !== "object" || c.meta === null || Array.isArray(c.meta))) {
-    throw new TypeError(`checkpoint: meta must be an object, got ${JSON.stringify(c.meta)}`);
+  if (c.version !== 1) fail(`version ${JSON.stringify(c.version)} is not supported (only 1)`);
+  if (!isObject(c.stateDict)) fail("stateDict must be an object of matrices");
+  if (!isObject(c.config)) return fail(`config must be an object (${GPT_KEYS.join(", ")})`);
+  // a missing size must not silently become the default: the weights were shaped by the saved one
+  const missing = GPT_KEYS.find((key) => !(key in c.config!));
+  if (missing) fail(`config.${missing} is missing`);
+  if (c.meta !== undefined && !isObject(c.meta)) {
+    fail(`meta must be an object, got ${JSON.stringify(c.meta)}`);
   }
   const config = gptConfig(c.config);
   const tokenizer = new Tokenizer(c.chars!); // the constructor checks that it is an array of characters

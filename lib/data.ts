@@ -29,12 +29,6 @@ export function parseDocs(text: string): string[] {
   return docs;
 }
 
-/** Options of `loadDocs`. */
-export interface LoadDocsOptions {
-  /** Shuffle the documents in place with this generator (the first use of the RNG in the reference). */
-  rng?: Random;
-}
-
 /**
  * The corpus shipped with the project: `data/names.txt`, next to `lib/`.
  *
@@ -48,7 +42,8 @@ export interface LoadDocsOptions {
 export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.url);
 
 /**
- * Read the documents of a text file (default: the project's `data/names.txt`), optionally shuffled.
+ * Read the documents of a text file (default: the project's `data/names.txt`), shuffled in place by `opts.rng`
+ * if given (the first use of the generator in the reference).
  *
  * @example
  * ```ts
@@ -59,20 +54,15 @@ export const DEFAULT_DATA_PATH: URL = new URL("../data/names.txt", import.meta.u
  * ```
  * @throws {RangeError} the file holds no document.
  */
-export function loadDocs(path: string | URL = DEFAULT_DATA_PATH, opts: LoadDocsOptions = {}): string[] {
+export function loadDocs(path: string | URL = DEFAULT_DATA_PATH, opts: { rng?: Random } = {}): string[] {
   const docs = parseDocs(Deno.readTextFileSync(path));
   opts.rng?.shuffle(docs);
   return docs;
 }
 
-/** Options of `splitDocs`. */
-export interface SplitOptions {
-  /** Share of the documents kept for validation, in [0, 1). Default 0.1. */
-  valFraction?: number;
-}
-
 /**
- * Split documents into a training part and a validation part (the last `valFraction` of them; no reshuffle).
+ * Split documents into a training part and a validation part: the last `valFraction` of them (in [0, 1),
+ * default 0.1; no reshuffle).
  *
  * @example
  * ```ts
@@ -85,7 +75,7 @@ export interface SplitOptions {
  */
 export function splitDocs(
   docs: readonly string[],
-  opts: SplitOptions = {},
+  opts: { valFraction?: number } = {},
 ): { train: string[]; val: string[] } {
   const { valFraction = 0.1 } = opts;
   if (typeof valFraction !== "number" || !(valFraction >= 0 && valFraction < 1)) {

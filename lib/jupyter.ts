@@ -10,16 +10,7 @@ export interface JupyterApi {
   display(bundle: unknown, options?: unknown): unknown;
 }
 
-/**
- * The kernel's `Deno.jupyter`, or `undefined` outside a kernel (where its getter throws).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { jupyterApi } from "./jupyter.ts";
- * assert.equal(jupyterApi(), undefined); // deno test is not a kernel
- * ```
- */
+/** The kernel's `Deno.jupyter`, or `undefined` outside a kernel (where its getter throws). Used by plot/display.ts. */
 export function jupyterApi(): JupyterApi | undefined {
   try {
     const jupyter = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno?.jupyter;

@@ -1,7 +1,5 @@
 /**
- * The scalar engine as a `Model`: `gpt.ts`'s forward pass and `Value` graph behind the interface every lesson,
- * `train()` and `sample()` use (loss, gradients, Adam step, state dict), plus the graph itself for lessons
- * (`sd`, `params`, `lossValue`).
+ * The scalar engine as a `Model` (`gpt.ts`'s forward pass behind the interface `train()` and `sample()` use).
  *
  * @module
  */
