@@ -118,7 +118,7 @@ print(t("microgpt-deno", "typescript", {"a": None, "s": 'say "hé"\\n', "xs": [1
     assert.equal(
       new TextDecoder().decode(r.stdout),
       `// Parameters\nconst a = null;\nconst s = "say \\"hé\\"\\n";\nconst xs = [1, 2.5, true];\n` +
-        `const m = { "k": -Infinity };\n\n`,
+        `const m = {"k": -Infinity};\n\n`,
     );
   },
 });

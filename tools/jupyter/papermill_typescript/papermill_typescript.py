@@ -4,7 +4,7 @@ papermill writes the parameters it is given as a new cell after the cell tagged 
 language, through a translator registered for the kernel's language (`typescript` here). The injected cell
 declares each parameter again with `const`: the Deno kernel evaluates cells in V8's REPL mode, where a `const`
 of a later cell replaces the one of an earlier cell, so every cell below sees the new value. Values are written
-as JavaScript literals (strings JSON-quoted, lists as arrays, mappings as objects, None as null).
+as JSON, which is a JavaScript literal for every type papermill passes (None is null; NaN and ±Infinity too).
 
 papermill 2.7 has no entry-point group for translators; it loads the `papermill.engine` group on every run, so
 this module is that group's `typescript` entry (papermill's own nbclient engine, unchanged) and registers the
@@ -12,7 +12,6 @@ translator when papermill imports it.
 """
 
 import json
-import math
 import re
 
 from papermill.engines import NBClientEngine
@@ -27,28 +26,8 @@ class TypeScriptTranslator(Translator):
     """Parameters as TypeScript `const` declarations (see the module docstring)."""
 
     @classmethod
-    def translate_none(cls, val):
-        return "null"
-
-    @classmethod
-    def translate_str(cls, val):
+    def translate(cls, val):
         return json.dumps(val, ensure_ascii=False)
-
-    @classmethod
-    def translate_float(cls, val):
-        if math.isnan(val):
-            return "NaN"
-        if math.isinf(val):
-            return "Infinity" if val > 0 else "-Infinity"
-        return repr(val)
-
-    @classmethod
-    def translate_dict(cls, val):
-        return "{ " + ", ".join(f"{json.dumps(str(k))}: {cls.translate(v)}" for k, v in val.items()) + " }"
-
-    @classmethod
-    def translate_list(cls, val):
-        return "[" + ", ".join(cls.translate(v) for v in val) + "]"
 
     @classmethod
     def comment(cls, cmt_str):
