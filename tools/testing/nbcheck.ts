@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
-import { allNotebooks, solutionsFor } from "./plan.ts";
+import { allNotebooks, solutionsFor } from "./notebooks.ts";
 import { report } from "./report.ts";
 import { exitStatus, FORWARDED } from "./signals.ts";
 

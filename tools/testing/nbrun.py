@@ -5,6 +5,8 @@ SIGINT); its hooks before and after each cell do the course's checks. The projec
 through tools/jupyter/kernel_proxy.py, which keeps every late output in its cell and picks the kernel's ports
 safely, so nothing here waits for late output or guards ports. What this adds for the course:
 
+* a plain run (no --mode, no --parameters) checks that the notebook is committed clean: no outputs, no
+  execution counts, the project's kernelspec;
 * every error output fails the run (with the cell number and the error); a per-cell timeout (--timeout, s);
 * --mode rerun: Run All, then every code cell once more, last first, in the same kernel (a learner re-running
   cells out of order);
@@ -118,6 +120,18 @@ def substitute(nb, mode: str, solutions_path: str) -> tuple[dict[int, str], list
     return checks, problems
 
 
+def commit_problems(nb, kernel: str) -> list[str]:
+    """What is wrong with how the notebook is committed: another kernelspec, outputs or execution counts left in."""
+    name = nb.metadata.get("kernelspec", {}).get("name")
+    problems = [] if name == kernel else [f"metadata.kernelspec.name is {name!r}, expected {kernel!r}"]
+    dirty = [str(i + 1) for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    if dirty:
+        problems.append(f"committed with outputs or execution counts in cell(s) {', '.join(dirty)}"
+                        " (clear them: Edit → Clear Outputs of All Cells, then save)")
+    return problems
+
+
 def cell_problems(cell, where: str, opts, reply: dict) -> tuple[list[str], int]:
     """What is wrong with a cell's outputs after it ran, and how many expectations were checked."""
     problems = []
@@ -174,6 +188,8 @@ async def run(path: Path, opts) -> dict:
               "expectations": 0}
     if problems:
         return result
+    if opts.mode == "plain" and not opts.parameters:
+        problems += commit_problems(nb, opts.kernel)
     if checks:
         del nb.cells[max(checks) + 1:]  # nothing after the last self-check runs
     where = [f"cell {i + 1}" for i in range(len(nb.cells))]

@@ -1,6 +1,6 @@
 /**
  * tools/testing/nbrun.py: when the kernel cannot start, a failed result with the reason, exit status 1, and no
- * Python traceback afterwards; `--mode rerun` catches a notebook that breaks when its cells are run again out
+ * Python traceback afterwards; a plain run checks the notebook is committed clean; `--mode rerun` catches a notebook that breaks when its cells are run again out
  * of order; `--no-stderr` fails a lesson that prints warnings. Needs `.venv` (deno task setup); ignored
  * without it.
  */
@@ -110,5 +110,21 @@ nbrunTest(
     const edited = await nbrun(["--parameters", '{"num_steps": 60, "name": "ada"}', nb]);
     assert.equal(edited.code, 0, edited.stdout + edited.stderr);
     assert.equal(edited.ok, true);
+  },
+);
+
+nbrunTest(
+  "nbrun: a plain run fails a notebook committed with execution counts or another kernelspec; a re-run does not check",
+  async (dir) => {
+    const nb = writeNotebook(join(dir, "dirty.ipynb"), ["1 + 1;"]);
+    const parsed = JSON.parse(readFileSync(nb, "utf8"));
+    parsed.cells[0].execution_count = 3;
+    parsed.metadata.kernelspec.name = "deno";
+    writeFileSync(nb, JSON.stringify(parsed));
+    const plain = await passesThenFails(nb, ["--mode", "rerun"], []);
+    assert.deepEqual(plain.problems, [
+      "metadata.kernelspec.name is 'deno', expected 'microgpt-deno'",
+      "committed with outputs or execution counts in cell(s) 1 (clear them: Edit → Clear Outputs of All Cells, then save)",
+    ]);
   },
 );

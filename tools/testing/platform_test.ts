@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { extractModule, locate, typeCheckNotebooks } from "./nbcheck.ts";
 import { join } from "node:path";
-import { commitProblems, planFor, solutionsFor } from "./plan.ts";
+import { planFor } from "./notebooks.ts";
 import { junitCounts } from "./test.ts";
 import { inTempDir } from "./test_util.ts";
 
@@ -30,52 +30,38 @@ Deno.test("extractModule: code cells only, in order, exercise cells substituted,
   assert.ok(solved.source.includes("return 42;") && !solved.source.includes("return 0;"));
 });
 
-Deno.test("commitProblems: outputs, execution counts and a foreign kernelspec are reported", () => {
-  const clean = {
-    metadata: { kernelspec: { name: "microgpt-deno" } },
-    cells: [{ cell_type: "code", source: "1", outputs: [], execution_count: null }, {
-      cell_type: "markdown",
-      source: "x",
-    }],
-  };
-  assert.deepEqual(commitProblems(clean), []);
-  const dirty = {
-    metadata: { kernelspec: { name: "deno" } },
-    cells: [
-      { cell_type: "markdown", source: "x" },
-      { cell_type: "code", source: "1", outputs: [], execution_count: 4 },
-      { cell_type: "code", source: "2", outputs: [{ output_type: "stream" }], execution_count: null },
-    ],
-  };
-  const problems = commitProblems(dirty);
-  assert.equal(problems.length, 2);
-  assert.match(problems[0], /"deno"/);
-  assert.match(problems[1], /cell\(s\) 2, 3/);
-});
-
 Deno.test("planFor: plain run for every notebook, a re-run and the parameter edits for lessons, solution and wrong runs", () => {
   const fixture = "tests/fixtures/exercise.ipynb";
-  assert.equal(solutionsFor(fixture), "tests/fixtures/exercise.solutions.json");
-  assert.equal(solutionsFor("tests/fixtures/smoke.ipynb"), undefined);
   const lesson = "notebooks/06-sampling-temperature.ipynb";
+  const solutions = "tests/solutions/06-sampling-temperature.json";
   const plan = planFor([fixture, "tests/fixtures/smoke.ipynb", lesson]);
-  assert.deepEqual(plan.map((j) => `${j.notebook}:${j.mode}`), [
-    `${fixture}:plain`,
-    `${fixture}:solution`,
-    `${fixture}:wrong`,
-    "tests/fixtures/smoke.ipynb:plain",
-    `${lesson}:plain`,
-    `${lesson}:rerun`, // lessons only: fixtures count their outputs per run
-    `${lesson}:plain`, // with num_steps 60, injected (notebook 06 has no n_embd)
-    `${lesson}:solution`,
-    `${lesson}:wrong`,
+  assert.deepEqual(plan.map((r) => r.args.join(" ")), [
+    fixture,
+    `${fixture} --mode solution --solutions tests/fixtures/exercise.solutions.json`,
+    `${fixture} --mode wrong --solutions tests/fixtures/exercise.solutions.json`, // fixtures may write to stderr
+    "tests/fixtures/smoke.ipynb",
+    `${lesson} --no-stderr`,
+    `${lesson} --mode rerun --no-stderr`, // lessons only: fixtures count their outputs per run
+    `${lesson} --parameters {"num_steps":60} --no-stderr`, // notebook 06 has no n_embd
+    `${lesson} --mode solution --solutions ${solutions} --no-stderr`,
+    `${lesson} --mode wrong --solutions ${solutions}`, // a wrong answer may warn
   ]);
-  assert.deepEqual(
-    plan.filter((j) => j.noStderr).map((j) => j.mode),
-    ["plain", "rerun", "plain", "solution"],
-    "a lesson may not write to stderr (except with wrong answers); fixtures may",
+  assert.deepEqual(plan.map((r) => r.label.replace(/^.*\//, "")).slice(4), [
+    "06-sampling-temperature.ipynb",
+    "06-sampling-temperature.ipynb [rerun]",
+    "06-sampling-temperature.ipynb [num_steps = 60]",
+    "06-sampling-temperature.ipynb [solution]",
+    "06-sampling-temperature.ipynb [wrong]",
+  ]);
+  // Notebook 01's parameters cell has steps and n_embd: every steps-like parameter at 60, then n_embd 32 as well.
+  const edits = planFor(["notebooks/01-one-file-gpt.ipynb"]).flatMap((r) =>
+    r.args[1] === "--parameters" ? [JSON.parse(r.args[2])] : []
   );
-  assert.deepEqual(plan.filter((j) => j.parameters).map((j) => j.parameters), [{ num_steps: 60 }]);
+  assert.equal(edits.length, 2);
+  assert.ok(
+    edits.every((e) => e.num_steps === 60 && Object.keys(e).every((k) => k === "n_embd" || e[k] === 60)),
+  );
+  assert.deepEqual([edits[0].n_embd, edits[1].n_embd], [undefined, 32]);
 });
 
 Deno.test("junitCounts: reads what deno test --junit-path writes (passed, failed, ignored, steps)", () =>

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
 import { type Counts, report } from "./report.ts";
 import { forwardSignals, stoppedBy, stoppedStatus } from "./signals.ts";
-import { allNotebooks } from "./plan.ts";
+import { allNotebooks } from "./notebooks.ts";
 
 /** One stage: a command (arguments of this `deno`) and where its counts come from. */
 interface Stage {

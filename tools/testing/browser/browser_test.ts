@@ -49,7 +49,7 @@ import {
 } from "./lab_page.ts";
 import { CELL, e2eNotebook, MARK, notebookJson } from "./e2e_notebook.ts";
 import { INTERRUPT_CELLS, interruptStage } from "./interrupt_stage.ts";
-import { listNotebooks } from "../plan.ts";
+import { listNotebooks } from "../notebooks.ts";
 import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
