@@ -16,7 +16,7 @@ import { type StepInfo, train, type TrainHistory } from "./train.ts";
 
 /** Options of `quickModel`. Training hyper-parameters (`learning_rate`, `beta1`, …) pass through to `train`. */
 export interface QuickModelOptions extends Partial<TrainConfig> {
-  /** Seeds the shuffle, the initial weights and (through the returned `rng`) later sampling. Default 42. */
+  /** Seeds the shuffle, the initial weights and (through the returned `rng`) later sampling (`new Random(seed)`). Default 42. */
   seed?: number;
   /** "fast" (default: 1000 steps in well under a second) or "scalar". */
   engine?: EngineName;
@@ -67,10 +67,7 @@ export interface QuickModel {
 export async function quickModel(opts: QuickModelOptions = {}): Promise<QuickModel> {
   const { seed = 42, engine = "fast", config = {}, valFraction = 0.1, onStep, docs: given, ...trainOpts } =
     opts;
-  if (!Number.isInteger(seed) || seed < 0) {
-    throw new RangeError(`seed must be a whole number ≥ 0, got ${seed}`);
-  }
-  const rng = new Random(seed);
+  const rng = new Random(seed); // checks the seed
   const docs = given === undefined ? loadDocs() : [...given];
   rng.shuffle(docs); // first draw: the order of the names
   const tokenizer = Tokenizer.fromDocs(docs);

@@ -105,32 +105,6 @@ export function sample(model: Model, opts: SampleOptions): string[] {
   return out;
 }
 
-/** Options of `nextTokenProbs`: those of `greedy` (the prefix is the text so far) and a temperature. */
-export interface NextTokenOptions extends GreedyOptions {
-  /** Default 1 (the model's own distribution). */
-  temperature?: number;
-}
-
-/**
- * The model's probabilities [vocab_size] for the token after `prefix` (index `tokenizer.bos` = end of name).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { createScalarModel, nextTokenProbs, Random, Tokenizer } from "./engine_api.ts";
- * const tokenizer = Tokenizer.fromDocs(["ab"]);
- * const model = createScalarModel({ config: { vocab_size: 3, block_size: 4 }, rng: new Random(1) });
- * const p = nextTokenProbs(model, { tokenizer, prefix: "a" });
- * assert(p.length === 3 && Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
- * ```
- * @throws {RangeError} the prefix is too long for block_size or has an unknown character; a bad temperature.
- */
-export function nextTokenProbs(model: Model, opts: NextTokenOptions): number[] {
-  const { tokenizer, prefix = "", temperature = 1 } = opts;
-  checkTemperature(temperature);
-  return probsFromLogits(readPrefix(model, tokenizer, prefix).logits, temperature);
-}
-
 /** Options of `greedy`. */
 export interface GreedyOptions {
   tokenizer: Tokenizer;
@@ -153,9 +127,21 @@ export interface GreedyOptions {
  */
 export function greedy(model: Model, opts: GreedyOptions): string {
   const { tokenizer, prefix = "" } = opts;
-  const { tokens, next, logits: first } = readPrefix(model, tokenizer, prefix);
+  checkTokenizer(tokenizer, model.config.vocab_size);
+  if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
+  const tokens = tokenizer.encode(prefix).slice(0, -1); // [BOS, …prefix]: it must leave a position to predict
+  if (tokens.length > model.config.block_size) {
+    throw new RangeError(
+      `prefix ${JSON.stringify(prefix)} has ${tokens.length - 1} characters; at most block_size − 1 = ${
+        model.config.block_size - 1
+      } fit`,
+    );
+  }
+  const next = model.begin();
+  let logits: number[] = [];
+  for (const t of tokens) logits = next(t);
   const ids = tokens.slice(1);
-  for (let logits = first, pos = tokens.length;; pos++) {
+  for (let pos = tokens.length;; pos++) {
     let best = 0;
     for (let i = 0; i < logits.length; i++) if (checkLogit(logits, i) > logits[best]) best = i;
     if (best === tokenizer.bos) break;
@@ -174,25 +160,4 @@ function checkLogit(logits: readonly number[], i: number): number {
     );
   }
   return logits[i];
-}
-
-/**
- * Feed `[BOS, ...prefix]` to a fresh sequence of the model, after checking it (known characters, and short
- * enough to leave a position to predict): those tokens, the sequence's `next`, and the logits after them.
- */
-function readPrefix(model: Model, tokenizer: Tokenizer, prefix: string) {
-  checkTokenizer(tokenizer, model.config.vocab_size);
-  if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
-  const tokens = tokenizer.encode(prefix).slice(0, -1);
-  if (tokens.length > model.config.block_size) {
-    throw new RangeError(
-      `prefix ${JSON.stringify(prefix)} has ${tokens.length - 1} characters; at most block_size − 1 = ${
-        model.config.block_size - 1
-      } fit`,
-    );
-  }
-  const next = model.begin();
-  let logits: number[] = [];
-  for (const t of tokens) logits = next(t);
-  return { tokens, next, logits };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createModel } from "./engines.ts";
 import type { Model } from "./model.ts";
 import { Random } from "./random.ts";
-import { greedy, nextTokenProbs, probsFromLogits, sample } from "./sample.ts";
+import { greedy, probsFromLogits, sample } from "./sample.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 Deno.test("probsFromLogits equals microgpt.py's softmax(l / T) bit for bit", () => {
@@ -64,22 +64,6 @@ Deno.test("sample is reproducible with the same seed and stays within block_size
   assert.deepEqual(a, b);
   assert.ok(a.every((s) => s.length <= 5 && /^[abc]*$/.test(s)));
   assert.ok(new Set(a).size > 1);
-});
-
-Deno.test("nextTokenProbs is the distribution after a prefix", () => {
-  const tokenizer = Tokenizer.fromDocs(["ab"]);
-  const p = nextTokenProbs(chainModel(), { tokenizer, prefix: "a" });
-  assert.ok(p[1] > 0.999999);
-  assert.deepEqual(p, probsFromLogits([0, 50, 0], 1));
-  assert.throws(
-    () => nextTokenProbs(chainModel(), { tokenizer, prefix: "abababab" }),
-    /has 8 characters; at most block_size − 1 = 7 fit/,
-  );
-  assert.throws(() => nextTokenProbs(chainModel(), { tokenizer, prefix: "z" }), /unknown character "z"/);
-  assert.throws(
-    () => nextTokenProbs(chainModel(), { tokenizer, prefix: "a", temperature: 0 }),
-    /temperature/,
-  );
 });
 
 Deno.test("greedy rejects a prefix that does not fit instead of cutting it silently", () => {
