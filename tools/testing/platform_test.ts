@@ -1,34 +1,9 @@
 import assert from "node:assert/strict";
-import { extractModule, locate, typeCheckNotebooks } from "./nbcheck.ts";
+import { typeCheckNotebooks } from "./nbcheck.ts";
 import { join } from "node:path";
 import { planFor } from "./notebooks.ts";
 import { junitCounts } from "./test.ts";
 import { inTempDir } from "./test_util.ts";
-
-Deno.test("extractModule: code cells only, in order, exercise cells substituted, line map back to cells", () => {
-  const nb = {
-    cells: [
-      { cell_type: "markdown", source: "# Title\n" },
-      { cell_type: "code", source: ["const a = 1;\n", "const b = a + 1;"] },
-      { cell_type: "markdown", source: "text" },
-      { cell_type: "code", source: "function f() {\n  return 0;\n}\n", metadata: { exercise: "f" } },
-      { cell_type: "code", source: "console.log(f());" },
-    ],
-  };
-  const plain = extractModule(nb);
-  const lines = plain.source.split("\n");
-  assert.deepEqual(plain.spans.map((s) => s.cell), [2, 4, 5]);
-  assert.equal(lines[plain.spans[0].start - 1], "const a = 1;");
-  assert.equal(lines[plain.spans[0].start], "const b = a + 1;");
-  assert.equal(lines[plain.spans[1].start], "  return 0;");
-  assert.ok(plain.source.includes("export {};"), "a module, so notebooks do not share one global scope");
-  assert.equal(locate(plain.spans, plain.spans[1].start + 1), "cell 4, line 2");
-  assert.equal(locate(plain.spans, plain.spans[2].start), "cell 5, line 1");
-  assert.equal(locate(plain.spans, 1), "generated line 1");
-
-  const solved = extractModule(nb, { f: "function f() {\n  return 42;\n}" });
-  assert.ok(solved.source.includes("return 42;") && !solved.source.includes("return 0;"));
-});
 
 Deno.test("planFor: plain run for every notebook, a re-run and the parameter edits for lessons, solution and wrong runs", () => {
   const fixture = "tests/fixtures/exercise.ipynb";
@@ -85,7 +60,7 @@ Deno.test("with a step", async (t) => { await t.step("step", () => {}); });`,
     assert.equal(junitCounts("error: Type checking failed."), undefined);
   }));
 
-Deno.test("typeCheckNotebooks: a type error and a syntax error fail their own notebook, at cell and line", () =>
+Deno.test("typeCheckNotebooks: a type error and a syntax error fail their own notebook, at cell and line; solutions substituted", () =>
   inTempDir("nbcheck-test-", async (dir) => {
     const write = (name: string, sources: string[]) => {
       const cells = [
@@ -101,12 +76,31 @@ Deno.test("typeCheckNotebooks: a type error and a syntax error fail their own no
     const good = write("good.ipynb", ["const a: number = 1;", "console.log(a + 1);"]);
     const typo = write("typo.ipynb", ["const a: number = 1;", "const n = 2;\nconst b: string = a;"]);
     const broken = write("broken.ipynb", ["const = ;"]);
-    const results = await typeCheckNotebooks([good, typo, broken]);
-    assert.deepEqual(results.map((r) => [r.label, r.ok]), [[good, true], [typo, false], [broken, false]]);
+    // An exercise: the shipped placeholder checks, the solution (substituted for the cell) has a type error.
+    const exercise = write("ex.ipynb", ["function f(): number {\n  return 0;\n}", "console.log(f());"]);
+    const nb = JSON.parse(Deno.readTextFileSync(exercise));
+    nb.cells[1].metadata = { exercise: "f" };
+    Deno.writeTextFileSync(exercise, JSON.stringify(nb));
+    const answer = 'function f(): number {\n  const s: string = "a";\n  return s;\n}';
+    Deno.writeTextFileSync(
+      join(dir, "ex.solutions.json"),
+      JSON.stringify({ f: { solution: answer, wrong: "" } }),
+    );
+    const results = await typeCheckNotebooks([good, typo, broken, exercise]);
+    assert.deepEqual(results.map((r) => [r.label, r.ok]), [
+      [good, true],
+      [typo, false],
+      [broken, false],
+      [exercise, true],
+      [`${exercise} [solution]`, false],
+    ]);
     assert.match(results[1].output, /TS2322[\s\S]*typo\.ipynb, cell 3, line 2, col 7/);
     assert.match(results[2].output, /broken\.ipynb, cell 2, line 1/);
+    assert.match(results[4].output, /TS2322[\s\S]*ex\.ipynb, cell 2, line 3, col 3/);
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
       "broken.ipynb",
+      "ex.ipynb",
+      "ex.solutions.json",
       "good.ipynb",
       "typo.ipynb",
     ], "the generated modules are removed");
