@@ -1,6 +1,6 @@
 /**
  * The input checks every model shares, each written once with one wording: a token id, a position, a
- * training sequence, a batch, and a tokenizer that fits the model. Both engines, the ladder's rungs, `train`,
+ * training sequence, a batch, a tokenizer that fits the model, and the keys of an options object. Both engines, the ladder's rungs, `train`,
  * `sample` and `checkpoint` call these, so one mistake gets the same message wherever it is made. Not part of
  * the public API (`mod.ts`): the public functions that call them document what they throw.
  *
@@ -72,5 +72,16 @@ export function checkTokenizer(tokenizer: TokenizerLike, vocab_size: number): vo
       `tokenizer.vocab_size (${tokenizer.vocab_size}) must equal the model's vocab_size (${vocab_size}); ` +
         "use the tokenizer the model was trained with",
     );
+  }
+}
+
+/** An options object with only `allowed` keys: a misspelt one (`n_emb`, `num_step`) would silently keep a default. */
+export function knownKeys(what: string, partial: object, allowed: readonly string[]): void {
+  if (typeof partial !== "object" || partial === null) {
+    throw new TypeError(`${what} must be an object, got ${partial === null ? "null" : typeof partial}`);
+  }
+  const unknown = Object.keys(partial).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) {
+    throw new RangeError(`${what}: unknown key ${JSON.stringify(unknown)}; allowed: ${allowed.join(", ")}`);
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { knownKeys } from "./checks.ts";
 
 /** The architecture of a GPT. Names follow the lesson and `microgpt.py`. */
 export interface GPTConfig {
@@ -86,17 +87,6 @@ const positiveInt = (name: string, x: unknown) =>
 /** A finite number > 0 (`example` goes into the message). */
 const positive = (name: string, x: unknown, example = "") =>
   check(name, check(name, x, Number.isFinite, "a finite number"), (x) => x > 0, `> 0${example}`);
-
-/** A misspelt key (`n_emb`, `num_step`) would otherwise be ignored and the default used without a word. */
-function knownKeys(what: string, partial: object, allowed: readonly string[]): void {
-  if (typeof partial !== "object" || partial === null) {
-    throw new TypeError(`${what} must be an object, got ${partial === null ? "null" : typeof partial}`);
-  }
-  const unknown = Object.keys(partial).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) {
-    throw new RangeError(`${what}: unknown key ${JSON.stringify(unknown)}; allowed: ${allowed.join(", ")}`);
-  }
-}
 
 /**
  * The keys of a `GPTConfig` and of a `TrainConfig`, in the lesson's order: the one list every other file

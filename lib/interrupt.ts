@@ -1,11 +1,8 @@
 /**
  * Stopping a long loop cleanly. In a Jupyter kernel, the notebook's Interrupt button reaches the kernel proxy
  * (tools/jupyter/kernel_interrupt.py), which sends deno SIGINT only if it has a listener (without one SIGINT
- * kills a Deno process); `watchInterrupt()` registers one listener that only raises a flag. The long lib loop
- * (`train`, which trains every model of the course) runs its steps through a `stepGate`, which registers the
- * listener, lets the event loop run every ~50 ms (so the listener can run at all), and stops the loop after the
- * current step, saying "stopped at step N of M"; the loop returns what it has and the model stays usable.
- * Outside Jupyter (the CLI) Ctrl-C keeps its usual meaning unless you ask for the listener with `force`.
+ * kills a Deno process); `watchInterrupt()` registers one listener that only raises a flag, and `train` stops
+ * after the current step when it sees it (`stepGate`): the loop returns what it has and the model stays usable.
  *
  * @module
  */

@@ -43,16 +43,12 @@ export const REFERENCE_RUN_PATH: URL = new URL("./testdata/microgpt_course_names
  */
 export function loadReferenceRun(path: string | URL = REFERENCE_RUN_PATH): ReferenceRun {
   const ref = JSON.parse(Deno.readTextFileSync(path));
-  const counts = ["num_docs", "vocab_size", "num_params", "seed", "num_steps"] as const;
-  const bad = counts.find((k) => !Number.isInteger(ref?.[k])) ??
-    (typeof ref?.temperature !== "number" ? "temperature" : undefined) ??
-    (!Array.isArray(ref?.losses) || ref.losses.length !== ref.num_steps ||
-        !ref.losses.every((l: unknown) => typeof l === "number")
-      ? "losses"
-      : undefined) ??
-    (!Array.isArray(ref?.samples) || !ref.samples.every((s: unknown) => typeof s === "string")
-      ? "samples"
-      : undefined);
+  const all = (xs: unknown, type: string) => Array.isArray(xs) && xs.every((x) => typeof x === type);
+  const bad =
+    ["num_docs", "vocab_size", "num_params", "seed", "num_steps"].find((k) => !Number.isInteger(ref?.[k])) ??
+      (typeof ref?.temperature !== "number" ? "temperature" : undefined) ??
+      (!all(ref?.losses, "number") || ref.losses.length !== ref.num_steps ? "losses" : undefined) ??
+      (!all(ref?.samples, "string") ? "samples" : undefined);
   if (bad) {
     throw new TypeError(
       `${path}: not a reference run (${bad} is missing or wrong; losses must hold num_steps numbers)`,

@@ -105,15 +105,9 @@ export function sample(model: Model, opts: SampleOptions): string[] {
   return out;
 }
 
-/** Options of `greedy`. */
-export interface GreedyOptions {
-  tokenizer: Tokenizer;
-  /** Start of the name (BOS is put in front). Default "". */
-  prefix?: string;
-}
-
 /**
- * The most likely continuation of `prefix`: always take the highest-probability token (the limit T → 0).
+ * The most likely continuation of `opts.prefix` (default "", BOS is put in front): always take the
+ * highest-probability token (the limit T → 0).
  *
  * @example
  * ```ts
@@ -125,7 +119,7 @@ export interface GreedyOptions {
  * ```
  * @throws {RangeError} the prefix is too long for block_size or has an unknown character.
  */
-export function greedy(model: Model, opts: GreedyOptions): string {
+export function greedy(model: Model, opts: { tokenizer: Tokenizer; prefix?: string }): string {
   const { tokenizer, prefix = "" } = opts;
   checkTokenizer(tokenizer, model.config.vocab_size);
   if (typeof prefix !== "string") throw new TypeError(`prefix must be a string, got ${typeof prefix}`);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkBatch, checkTokenizer } from "./checks.ts";
+import { checkBatch, checkTokenizer, knownKeys } from "./checks.ts";
 import { TRAIN_KEYS, type TrainConfig, trainConfig } from "./config.ts";
 import { checkOptimizer, type Model, type Optimizer } from "./model.ts";
 import { learningRate } from "./adam.ts";
@@ -180,11 +180,7 @@ const OPTIONS = ["docs", "tokenizer", "onStep", "log", "optimizer", ...TRAIN_KEY
 
 /** Validate `train`'s options and encode the documents (an unknown character fails here, before training). */
 function checkOptions(model: Model, opts: TrainOptions) {
-  for (const key of Object.keys(opts)) {
-    if (!OPTIONS.includes(key)) {
-      throw new RangeError(`train: unknown option "${key}"; allowed: ${OPTIONS.join(", ")}`);
-    }
-  }
+  knownKeys("train options", opts, OPTIONS);
   const { docs, tokenizer } = opts;
   // the hyper-parameters that were given (an undefined one keeps its default)
   const tc = trainConfig(

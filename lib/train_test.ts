@@ -138,7 +138,7 @@ Deno.test("bad training options are RangeErrors naming the parameter", async () 
   // a misspelt option would otherwise train the default 1000 steps without a word
   await assert.rejects(
     () => train(model, { ...base, num_step: 5 } as unknown as TrainOptions),
-    /train: unknown option "num_step"; allowed: docs, tokenizer, .*num_steps/,
+    /train options: unknown key "num_step"; allowed: docs, tokenizer, .*num_steps/,
   );
   await assert.rejects(
     () => train(model, { docs: "abc" as unknown as string[], tokenizer }),
