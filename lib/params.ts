@@ -65,35 +65,18 @@ export function countParams(config: Partial<GPTConfig>): number {
 }
 
 /**
- * How a model shows itself, written once for both engines' classes (they extend it): `toString()` gives the
- * engine, parameter count and shape, and Jupyter displays that line.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { gptConfig } from "./config.ts";
- * import { ModelDisplay } from "./params.ts";
- * class Shown extends ModelDisplay {
- *   readonly engine = "scalar";
- *   readonly config = gptConfig({ vocab_size: 27 });
- * }
- * assert.equal(
- *   String(new Shown()),
- *   "GPT(scalar engine, 4,192 params: vocab_size=27, n_embd=16, n_head=4, n_layer=1, block_size=16)",
- * );
- * ```
+ * How a model shows itself, written once for both engines' classes (they extend it; not in `mod.ts`):
+ * `GPT(scalar engine, 4,192 params: vocab_size=27, …)`, as `toString()` and in Jupyter.
  */
 export abstract class ModelDisplay {
   abstract readonly engine: string;
   abstract readonly config: GPTConfig;
 
-  /** `GPT(fast engine, 4,192 params: vocab_size=27, …)`. */
   toString(): string {
     const c = this.config, shape = GPT_KEYS.map((k) => `${k}=${c[k]}`).join(", ");
     return `GPT(${this.engine} engine, ${countParams(c).toLocaleString("en-US")} params: ${shape})`;
   }
 
-  /** Jupyter shows the model as its `toString()`. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": this.toString() };
   }
