@@ -63,12 +63,8 @@ export class ScalarModel extends ModelDisplay implements Model {
    */
   lossValue(batch: readonly (readonly number[])[]): Value {
     checkBatch(batch, this.config);
-    let total = docLoss(batch[0], this.config, this.sd, this.forward);
-    if (batch.length === 1) return total;
-    for (let b = 1; b < batch.length; b++) {
-      total = total.add(docLoss(batch[b], this.config, this.sd, this.forward));
-    }
-    return total.mul(1 / batch.length);
+    const losses = batch.map((tokens) => docLoss(tokens, this.config, this.sd, this.forward));
+    return losses.length === 1 ? losses[0] : losses.reduce((a, b) => a.add(b)).mul(1 / losses.length);
   }
 
   lossAndGrad(batch: readonly (readonly number[])[]): number {
@@ -91,12 +87,10 @@ export class ScalarModel extends ModelDisplay implements Model {
     checkBatch(batch, this.config);
     // One document's graph at a time (a whole batch's graph at once makes the garbage collector's work grow
     // with the square of the batch); the float operations are those of `lossValue(batch).data`.
-    let total = 0;
-    for (let b = 0; b < batch.length; b++) {
-      const l = this.#recycled(() => docLoss(batch[b], this.config, this.sd, this.forward).data);
-      total = b === 0 ? l : total + l;
-    }
-    return batch.length === 1 ? total : total * (1 / batch.length);
+    const losses = batch.map((tokens) =>
+      this.#recycled(() => docLoss(tokens, this.config, this.sd, this.forward).data)
+    );
+    return losses.length === 1 ? losses[0] : losses.reduce((a, b) => a + b) * (1 / losses.length);
   }
 
   step(opts: StepOptions): void {
