@@ -14,22 +14,22 @@ export interface TokenizerLike {
   encode(doc: string): number[];
 }
 
-/** `value` if it is a whole number in `[0, end)`, else a RangeError naming `name` and the range (`endLabel`). */
-function index(name: string, value: unknown, end: number, endLabel: string): number {
+/** `value` if it is a whole number in `[0, end)`, else a RangeError naming `name` and the range. */
+function index(name: string, value: unknown, end: number, endName = ""): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= end) {
-    throw new RangeError(`${name} must be a whole number in [0, ${endLabel}), got ${value}`);
+    throw new RangeError(`${name} must be a whole number in [0, ${endName}${end}), got ${value}`);
   }
   return value;
 }
 
 /** A token id: a whole number in `[0, vocab_size)`. Returns it. */
 export function checkToken(token: unknown, vocab_size: number): number {
-  return index("token", token, vocab_size, String(vocab_size));
+  return index("token", token, vocab_size);
 }
 
 /** A position: a whole number in `[0, block_size)` (a model sees at most `block_size` tokens). Returns it. */
 export function checkPos(pos: unknown, block_size: number): number {
-  return index("pos", pos, block_size, `block_size = ${block_size}`);
+  return index("pos", pos, block_size, "block_size = ");
 }
 
 /**
