@@ -1,4 +1,5 @@
-"""What kernel_proxy.py does on Interrupt and after an error (mixed into its Proxy class).
+"""What kernel_proxy.py does on Interrupt and after an error (mixed into its Proxy class), and the messages it
+writes itself.
 
 Interrupt never kills or hangs the kernel. The kernelspec asks for `interrupt_mode: message`, so the ■ button
 reaches the proxy as an `interrupt_request` (SIGINT to the proxy means the same). With no cell running nothing
@@ -15,16 +16,20 @@ The same answer, and a fresh deno, when deno exits in the middle of a cell witho
 (`Deno.exit()`, out of memory): the heartbeat is the proxy's, so Jupyter never sees a dead kernel.
 Run All stops at the first error, as with ipykernel: after a cell fails (or was interrupted) whose request has
 `stop_on_error` (the default), the requests queued behind it are answered `aborted` and never run.
+
+A message on the wire is [routing identities…, b"<IDS|MSG>", signature, header, parent_header, metadata, content,
+buffers…]; the signature is an HMAC of the four JSON frames with the connection file's key. The proxy's own
+messages are made and signed by jupyter_client's `Session` (the one Jupyter itself uses).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
-import time
 
-from kernel_messages import header
+from jupyter_client.session import Session
 
 SIGNAL_WAIT = 2.0  # s a cell gets to end after SIGINT (a lib loop takes milliseconds)
 TERMINATE_WAIT = 2.0  # s a cell gets to end after deno was asked to halt its JavaScript
@@ -32,6 +37,26 @@ HALTED = ("Interrupted", "Interrupt halted this cell where it was: it never paus
           "at a step of its own. Variables are kept; what the cell was in the middle of changing may be half done.")
 RERUN = "every variable and import is gone. Run the cells above this one again (Run ▸ Run All Above Selected Cell)."
 RESTARTED = ("KernelRestarted", f"this cell did not stop when interrupted, so the kernel was restarted: {RERUN}")
+DELIM = b"<IDS|MSG>"
+
+
+def split(frames: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """(routing identities, message frames starting at the delimiter)."""
+    i = frames.index(DELIM)
+    return frames[:i], frames[i:]
+
+
+def header(msg: list[bytes], which: int = 2) -> dict:
+    """Decoded header (which=2), parent header (3) or content (5) of a message that starts at the delimiter."""
+    try:
+        return json.loads(msg[which])
+    except (IndexError, ValueError):
+        return {}
+
+
+def error_content(what: tuple[str, str]) -> dict:
+    ename, evalue = what
+    return {"ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
 
 
 def catches_sigint(pid: int) -> bool:
@@ -49,79 +74,85 @@ def catches_sigint(pid: int) -> bool:
             return False
 
 
-def error_content(what: tuple[str, str]) -> dict:
-    ename, evalue = what
-    return {"ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
-
-
 class Stopping:
-    """Interrupt and stop-on-error for Proxy, which owns the state these methods read (current cell, queue, sockets)."""
+    """Interrupt and stop-on-error for Proxy, which owns the state these methods read (cell, queue, sockets)."""
+
+    def __init__(self, conn: dict) -> None:
+        self.session = Session(key=conn.get("key", "").encode(), username="kernel",
+                               signature_scheme=conn.get("signature_scheme", "hmac-sha256"))
+
+    def new(self, msg_type: str, content: dict, request: list[bytes] | None) -> list[bytes]:
+        """A fresh signed message (from the delimiter on), answering `request` if given."""
+        return self.session.serialize(self.session.msg(msg_type, content, parent=header(request) if request else {}))
+
+    def with_content(self, msg: list[bytes], content: dict) -> list[bytes]:
+        """The same message (from the delimiter on) with another content, signed again."""
+        parts = [*msg[2:5], self.session.pack(content)]
+        return [DELIM, self.session.sign(parts), *parts, *msg[6:]]
+
+    async def reply(self, name: str, request: list[bytes], msg_type: str, content: dict) -> None:
+        idents = self.routes.pop(header(request).get("msg_id"), [])
+        await self.front[name].send_multipart(idents + self.new(msg_type, content, request))
+
+    async def publish(self, msg_type: str, content: dict, request: list[bytes]) -> None:
+        await self.front["iopub"].send_multipart([f"kernel.{msg_type}".encode()] + self.new(msg_type, content, request))
+
+    async def send_own(self, name: str, msg_type: str) -> None:
+        msg = self.new(msg_type, {}, None)
+        self.own.add(header(msg)["msg_id"])
+        await self.back[name].send_multipart(msg)
 
     async def cell_done(self) -> None:
         """The current cell has ended: if it failed and asked for it, abort the cells queued behind it."""
-        request = header(self.current_msg, 5)
-        self.current = None
-        if self.failed and request.get("stop_on_error", True) and not request.get("silent", False):
-            while self.queue:  # as ipykernel: each is answered `aborted` and never runs
-                msg = self.queue.popleft()
+        cell, self.cell = self.cell, None
+        if cell.failed and cell.request.get("stop_on_error", True) and not cell.request.get("silent", False):
+            while not self.queue.empty():  # as ipykernel: each is answered `aborted` and never runs
+                msg = self.queue.get_nowait()
                 await self.publish("status", {"execution_state": "busy"}, msg)
                 await self.reply("shell", msg, "execute_reply", {"status": "aborted"})
                 await self.publish("status", {"execution_state": "idle"}, msg)
 
-    async def reply(self, name: str, request: list[bytes], msg_type: str, content: dict) -> None:
-        idents = self.routes.pop(header(request).get("msg_id"), [])
-        await self.front[name].send_multipart(idents + self.signer.new(msg_type, content, header(request)))
-
-    async def publish(self, msg_type: str, content: dict, request: list[bytes]) -> None:
-        await self.front["iopub"].send_multipart(
-            [f"kernel.{msg_type}".encode()] + self.signer.new(msg_type, content, header(request)))
-
     def interrupt(self, *_: object) -> None:
         """An Interrupt: with a cell running (and not already being stopped), stop it in steps."""
-        if self.current is not None and not self.replied and not self.interrupted:
-            self.interrupted = True
-            asyncio.get_running_loop().create_task(self.stop_cell(self.current))
+        cell = self.cell
+        if cell is not None and not cell.replied.is_set() and not cell.interrupted:
+            cell.interrupted = True
+            asyncio.get_running_loop().create_task(self.stop_cell(cell))
 
-    async def stop_cell(self, cell: str) -> None:
+    async def stop_cell(self, cell) -> None:
         child = self.child
         if child is None:
             return
         if catches_sigint(child.pid):
             child.send_signal(signal.SIGINT)
-            if await self.ends(cell, SIGNAL_WAIT):
+            if await ends(cell, SIGNAL_WAIT):
                 return
-        self.halted = True
+        cell.halted = True
         await self.send_own("control", "interrupt_request")
-        if await self.ends(cell, TERMINATE_WAIT):
+        if await ends(cell, TERMINATE_WAIT):
             return
         self.restart = True
         child.kill()  # run_kernel returns, and start() answers the cell and starts deno again
 
-    async def ends(self, cell: str, seconds: float) -> bool:
-        """Whether the cell `cell` replies within `seconds`."""
-        deadline = time.monotonic() + seconds
-        while self.current == cell and not self.replied:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.05)
-        return True
-
     async def answer_restarted(self, code: int) -> None:
         """deno is gone in the middle of a cell (killed by stop_cell, or it exited): answer the cell with an
         error output, an error reply and idle; start() then starts deno again."""
-        what = RESTARTED if self.restart or self.interrupted else (
+        cell = self.cell
+        what = RESTARTED if self.restart or cell.interrupted else (
             "KernelDied", f"the kernel stopped while this cell ran (exit code {code}) and was started again: {RERUN}")
-        self.restart = self.heard = False
-        msg = self.current_msg
-        await self.publish("error", error_content(what), msg)
-        await self.reply("shell", msg, "execute_reply",
-                         {"status": "error", "execution_count": self.count, **error_content(what)})
-        await self.publish("status", {"execution_state": "idle"}, msg)
-        self.held_idle = None
-        self.failed = True
+        await self.publish("error", error_content(what), cell.msg)
+        await self.reply("shell", cell.msg, "execute_reply",
+                         {"status": "error", "execution_count": cell.count, **error_content(what)})
+        await self.publish("status", {"execution_state": "idle"}, cell.msg)
+        cell.failed = True
+        cell.replied.set()
         await self.cell_done()
 
-    async def send_own(self, name: str, msg_type: str) -> None:
-        msg = self.signer.new(msg_type, {}, {})
-        self.own.add(header(msg)["msg_id"])
-        await self.back[name].send_multipart(msg)
+
+async def ends(cell, seconds: float) -> bool:
+    """Whether `cell` replies within `seconds`."""
+    try:
+        await asyncio.wait_for(cell.replied.wait(), seconds)
+        return True
+    except asyncio.TimeoutError:
+        return False

@@ -17,50 +17,85 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
+import socket
 import sys
 import tempfile
 import time
-from collections import deque
 
 import zmq
 import zmq.asyncio
 
-from kernel_interrupt import HALTED, Stopping, error_content
-from kernel_messages import Signer, header, split
-from kernel_ports import PORTS, free_ports
+from kernel_interrupt import HALTED, Stopping, error_content, header, split
 
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
 STARTS = 4  # tries to start deno when a back-end port turns out taken
 FRONT = (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER), ("iopub", zmq.PUB), ("hb", zmq.REP))
 BACK = (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER), ("iopub", zmq.SUB))
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+
+
+def free_ports(ip: str, taken: set[int]) -> dict[str, int]:
+    """Five free ports for deno's channels (connection-file keys), chosen outside the ephemeral range.
+
+    Deno binds the back-end ports one after another, a moment after we pick them. A port from bind(0) lies in the
+    ephemeral range, and our zmq sockets connect to deno while it starts: a connection to a port deno already
+    bound (or a retry, every 100 ms) holds a fresh ephemeral local port, which can be one deno has yet to bind,
+    and deno dies with "Address already in use" (seen in CI; 2 of 360 starts in a stress run). A port outside
+    that range cannot be taken that way.
+    """
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo, hi = (int(x) for x in f.read().split())
+    except (OSError, ValueError):
+        lo, hi = 49152, 65535  # IANA's dynamic range: macOS and Windows use it
+    pool = [r for r in (range(10_000, lo), range(hi + 1, 65_536)) if len(r) >= 1_000]
+    ports: dict[str, int] = {}
+    while len(ports) < len(CHANNELS):
+        port = random.choice(random.choice(pool)) if pool else 0  # no room outside the range: the OS chooses
+        if port in taken or port in ports.values():
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((ip, port))
+            except OSError:
+                continue
+            ports[f"{CHANNELS[len(ports)]}_port"] = s.getsockname()[1]
+    return ports
+
+
+class Cell:
+    """An execute_request handed to deno, until its output has settled."""
+
+    def __init__(self, msg: list[bytes]) -> None:
+        self.msg = msg  # the request's frames, from the delimiter on
+        self.id = header(msg).get("msg_id")
+        self.request = header(msg, 5)
+        self.count = 0  # its execution_count
+        self.failed = False  # replied with an error, or was interrupted
+        self.interrupted = False  # an Interrupt arrived while it ran
+        self.halted = False  # deno was asked to halt its JavaScript
+        self.replied = asyncio.Event()
+        self.idle = asyncio.Event()
+        self.idle_frames: list[bytes] = []  # its idle, held until its late output is through
+        self.idle_at = 0.0
 
 
 class Proxy(Stopping):
     def __init__(self, deno: str, conn: dict) -> None:
+        super().__init__(conn)
         self.deno = deno
         self.conn = conn
-        self.signer = Signer(conn)
         self.ctx = zmq.asyncio.Context()
         self.routes: dict[str, list[bytes]] = {}  # request msg_id -> identities of the client that sent it
-        self.queue: deque[list[bytes]] = deque()  # held execute_requests (frames from the delimiter)
-        self.current: str | None = None  # msg_id of the execute_request the kernel is running
-        self.current_msg: list[bytes] = []  # and that request
-        self.replied = self.idle = False
-        self.failed = False  # the current cell replied with an error or was interrupted
-        self.interrupted = False  # an Interrupt arrived while the current cell ran
-        self.halted = False  # deno was asked to halt the current cell's JavaScript
-        self.count = 0  # the current cell's execution_count
+        self.cell: Cell | None = None  # the cell deno is running
         self.last_iopub = 0.0
-        self.idle_at = 0.0
-        self.wake = asyncio.Event()
-        self.held_idle: list[bytes] | None = None  # the current cell's idle, held until its output settled
         self.child: asyncio.subprocess.Process | None = None
         self.heard = False  # any message from the kernel yet? (a kernel that answered is never restarted)
         self.stopping = False  # a shutdown was asked for (by Jupyter, or SIGTERM): deno's exit ends the proxy
         self.restart = False  # deno was killed because a cell would not stop: start it again
-        self.ready = asyncio.Event()  # deno's IOPub reaches the proxy (set by the first message on it)
         self.own: set[str] = set()  # msg_ids of the proxy's own requests to deno: their answers stay here
 
     def sockets(self, kinds: tuple, conn: dict, bind: bool) -> dict[str, zmq.asyncio.Socket]:
@@ -77,7 +112,7 @@ class Proxy(Stopping):
 
     async def start(self) -> int:
         self.front = self.sockets(FRONT, self.conn, bind=True)
-
+        self.queue: asyncio.Queue[list[bytes]] = asyncio.Queue()  # execute_requests not yet handed to deno
         loop = asyncio.get_running_loop()
         signal.signal(signal.SIGINT, lambda *_: None)  # until the handler below is installed (none on Windows)
         for name, handler in (("SIGINT", self.interrupt), ("SIGTERM", self.stop_child), ("SIGHUP", self.stop_child)):
@@ -86,47 +121,40 @@ class Proxy(Stopping):
                 loop.add_signal_handler(sig, handler, sig)
             except (AttributeError, NotImplementedError, RuntimeError):  # Windows: no such signal / no handlers
                 pass
-
-        tasks = [asyncio.create_task(self.heartbeat())]
+        heartbeat = asyncio.create_task(self.heartbeat())
         try:
             attempt = 0
             while True:
                 code, port_taken = await self.run_kernel()
-                died = self.heard and self.current is not None and not self.replied  # in the middle of a cell
+                died = self.heard and self.cell is not None and not self.cell.replied.is_set()  # mid-cell
                 if (self.restart or died) and not self.stopping:
-                    await self.answer_restarted(code)
+                    if self.cell is not None:
+                        await self.answer_restarted(code)
+                    self.restart = self.heard = False
                     continue
                 attempt += 1
                 if not port_taken or self.heard or self.stopping or attempt == STARTS:
                     return code
                 print(f"kernel_proxy: the Deno kernel found a port taken (start {attempt} of {STARTS}); "
                       "starting it again on other ports", file=sys.stderr, flush=True)
-                if self.current is not None:  # sent to the kernel that died: hand it to the next one
-                    self.queue.appendleft(self.current_msg)
-                    self.current = None
         finally:
-            for t in tasks:
-                t.cancel()
+            heartbeat.cancel()
 
     async def run_kernel(self) -> tuple[int, bool]:
         """Start deno on fresh back-end ports and relay until it exits: (exit code, died on a taken port?)."""
         c = self.conn
-        back = {**c, **free_ports(c["ip"], {c[f"{name}_port"] for name in PORTS})}
+        back = {**c, **free_ports(c["ip"], {c[f"{name}_port"] for name in CHANNELS})}
         fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump(back, f)
-
         self.child = await asyncio.create_subprocess_exec(
             self.deno, "jupyter", "--kernel", "--conn", back_path, stderr=asyncio.subprocess.PIPE)
         stderr = asyncio.create_task(self.relay_stderr(self.child.stderr))
-
         self.back = self.sockets(BACK, back, bind=False)
-
+        self.ready = asyncio.Event()  # deno's IOPub reaches the proxy: no cell goes to this deno before (greet)
         tasks = [asyncio.create_task(self.client_to_kernel(name)) for name in ("shell", "control", "stdin")]
         tasks += [asyncio.create_task(self.kernel_to_client(name)) for name in ("shell", "control", "stdin")]
-        self.ready.clear()  # no cell goes to this deno before its IOPub answers (greet)
-        tasks += [asyncio.create_task(self.iopub()), asyncio.create_task(self.scheduler())]
-        tasks.append(asyncio.create_task(self.greet()))
+        tasks += [asyncio.create_task(t) for t in (self.iopub(), self.scheduler(), self.greet())]
         code = await self.child.wait()
         for t in tasks:
             t.cancel()
@@ -137,19 +165,15 @@ class Proxy(Stopping):
             port_taken = False
         for s in self.back.values():
             s.close()
-        try:
-            os.unlink(back_path)
-        except OSError:
-            pass
+        os.unlink(back_path)
         return code, port_taken
 
     async def relay_stderr(self, pipe: asyncio.StreamReader) -> bool:
         """Copy deno's stderr to ours; True if it said a port was taken."""
         tail, taken = b"", False
-        out = sys.stderr.buffer
         while chunk := await pipe.read(65536):
-            out.write(chunk)
-            out.flush()
+            sys.stderr.buffer.write(chunk)
+            sys.stderr.buffer.flush()
             tail = tail[-64:] + chunk  # a message split across two reads still matches
             taken = taken or b"AddrInUse" in tail or b"Address already in use" in tail
         return taken
@@ -161,16 +185,14 @@ class Proxy(Stopping):
 
     async def client_to_kernel(self, name: str) -> None:
         while True:
-            frames = await self.front[name].recv_multipart()
-            idents, msg = split(frames)
+            idents, msg = split(await self.front[name].recv_multipart())
             h = header(msg)
             if msg_id := h.get("msg_id"):
                 self.routes[msg_id] = idents
                 while len(self.routes) > 10_000:  # requests that never get a reply (none expected): forget the oldest
                     del self.routes[next(iter(self.routes))]
             if name == "shell" and h.get("msg_type") == "execute_request":
-                self.queue.append(msg)
-                self.wake.set()
+                self.queue.put_nowait(msg)
             elif name == "control" and h.get("msg_type") == "interrupt_request":
                 await self.reply("control", msg, "interrupt_reply", {"status": "ok"})
                 self.interrupt()
@@ -180,22 +202,21 @@ class Proxy(Stopping):
 
     async def kernel_to_client(self, name: str) -> None:
         while True:
-            frames = await self.back[name].recv_multipart()
+            _, msg = split(await self.back[name].recv_multipart())
             self.heard = True
-            _, msg = split(frames)
             parent = header(msg, 3).get("msg_id")
             idents = self.routes.get(parent)
             if idents is None:  # the answer to one of the proxy's own requests
                 continue
             msg_type = header(msg).get("msg_type", "")
-            if name == "shell" and msg_type == "execute_reply" and parent == self.current:
+            cell = self.cell
+            if name == "shell" and msg_type == "execute_reply" and cell is not None and parent == cell.id:
                 content = header(msg, 5)
-                self.failed = content.get("status") == "error" or self.interrupted
-                if self.halted and content.get("status") == "error":  # deno says only "Execution failed"
-                    msg = self.signer.with_content(msg, {**content, **error_content(HALTED)})
-                    await self.publish("error", error_content(HALTED), self.current_msg)
-                self.replied = True
-                self.wake.set()
+                cell.failed = content.get("status") == "error" or cell.interrupted
+                if cell.halted and content.get("status") == "error":  # deno says only "Execution failed"
+                    msg = self.with_content(msg, {**content, **error_content(HALTED)})
+                    await self.publish("error", error_content(HALTED), cell.msg)
+                cell.replied.set()
             if name != "stdin" and msg_type.endswith("_reply"):
                 self.routes.pop(parent, None)
             await self.front[name].send_multipart(idents + msg)
@@ -205,21 +226,20 @@ class Proxy(Stopping):
             frames = await self.back["iopub"].recv_multipart()
             self.heard = True
             self.last_iopub = time.monotonic()
-            _, msg = split(frames)
             self.ready.set()
-            msg_type = header(msg).get("msg_type")
-            if header(msg, 3).get("msg_id") in self.own:
+            msg = split(frames)[1]
+            parent, cell = header(msg, 3).get("msg_id"), self.cell
+            if parent in self.own:
                 continue
-            if header(msg, 3).get("msg_id") == self.current:
+            if cell is not None and parent == cell.id:
+                msg_type, content = header(msg).get("msg_type"), header(msg, 5)
                 if msg_type == "execute_input":
-                    self.count = header(msg, 5).get("execution_count", 0)
-                elif msg_type == "error" and self.halted:  # the proxy publishes its own explanation
+                    cell.count = content.get("execution_count", 0)
+                elif msg_type == "error" and cell.halted:  # the proxy publishes its own explanation
                     continue
-                elif msg_type == "status" and header(msg, 5).get("execution_state") == "idle":
-                    self.idle = True
-                    self.idle_at = self.last_iopub
-                    self.held_idle = frames  # sent when the cell has settled, after its late output
-                    self.wake.set()
+                elif msg_type == "status" and content.get("execution_state") == "idle":
+                    cell.idle_frames, cell.idle_at = frames, self.last_iopub  # sent after its late output
+                    cell.idle.set()
                     continue
             await self.front["iopub"].send_multipart(frames)
 
@@ -235,37 +255,23 @@ class Proxy(Stopping):
 
     async def heartbeat(self) -> None:
         while True:
-            ping = await self.front["hb"].recv_multipart()
-            await self.front["hb"].send_multipart(ping)
+            await self.front["hb"].send_multipart(await self.front["hb"].recv_multipart())
 
     async def scheduler(self) -> None:
-        """Send held execute_requests one at a time, each after the previous cell's output has settled."""
+        """Hand deno one cell at a time, each once the previous cell's output has settled. A cell this deno never
+        answered (it died on a taken port) goes to the next one."""
+        await self.ready.wait()
         while True:
-            if self.current is not None:
-                if self.replied and self.idle:
-                    now = time.monotonic()
-                    quiet = now - self.last_iopub >= QUIET
-                    if quiet or now - self.idle_at >= MAX_HOLD:
-                        if self.held_idle is not None:
-                            await self.front["iopub"].send_multipart(self.held_idle)
-                            self.held_idle = None
-                        await self.cell_done()
-                        continue
-                    await asyncio.sleep(QUIET - (now - self.last_iopub) if not quiet else 0)
-                    continue
-                self.wake.clear()
-                await self.wake.wait()
-                continue
-            if not self.queue:
-                self.wake.clear()
-                await self.wake.wait()
-                continue
-            await self.ready.wait()
-            msg = self.queue.popleft()
-            self.current, self.current_msg = header(msg).get("msg_id"), msg
-            self.replied = self.idle = self.failed = self.interrupted = self.halted = False
-            self.count = 0
-            await self.back["shell"].send_multipart(msg)
+            if self.cell is None:
+                self.cell = Cell(await self.queue.get())
+            cell = self.cell
+            await self.back["shell"].send_multipart(cell.msg)
+            await cell.replied.wait()
+            await cell.idle.wait()
+            while (now := time.monotonic()) - self.last_iopub < QUIET and now - cell.idle_at < MAX_HOLD:
+                await asyncio.sleep(QUIET - (now - self.last_iopub))
+            await self.front["iopub"].send_multipart(cell.idle_frames)
+            await self.cell_done()
 
 
 def main() -> int:

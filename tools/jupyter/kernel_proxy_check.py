@@ -30,57 +30,39 @@ CELLS = [f"for (let i = 1; i <= 20; i++) console.log(`c{k} line ${{i}}`);" for k
 EXPECTED = [20, 20, 20, 20, 20, 1]
 
 
-def run_all(kc) -> int:
-    """Send every cell at once; return how many output lines are missing from, or foreign to, their cell."""
-    ids = [kc.execute(c) for c in CELLS]
-    owner = {m: k for k, m in enumerate(ids)}
-    texts: dict[int, str] = {k: "" for k in range(len(CELLS))}
-    last_idle = False
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            msg = kc.get_iopub_msg(timeout=0.5)
-        except queue.Empty:
-            if last_idle:
-                break
-            continue
-        parent = msg["parent_header"].get("msg_id")
-        content = msg["content"]
-        if msg["msg_type"] == "status" and parent == ids[-1] and content["execution_state"] == "idle":
-            last_idle = True
-        if parent in owner:
-            texts[owner[parent]] += content.get("text") or content.get("data", {}).get("text/plain", "")
-    bad = 0
-    for k, text in texts.items():
-        marks = [int(m) for m in re.findall(r"c(\d) line", text)]
-        bad += sum(1 for m in marks if m != k) + max(0, EXPECTED[k] - marks.count(k))
-    return bad
-
-
-def result(kc, msg_id: str, timeout: float = 30) -> dict:
-    """Wait for a cell's reply and idle: {status, text (its output), seconds}."""
-    t0, text, status, idle = time.time(), "", None, False
-    while time.time() - t0 < timeout and not (status and idle):
-        try:
-            msg = kc.get_iopub_msg(timeout=0.1)
-            if msg["parent_header"].get("msg_id") == msg_id:
-                c = msg["content"]
-                text += c.get("text") or c.get("evalue") or c.get("data", {}).get("text/plain", "")
-                idle = idle or c.get("execution_state") == "idle"
-        except queue.Empty:
-            pass
-        try:
-            while not status:
-                msg = kc.get_shell_msg(timeout=0.01)
-                if msg["parent_header"].get("msg_id") == msg_id:
-                    status = msg["content"]["status"]
-        except queue.Empty:
-            pass
-    return {"status": status or "timeout", "text": text.strip(), "seconds": round(time.time() - t0, 2)}
+def results(kc, ids: list[str], timeout: float = 30) -> list[dict]:
+    """Wait until every request of `ids` has its reply and idle: for each, {status, text (its output), seconds}."""
+    t0 = time.time()
+    cells = {i: {"status": None, "text": "", "idle": False} for i in ids}
+    while time.time() - t0 < timeout and not all(c["status"] and c["idle"] for c in cells.values()):
+        for get, wait in ((kc.get_iopub_msg, 0.05), (kc.get_shell_msg, 0)):
+            try:
+                msg = get(timeout=wait)
+            except queue.Empty:
+                continue
+            c, content = cells.get(msg["parent_header"].get("msg_id")), msg["content"]
+            if c is None:
+                continue
+            if msg["msg_type"] == "execute_reply":
+                c["status"] = content["status"]
+                continue
+            c["idle"] = c["idle"] or content.get("execution_state") == "idle"
+            c["text"] += content.get("text") or content.get("evalue") or content.get("data", {}).get("text/plain", "")
+    seconds = round(time.time() - t0, 2)
+    return [{"status": c["status"] or "timeout", "text": c["text"].strip(), "seconds": seconds} for c in cells.values()]
 
 
 def run(kc, code: str, timeout: float = 30) -> dict:
-    return result(kc, kc.execute(code), timeout)
+    return results(kc, [kc.execute(code)], timeout)[0]
+
+
+def run_all(kc) -> int:
+    """Send every cell at once; return how many output lines are missing from, or foreign to, their cell."""
+    bad = 0
+    for k, r in enumerate(results(kc, [kc.execute(c) for c in CELLS], 60)):
+        marks = [int(m) for m in re.findall(r"c(\d) line", r["text"])]
+        bad += sum(1 for m in marks if m != k) + max(0, EXPECTED[k] - marks.count(k))
+    return bad
 
 
 def interrupted(km, kc, code: str, after: float, then: str) -> dict:
@@ -89,7 +71,7 @@ def interrupted(km, kc, code: str, after: float, then: str) -> dict:
     time.sleep(after)
     km.interrupt_kernel()
     t0 = time.time()
-    stopped = result(kc, msg_id)
+    stopped = results(kc, [msg_id])[0]
     return {**stopped, "then": run(kc, then), "answered_after": round(time.time() - t0, 2)}
 
 
@@ -109,9 +91,9 @@ def interrupts(km, kc) -> dict:
                              2, "runs.length")
     r["runaway"] = interrupted(km, kc, "while (true) {}", 2, "[1 + 1, kept]")
     ids = [kc.execute(c) for c in ('throw new Error("first")', "var second = 2", "var third = 3")]
-    r["run_all"] = [result(kc, i)["status"] for i in ids] + [run(kc, "typeof second + typeof third")["text"]]
+    r["run_all"] = [x["status"] for x in results(kc, ids)] + [run(kc, "typeof second + typeof third")["text"]]
     ids = [kc.execute('throw new Error("again")', stop_on_error=False), kc.execute("var fourth = 4; fourth")]
-    r["no_stop"] = [result(kc, i)["status"] for i in ids]
+    r["no_stop"] = [x["status"] for x in results(kc, ids)]
     r["waiting"] = interrupted(km, kc, "await new Promise(() => {})", 2, "[1 + 1, typeof kept]")
     r["exit"] = run(kc, "Deno.exit(3)")
     r["after_exit"] = run(kc, "1 + 1")
@@ -123,6 +105,13 @@ def interrupts(km, kc) -> dict:
     return r
 
 
+def alive(p: psutil.Process) -> bool:
+    try:
+        return p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def main() -> int:
     kernel_dirs, name, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
     mode = sys.argv[4] if len(sys.argv) > 4 else "runall"
@@ -132,25 +121,18 @@ def main() -> int:
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
     if mode == "alive":  # only: does a cell run?
-        result_ = {"output": run(kc, 'console.log("alive")', 60)["text"]}
+        result = {"output": run(kc, 'console.log("alive")', 60)["text"]}
     elif mode == "interrupt":
-        result_ = interrupts(km, kc)
+        result = interrupts(km, kc)
     else:
-        result_ = {"misplaced": [run_all(kc) for _ in range(3)]}
+        result = {"misplaced": [run_all(kc) for _ in range(3)]}
     children = psutil.Process(km.provisioner.process.pid).children()
     kc.stop_channels()
     km.shutdown_kernel(now=False)
     time.sleep(0.5)
-    result_["left_running"] = [p.pid for p in children if _alive(p)]
-    print(json.dumps(result_))
+    result["left_running"] = [p.pid for p in children if alive(p)]
+    print(json.dumps(result))
     return 0
-
-
-def _alive(p: psutil.Process) -> bool:
-    try:
-        return p.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 if __name__ == "__main__":
