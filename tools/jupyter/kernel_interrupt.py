@@ -1,21 +1,11 @@
 """What kernel_proxy.py does on Interrupt and after an error (mixed into its Proxy class), and the messages it
 writes itself.
 
-Interrupt never kills or hangs the kernel. The kernelspec asks for `interrupt_mode: message`, so the ■ button
-reaches the proxy as an `interrupt_request` (SIGINT to the proxy means the same). With no cell running nothing
-happens. Otherwise, in steps, each only if the cell is still running:
-1. SIGINT to deno, but only if deno has a SIGINT listener (lib/interrupt.ts registers one; without a listener
-   SIGINT kills deno): lib loops stop at their next step, saying where.
-2. After SIGNAL_WAIT s, an `interrupt_request` to deno, which halts the JavaScript that is running (V8
-   TerminateExecution): a synchronous loop such as `while (true) {}` ends with the variables kept; deno replies a
-   bare "Execution failed" with no output, which the proxy replaces with an explanation. (Sent to a cell that is
-   waiting on a promise it only kills the continuation, and the cell never ends; hence step 1 first.)
-3. After TERMINATE_WAIT s more, deno is killed and started again; the cell is answered with an error saying so and
-   that the cells above must be run again.
-The same answer, and a fresh deno, when deno exits in the middle of a cell without a shutdown request
-(`Deno.exit()`, out of memory): the heartbeat is the proxy's, so Jupyter never sees a dead kernel.
-Run All stops at the first error, as with ipykernel: after a cell fails (or was interrupted) whose request has
-`stop_on_error` (the default), the requests queued behind it are answered `aborted` and never run.
+Interrupt never kills or hangs the kernel: with a cell running, (1) SIGINT to deno if it has a listener, (2) after
+SIGNAL_WAIT s deno's own `interrupt_request`, (3) after TERMINATE_WAIT s more, kill deno, start it again and tell
+the cell so; the same answer when deno exits in the middle of a cell. After a failed or interrupted cell whose
+request has `stop_on_error`, the requests queued behind it are answered `aborted`, as with ipykernel. Why each
+step, and the facts about Deno's kernel behind them: CONTRIBUTING.md, "Interrupts and errors".
 
 A message on the wire is [routing identities…, b"<IDS|MSG>", signature, header, parent_header, metadata, content,
 buffers…]; the signature is an HMAC of the four JSON frames with the connection file's key. The proxy's own

@@ -31,7 +31,6 @@ from kernel_interrupt import HALTED, Stopping, error_content, header, split
 
 QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
 MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
-STARTS = 4  # tries to start deno when a back-end port turns out taken
 FRONT = (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER), ("iopub", zmq.PUB), ("hb", zmq.REP))
 BACK = (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER), ("iopub", zmq.SUB))
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
@@ -93,7 +92,6 @@ class Proxy(Stopping):
         self.cell: Cell | None = None  # the cell deno is running
         self.last_iopub = 0.0
         self.child: asyncio.subprocess.Process | None = None
-        self.heard = False  # any message from the kernel yet? (a kernel that answered is never restarted)
         self.stopping = False  # a shutdown was asked for (by Jupyter, or SIGTERM): deno's exit ends the proxy
         self.restart = False  # deno was killed because a cell would not stop: start it again
         self.own: set[str] = set()  # msg_ids of the proxy's own requests to deno: their answers stay here
@@ -123,33 +121,25 @@ class Proxy(Stopping):
                 pass
         heartbeat = asyncio.create_task(self.heartbeat())
         try:
-            attempt = 0
             while True:
-                code, port_taken = await self.run_kernel()
-                died = self.heard and self.cell is not None and not self.cell.replied.is_set()  # mid-cell
-                if (self.restart or died) and not self.stopping:
-                    if self.cell is not None:
-                        await self.answer_restarted(code)
-                    self.restart = self.heard = False
-                    continue
-                attempt += 1
-                if not port_taken or self.heard or self.stopping or attempt == STARTS:
+                code = await self.run_kernel()
+                died = self.cell is not None and not self.cell.replied.is_set()  # in the middle of a cell
+                if not (self.restart or died) or self.stopping:
                     return code
-                print(f"kernel_proxy: the Deno kernel found a port taken (start {attempt} of {STARTS}); "
-                      "starting it again on other ports", file=sys.stderr, flush=True)
+                if self.cell is not None:
+                    await self.answer_restarted(code)
+                self.restart = False
         finally:
             heartbeat.cancel()
 
-    async def run_kernel(self) -> tuple[int, bool]:
-        """Start deno on fresh back-end ports and relay until it exits: (exit code, died on a taken port?)."""
+    async def run_kernel(self) -> int:
+        """Start deno on fresh back-end ports and relay until it exits; its exit code (its stderr is ours)."""
         c = self.conn
         back = {**c, **free_ports(c["ip"], {c[f"{name}_port"] for name in CHANNELS})}
         fd, back_path = tempfile.mkstemp(prefix="deno-kernel-", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump(back, f)
-        self.child = await asyncio.create_subprocess_exec(
-            self.deno, "jupyter", "--kernel", "--conn", back_path, stderr=asyncio.subprocess.PIPE)
-        stderr = asyncio.create_task(self.relay_stderr(self.child.stderr))
+        self.child = await asyncio.create_subprocess_exec(self.deno, "jupyter", "--kernel", "--conn", back_path)
         self.back = self.sockets(BACK, back, bind=False)
         self.ready = asyncio.Event()  # deno's IOPub reaches the proxy: no cell goes to this deno before (greet)
         tasks = [asyncio.create_task(self.client_to_kernel(name)) for name in ("shell", "control", "stdin")]
@@ -159,24 +149,10 @@ class Proxy(Stopping):
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        try:
-            port_taken = await asyncio.wait_for(stderr, 5)
-        except asyncio.TimeoutError:  # a grandchild holds the pipe open
-            port_taken = False
         for s in self.back.values():
             s.close()
         os.unlink(back_path)
-        return code, port_taken
-
-    async def relay_stderr(self, pipe: asyncio.StreamReader) -> bool:
-        """Copy deno's stderr to ours; True if it said a port was taken."""
-        tail, taken = b"", False
-        while chunk := await pipe.read(65536):
-            sys.stderr.buffer.write(chunk)
-            sys.stderr.buffer.flush()
-            tail = tail[-64:] + chunk  # a message split across two reads still matches
-            taken = taken or b"AddrInUse" in tail or b"Address already in use" in tail
-        return taken
+        return code
 
     def stop_child(self, sig: int) -> None:
         self.stopping = True
@@ -203,7 +179,6 @@ class Proxy(Stopping):
     async def kernel_to_client(self, name: str) -> None:
         while True:
             _, msg = split(await self.back[name].recv_multipart())
-            self.heard = True
             parent = header(msg, 3).get("msg_id")
             idents = self.routes.get(parent)
             if idents is None:  # the answer to one of the proxy's own requests
@@ -224,7 +199,6 @@ class Proxy(Stopping):
     async def iopub(self) -> None:
         while True:
             frames = await self.back["iopub"].recv_multipart()
-            self.heard = True
             self.last_iopub = time.monotonic()
             self.ready.set()
             msg = split(frames)[1]
@@ -258,13 +232,10 @@ class Proxy(Stopping):
             await self.front["hb"].send_multipart(await self.front["hb"].recv_multipart())
 
     async def scheduler(self) -> None:
-        """Hand deno one cell at a time, each once the previous cell's output has settled. A cell this deno never
-        answered (it died on a taken port) goes to the next one."""
+        """Hand deno one cell at a time, each once the previous cell's output has settled."""
         await self.ready.wait()
         while True:
-            if self.cell is None:
-                self.cell = Cell(await self.queue.get())
-            cell = self.cell
+            cell = self.cell = Cell(await self.queue.get())
             await self.back["shell"].send_multipart(cell.msg)
             await cell.replied.wait()
             await cell.idle.wait()
