@@ -10,7 +10,6 @@ import {
   checkTemperature,
   DEFAULT_CONFIG,
   DEFAULT_TRAIN,
-  GPT_KEYS,
   type GPTConfig,
   gptConfig,
   trainConfig,
@@ -53,17 +52,8 @@ export interface TrainArgs {
   json: boolean;
 }
 
-/**
- * The defaults of the flags (the reference run).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DEFAULTS } from "./train_args.ts";
- * assert(DEFAULTS.seed === 42 && DEFAULTS.samples === 20);
- * ```
- */
-export const DEFAULTS = Object.freeze({ seed: 42, temperature: 0.5, samples: 20, engine: "scalar" as const });
+/** The defaults of the flags that lib/config.ts does not know (the reference run). */
+const DEFAULTS = { seed: 42, temperature: 0.5, samples: 20 };
 
 /**
  * The text of `deno task train --help`.
@@ -114,71 +104,61 @@ Examples:
   deno task train --load model.ckpt.json --samples 50 --temperature 0.8
   deno task train --data data/names.txt --json > run.json   # the Python original's run, step for step`;
 
+/** The flags that take a number, and the names lib/config.ts gives them (its messages name the flag instead). */
+const NUMERIC = {
+  "n-embd": "n_embd",
+  "n-head": "n_head",
+  "n-layer": "n_layer",
+  "block-size": "block_size",
+  steps: "num_steps",
+  lr: "learning_rate",
+  "batch-size": "batch_size",
+  temperature: "temperature",
+} as const;
+type Key = (typeof NUMERIC)[keyof typeof NUMERIC];
+const FLAG_OF = Object.fromEntries(Object.entries(NUMERIC).map(([flag, key]) => [key, `--${flag}`]));
+const STRING = { type: "string" } as const;
 const OPTIONS = {
-  "n-embd": { type: "string" },
-  "n-head": { type: "string" },
-  "n-layer": { type: "string" },
-  "block-size": { type: "string" },
-  steps: { type: "string" },
-  lr: { type: "string" },
-  "batch-size": { type: "string" },
-  seed: { type: "string" },
-  temperature: { type: "string" },
-  samples: { type: "string" },
-  data: { type: "string" },
-  engine: { type: "string" },
-  save: { type: "string" },
-  load: { type: "string" },
+  ...Object.fromEntries(Object.keys(NUMERIC).map((flag) => [flag, STRING])) as Record<
+    keyof typeof NUMERIC,
+    typeof STRING
+  >,
+  seed: STRING,
+  samples: STRING,
+  data: STRING,
+  engine: STRING,
+  save: STRING,
+  load: STRING,
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Config keys → the flags that set them, to translate `lib/config.ts` messages. */
-const FLAG_OF: Record<string, string> = {
-  n_embd: "--n-embd",
-  n_head: "--n-head",
-  n_layer: "--n-layer",
-  block_size: "--block-size",
-  num_steps: "--steps",
-  learning_rate: "--lr",
-  batch_size: "--batch-size",
-  temperature: "--temperature",
-};
-
-/** Rewrite a validation message from lib/config.ts in terms of the flags (`n_embd` → `--n-embd`). */
-function inFlags(message: string): string {
-  return message.replace(new RegExp(`\\b(${Object.keys(FLAG_OF).join("|")})\\b`, "g"), (k) => FLAG_OF[k]);
-}
-
 function num(flag: string, value: string): number {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim())) {
-    throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
+    throw new UsageError(`${flag} must be a number, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }
 
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = num(flag, value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got ${value}`);
+/** --seed and --samples (lib/config.ts has no rule for them): a whole number ≥ 0. */
+function wholeNumber(flag: "seed" | "samples", value: string | undefined): number {
+  if (value === undefined) return DEFAULTS[flag];
+  const n = num(`--${flag}`, value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${flag} must be a whole number ≥ 0, got ${value}`);
   }
   if (!Number.isSafeInteger(n)) throw new UsageError(`--${flag} must be below 2^53, got ${value}`);
   return n;
 }
 
-/** The known flag nearest to a mistyped one (at most 2 edits away), for "did you mean". */
-function nearestFlag(flag: string): string | undefined {
-  const best = closest(flag, Object.keys(OPTIONS));
-  return flag.length >= 3 && distance(flag, best) <= 2 ? best : undefined;
-}
-
-/** node:util's parse errors, in one line and in our words. */
+/** node:util's parse errors, in one line and in our words (with "did you mean" for a flag 1–2 edits away). */
 function parseError(e: Error & { code?: string }): UsageError {
   const flag = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
   switch (e.code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
-      const guess = nearestFlag(flag.replace(/^-+/, "").replace(/=.*/, ""));
-      return new UsageError(`unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ""}`);
+      const typed = flag.replace(/^-+/, "").replace(/=.*/, ""), guess = closest(typed, Object.keys(OPTIONS));
+      const hint = typed.length >= 3 && distance(typed, guess) <= 2 ? ` (did you mean --${guess}?)` : "";
+      return new UsageError(`unknown flag ${flag}${hint}`);
     }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return new UsageError(
@@ -196,7 +176,8 @@ function parseError(e: Error & { code?: string }): UsageError {
 }
 
 /**
- * Parse and validate the flags of `deno task train`. Returns `"help"` for `--help`.
+ * Parse and validate the flags of `deno task train`. Returns `"help"` for `--help`. Ranges are checked by
+ * lib/config.ts (`gptConfig`, `trainConfig`, `checkTemperature`), with its messages naming the flag.
  *
  * @example
  * ```ts
@@ -215,31 +196,31 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
     throw parseError(e as Error);
   }
   if (v.help) return "help";
+  const n: Partial<Record<Key, number>> = {};
+  for (const [flag, key] of Object.entries(NUMERIC)) {
+    const value = v[flag as keyof typeof NUMERIC];
+    if (value !== undefined) n[key] = num(`--${flag}`, value);
+  }
   const model: TrainArgs["model"] = {};
-  for (const key of GPT_KEYS) { // n_embd → --n-embd, …; vocab_size comes from the data
-    const flag = key.replace("_", "-") as keyof typeof OPTIONS, value = v[flag];
-    if (key !== "vocab_size" && typeof value === "string") model[key] = num(flag, value);
+  for (const key of ["n_embd", "n_head", "n_layer", "block_size"] as const) {
+    if (n[key] !== undefined) model[key] = n[key];
   }
   if (v.load !== undefined && Object.keys(model).length > 0) {
     const given = Object.keys(model).map((k) => FLAG_OF[k]).join(", ");
     throw new UsageError(`${given} cannot be combined with --load: the checkpoint fixes the architecture`);
   }
-  const steps = v.steps === undefined
-    ? (v.load !== undefined ? 0 : DEFAULT_TRAIN.num_steps)
-    : num("steps", v.steps);
+  const steps = n.num_steps ?? (v.load !== undefined ? 0 : DEFAULT_TRAIN.num_steps);
   if (steps === 0 && v.load === undefined) {
     throw new UsageError("--steps 0 means no training, which needs --load (a checkpoint to sample from)");
   }
-  if (steps === 0) {
-    for (const flag of ["lr", "batch-size", "data"] as const) {
-      if (v[flag] !== undefined) {
-        throw new UsageError(
-          `--${flag} has no effect without training; add --steps N to train the loaded model`,
-        );
-      }
+  for (const flag of ["lr", "batch-size", "data"] as const) {
+    if (steps === 0 && v[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag} has no effect without training; add --steps N to train the loaded model`,
+      );
     }
   }
-  const engine = v.engine ?? DEFAULTS.engine;
+  const engine = v.engine ?? "scalar";
   if (engine !== "scalar" && engine !== "fast") {
     throw new UsageError(`--engine must be scalar or fast, got ${JSON.stringify(engine)}`);
   }
@@ -249,22 +230,18 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
   try {
     gptConfig(model);
     const train = trainConfig({
-      num_steps: steps === 0 ? 1 : steps,
-      learning_rate: v.lr === undefined ? DEFAULT_TRAIN.learning_rate : num("lr", v.lr),
-      batch_size: v["batch-size"] === undefined
-        ? DEFAULT_TRAIN.batch_size
-        : num("batch-size", v["batch-size"]),
+      num_steps: steps || 1,
+      learning_rate: n.learning_rate ?? DEFAULT_TRAIN.learning_rate,
+      batch_size: n.batch_size ?? DEFAULT_TRAIN.batch_size,
     });
     return {
       model,
       steps,
       learning_rate: train.learning_rate,
       batch_size: train.batch_size,
-      seed: v.seed === undefined ? DEFAULTS.seed : wholeNumber("seed", v.seed, 0),
-      temperature: checkTemperature(
-        v.temperature === undefined ? DEFAULTS.temperature : num("temperature", v.temperature),
-      ),
-      samples: v.samples === undefined ? DEFAULTS.samples : wholeNumber("samples", v.samples, 0),
+      seed: wholeNumber("seed", v.seed),
+      temperature: checkTemperature(n.temperature ?? DEFAULTS.temperature),
+      samples: wholeNumber("samples", v.samples),
       engine,
       data: v.data,
       save: v.save,
@@ -272,7 +249,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | "help" {
       json: v.json ?? false,
     };
   } catch (e) {
-    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(inFlags(e.message));
-    throw e;
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    const keys = new RegExp(`\\b(${Object.keys(FLAG_OF).join("|")})\\b`, "g");
+    throw new UsageError(e.message.replace(keys, (key) => FLAG_OF[key]));
   }
 }

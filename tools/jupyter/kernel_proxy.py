@@ -29,8 +29,8 @@ import zmq.asyncio
 
 from kernel_interrupt import HALTED, Stopping, error_content, header, split
 
-QUIET = float(os.environ.get("KERNEL_PROXY_QUIET", "0.1"))  # s of IOPub silence that ends a cell
-MAX_HOLD = float(os.environ.get("KERNEL_PROXY_MAX_HOLD", "2.0"))  # s after idle at most (chatty timers)
+QUIET = 0.1  # s of IOPub silence that ends a cell
+MAX_HOLD = 2.0  # s after idle at most (chatty timers)
 FRONT = (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER), ("iopub", zmq.PUB), ("hb", zmq.REP))
 BACK = (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER), ("iopub", zmq.SUB))
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
