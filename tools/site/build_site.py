@@ -2,20 +2,19 @@
 through the project's kernelspec, then converted by nbconvert's HTML exporter with the small template in
 tools/site/microgpt/ (lab template + Plotly figures + links between lessons).
 
-Writes to OUT (default: site/, removed first):
+Writes to site/ (removed first):
   index.html            the README's introduction, the lesson table (README's course table), its Quick start
   NN-name.html          one page per notebook, named after it ("notebook 05" in its prose links to 05's page)
   notebooks/NN-name.ipynb   the executed notebooks (the browser test counts their Plotly figures)
   plotly.min.js         the plotly.js build of the pinned Python `plotly` wheel (JupyterLab's renderer), once
   site.css              the site's own styles
 
-Usage: python tools/site/build_site.py [--out DIR] [--jobs N] (N kernels at once; default env NOTEBOOK_JOBS or 2).
-Runs with .venv's python (nbclient, nbconvert, plotly). Any error output in a notebook fails the build.
+Usage: python tools/site/build_site.py (env NOTEBOOK_JOBS kernels at once, default 2). Runs with .venv's python
+(nbclient, nbconvert, plotly). Any error output in a notebook fails the build.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import re
@@ -82,11 +81,7 @@ async def execute(lesson: dict, slots: asyncio.Semaphore, out: Path) -> nbformat
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(ROOT / "site"))
-    parser.add_argument("--jobs", type=int, default=int(os.environ.get("NOTEBOOK_JOBS", "2")))
-    args = parser.parse_args()
-    out = Path(args.out)
+    out = ROOT / "site"
     if out.exists() and any(out.iterdir()) and not (out / "index.html").exists():
         sys.exit(f"site: {out} exists and is not a site built here (no index.html); not removing it")
     shutil.rmtree(out, ignore_errors=True)
@@ -94,7 +89,7 @@ def main() -> int:
 
     intro, quick_start, rows = readme_parts()
     course = lessons(rows)
-    slots = asyncio.Semaphore(max(1, args.jobs))
+    slots = asyncio.Semaphore(max(1, int(os.environ.get("NOTEBOOK_JOBS", "2"))))
 
     async def execute_all():
         return await asyncio.gather(*(execute(lesson, slots, out) for lesson in course))

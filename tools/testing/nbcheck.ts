@@ -17,8 +17,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "../jupyter/setup.ts";
 import { allNotebooks, solutionsFor } from "./notebooks.ts";
-import { report } from "./report.ts";
-import { exitStatus, FORWARDED } from "./signals.ts";
+import { exitStatus, FORWARDED, report } from "./report.ts";
 
 /** Where a code cell is in the generated module: cell number (markdown cells count), first line, line count. */
 interface Span {

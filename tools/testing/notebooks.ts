@@ -14,8 +14,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
-import { report } from "./report.ts";
-import { forwardSignals, stoppedBy, stoppedStatus } from "./signals.ts";
+import { forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
 
 /** The `.ipynb` files of a folder (relative to the root), sorted. */
 export function listNotebooks(dir: string): string[] {

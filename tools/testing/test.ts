@@ -20,8 +20,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
-import { type Counts, report } from "./report.ts";
-import { forwardSignals, stoppedBy, stoppedStatus } from "./signals.ts";
+import { type Counts, forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
 import { allNotebooks } from "./notebooks.ts";
 
 /** One stage: a command (arguments of this `deno`) and where its counts come from. */

@@ -38,24 +38,24 @@ export async function launchChromium(
 
 /**
  * Clicks the far end of the rail of the first slider in `plot` (a `.js-plotly-plot`) from its active step, as a
- * learner would; resolves to the first trace's `y` once the figure's data changed (Plotly animates to the step's
- * frame: up to 5 s on a busy machine), else null. The kernel plays no part.
+ * learner would; resolves to the first trace's `y` once the figure's data changed, else null. The kernel plays no
+ * part.
  */
 export async function moveSlider(page: Page, plot: Locator): Promise<unknown[] | null> {
   await plot.scrollIntoViewIfNeeded();
-  const data = () => plot.evaluate((el: any) => JSON.stringify(el.data));
-  const before = await data();
+  const el = await plot.elementHandle();
+  const before = await plot.evaluate((p: any) => JSON.stringify(p.data));
   const box = await plot.locator(".slider-rail-touch-rect").first().boundingBox();
-  if (!box) return null;
-  const atLeft = await plot.evaluate((el: any) =>
-    (el.layout.sliders[0].active ?? 0) < el.layout.sliders[0].steps.length / 2
-  );
-  await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
-  for (let waited = 0; waited < 5000; waited += 250) {
-    await page.waitForTimeout(250);
-    if ((await data()) !== before) return plot.evaluate((el: any) => Array.from(el.data[0].y));
-  }
-  return null;
+  if (!el || !box) return null;
+  const [active, steps] = await plot.evaluate((
+    p: any,
+  ) => [p.layout.sliders[0].active ?? 0, p.layout.sliders[0].steps.length]);
+  await page.mouse.click(active < steps / 2 ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
+  // Plotly animates to the step's frame: up to 5 s on a busy machine.
+  return await page.waitForFunction(([p, was]: any) => JSON.stringify(p.data) !== was, [el, before], {
+    timeout: 5000,
+  })
+    .then(() => plot.evaluate((p: any) => Array.from(p.data[0].y)), () => null);
 }
 
 /** What one cell holds after a run, read from the notebook model (and the prompt from the page). */
