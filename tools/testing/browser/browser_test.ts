@@ -47,7 +47,7 @@ import {
   waitFor,
   waitUntilDone,
 } from "./lab_page.ts";
-import { CELL, e2eNotebook, MARK, notebookJson } from "./e2e_notebook.ts";
+import { CELL, E2E_CELLS, MARK, notebookJson } from "./e2e_notebook.ts";
 import { INTERRUPT_CELLS, interruptStage } from "./interrupt_stage.ts";
 import { listNotebooks } from "../notebooks.ts";
 import { report } from "../report.ts";
@@ -121,7 +121,7 @@ export async function browserTest(opts: BrowserTestOptions = {}): Promise<Browse
     );
   }
   const e2ePath = join(work, "e2e.ipynb");
-  writeFileSync(e2ePath, e2eNotebook());
+  writeFileSync(e2ePath, notebookJson(E2E_CELLS));
   const interruptPath = join(work, "interrupt.ipynb");
   writeFileSync(interruptPath, notebookJson(INTERRUPT_CELLS));
   const notebookBytes = new Map(notebooks.map((n) => [n, readFileSync(join(ROOT, n))]));

@@ -19,7 +19,8 @@ export const MARK = {
 /** Index of each cell in the notebook. */
 export const CELL = { figure: 0, logs: 1, displays: 2, train: 3, after: 4 } as const;
 
-const sources: string[] = [
+/** The cells, in order (see `CELL`). */
+export const E2E_CELLS: string[] = [
   // 0 — a lib figure with a slider (clicked by the test to prove it works without the kernel)
   `import { display, frames, liveLoss } from "@lib/plot.ts";
 const bornAt = Date.now();
@@ -45,11 +46,6 @@ console.log(history.stoppedAt === undefined ? "ran to the end (not interrupted)"
   // 4 — runs after the interrupt, using state from cells 0 and 3
   "console.log(`kernel alive after interrupt: ${history.losses.length} losses kept, kernel state ${Date.now() - bornAt} ms old`);",
 ];
-
-/** The .ipynb JSON (nbformat 4.5, the project's Deno kernelspec). */
-export function e2eNotebook(): string {
-  return notebookJson(sources);
-}
 
 /** An .ipynb JSON of code cells (nbformat 4.5, the project's Deno kernelspec). */
 export function notebookJson(codeCells: string[]): string {
