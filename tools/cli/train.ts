@@ -94,25 +94,6 @@ function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
   return { model, tokenizer, meta: {}, docs };
 }
 
-/** The human-readable report (stdout without --json). */
-function report(args: TrainArgs, r: TrainResult, history: TrainHistory | undefined): string[] {
-  const lines: string[] = [];
-  if (history) {
-    const n = r.losses.length, last = Math.min(100, n), took = r.seconds.toFixed(r.seconds < 10 ? 2 : 1);
-    const stopped = r.stopped_at !== undefined ? ` (stopped by Ctrl-C at step ${r.stopped_at})` : "";
-    const mean = history.meanLast(last).toFixed(4);
-    lines.push(
-      `trained ${fmt(n)} steps in ${took} s${stopped}: loss ${r.losses[0].toFixed(4)} at step 1, ` +
-        `mean ${mean} over the last ${last}`,
-    );
-  }
-  if (args.save !== undefined) lines.push(`saved ${args.save}`);
-  if (r.samples.length > 0) {
-    lines.push(`samples (temperature ${args.temperature}):`, ...r.samples.map((s) => `  ${s}`));
-  }
-  return lines;
-}
-
 /** Run with validated flags; returns the exit code (0, or 130 when Ctrl-C stopped training). */
 async function run(
   args: TrainArgs,
@@ -124,11 +105,7 @@ async function run(
   const { model, tokenizer, docs, meta } = start(args, rng, dataLabel);
   const c = model.config;
   if (!args.json) {
-    const from = args.load ? `loaded ${args.load}: ` : "";
-    const arch = `n_embd ${c.n_embd}, n_head ${c.n_head}, n_layer ${c.n_layer}, block_size ${c.block_size}`;
-    io.out(
-      `${from}${arch}, vocab ${c.vocab_size} → ${fmt(model.numParams)} parameters (${model.engine} engine)`,
-    );
+    io.out(`${args.load ? `loaded ${args.load}: ` : ""}${model}`); // GPT(engine, params: config)
     if (args.steps > 0) io.out(`data: ${dataLabel}, ${fmt(docs.length)} names, seed ${args.seed}`);
   }
 
@@ -183,7 +160,12 @@ async function run(
     ...(history?.stoppedAt !== undefined ? { stopped_at: history.stoppedAt } : {}),
   };
   if (args.json) io.out(JSON.stringify(result));
-  else report(args, result, history).forEach((line) => io.out(line));
+  else {
+    if (history) io.out(String(history)); // trained N/M steps in … s (engine): loss …, mean of last 100 …
+    if (args.save !== undefined) io.out(`saved ${args.save}`);
+    if (samples.length > 0) io.out(`samples (temperature ${args.temperature}):`);
+    samples.forEach((name) => io.out(`  ${name}`));
+  }
   return result.stopped_at !== undefined ? 130 : 0;
 }
 
