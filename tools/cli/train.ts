@@ -14,14 +14,13 @@ import { createModel } from "../../lib/engines.ts";
 import { DEFAULT_DATA_PATH, loadDocs } from "../../lib/data.ts";
 import { gptConfig } from "../../lib/config.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../lib/checkpoint.ts";
-import type { Model } from "../../lib/model.ts";
 import { Random } from "../../lib/random.ts";
 import { sample } from "../../lib/sample.ts";
 import { Tokenizer } from "../../lib/tokenizer.ts";
 import { train, type TrainHistory } from "../../lib/train.ts";
 import { watchInterrupt } from "../../lib/interrupt.ts";
 import { dirname } from "node:path";
-import { Progress, type ProgressOptions } from "./progress.ts";
+import { Progress } from "./progress.ts";
 import { HELP, parseTrainArgs, type TrainArgs, UsageError } from "./train_args.ts";
 
 /** What `--json` prints. */
@@ -59,19 +58,12 @@ function readFlagFile<T>(flag: string, path: string, read: () => T): T {
   }
 }
 
-/** The model to train or sample, its tokenizer, the checkpoint's metadata and the (shuffled) training names. */
-interface Start {
-  model: Model;
-  tokenizer: Tokenizer;
-  meta: Record<string, unknown>;
-  docs: string[];
-}
-
 /**
- * Load the checkpoint (--load) and the data (when training), or build a fresh model. Uses the generator as the
- * reference does: the shuffle first, then the initial weights.
+ * The model to train or sample, its tokenizer, the checkpoint's metadata and the (shuffled) training names: from
+ * the checkpoint (--load) and the data (when training), or a fresh model. Uses the generator as the reference
+ * does: the shuffle first, then the initial weights.
  */
-function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
+function start(args: TrainArgs, rng: Random, dataLabel: string) {
   const { load } = args;
   const loaded = load === undefined
     ? undefined
@@ -91,27 +83,24 @@ function start(args: TrainArgs, rng: Random, dataLabel: string): Start {
   const tokenizer = Tokenizer.fromDocs(docs);
   const config = gptConfig({ ...args.model, vocab_size: tokenizer.vocab_size });
   const model = createModel({ config, rng, engine: args.engine }); // draws the initial weights
-  return { model, tokenizer, meta: {}, docs };
+  return { model, tokenizer, meta: {} as Record<string, unknown>, docs };
 }
 
 /** Run with validated flags; returns the exit code (0, or 130 when Ctrl-C stopped training). */
-async function run(
-  args: TrainArgs,
-  io: { out: (s: string) => void; err: ProgressOptions },
-): Promise<number> {
+async function run(args: TrainArgs): Promise<number> {
   const rng = new Random(args.seed);
   const dataLabel = args.data ?? "data/names.txt";
   if (args.save !== undefined) await checkWritable(args.save);
   const { model, tokenizer, docs, meta } = start(args, rng, dataLabel);
   const c = model.config;
   if (!args.json) {
-    io.out(`${args.load ? `loaded ${args.load}: ` : ""}${model}`); // GPT(engine, params: config)
-    if (args.steps > 0) io.out(`data: ${dataLabel}, ${fmt(docs.length)} names, seed ${args.seed}`);
+    console.log(`${args.load ? `loaded ${args.load}: ` : ""}${model}`); // GPT(engine, params: config)
+    if (args.steps > 0) console.log(`data: ${dataLabel}, ${fmt(docs.length)} names, seed ${args.seed}`);
   }
 
   let history: TrainHistory | undefined;
   if (args.steps > 0) {
-    const progress = new Progress(io.err);
+    const progress = new Progress(STDERR);
     history = await train(model, {
       docs,
       tokenizer,
@@ -121,7 +110,7 @@ async function run(
       onStep: (info) => progress.step(info),
       log: (line) => {
         progress.end();
-        io.err.write(line + "\n");
+        STDERR.write(line + "\n");
       },
     });
   }
@@ -159,12 +148,12 @@ async function run(
     seconds: history?.seconds ?? 0,
     ...(history?.stoppedAt !== undefined ? { stopped_at: history.stoppedAt } : {}),
   };
-  if (args.json) io.out(JSON.stringify(result));
+  if (args.json) console.log(JSON.stringify(result));
   else {
-    if (history) io.out(String(history)); // trained N/M steps in … s (engine): loss …, mean of last 100 …
-    if (args.save !== undefined) io.out(`saved ${args.save}`);
-    if (samples.length > 0) io.out(`samples (temperature ${args.temperature}):`);
-    samples.forEach((name) => io.out(`  ${name}`));
+    if (history) console.log(String(history)); // trained N/M steps in … s (engine): loss …, mean of last 100 …
+    if (args.save !== undefined) console.log(`saved ${args.save}`);
+    if (samples.length > 0) console.log(`samples (temperature ${args.temperature}):`);
+    samples.forEach((name) => console.log(`  ${name}`));
   }
   return result.stopped_at !== undefined ? 130 : 0;
 }
@@ -191,9 +180,14 @@ function stopOnCtrlC(): void {
   });
 }
 
+/** Progress and messages go to stderr (stdout is the result). */
+const STDERR = {
+  write: (s: string) => void Deno.stderr.writeSync(new TextEncoder().encode(s)),
+  tty: Deno.stderr.isTerminal(),
+};
+
 /** The CLI: parse, run, map errors to exit codes (2 usage, 1 failure) with a one-line message. */
 async function main(argv: readonly string[]): Promise<number> {
-  const err = (s: string) => Deno.stderr.writeSync(new TextEncoder().encode(s));
   try {
     const args = parseTrainArgs(argv);
     if (args === "help") {
@@ -201,16 +195,13 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     stopOnCtrlC();
-    return await run(args, {
-      out: (s) => console.log(s),
-      err: { write: err, tty: Deno.stderr.isTerminal() },
-    });
+    return await run(args);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`train: ${e.message} (see deno task train --help)\n`);
+      STDERR.write(`train: ${e.message} (see deno task train --help)\n`);
       return 2;
     }
-    err(`train: ${(e as Error)?.message ?? String(e)}\n`);
+    STDERR.write(`train: ${(e as Error)?.message ?? String(e)}\n`);
     return 1;
   }
 }
