@@ -136,7 +136,7 @@ export function attentionBackward(
 ): void {
   const { n_embd, n_head, head_dim, k, v, dk, dv, eRows, total, rtotal, w, scale } = c;
   const T = keys;
-  dq.fill(0);
+  for (let i = 0; i < n_embd; i++) dq[i] = 0;
   for (let h = 0; h < n_head; h++) {
     const hs = h * head_dim;
     const row = eRows[t * n_head + h];

@@ -175,8 +175,7 @@ export function backward(w: Weights, pass: BackwardPass): void {
     order.idx[k++] = target;
     for (let o = 0; o < w.lm_head.rows; o++) if (o !== target) order.idx[k++] = o;
     order.n = k;
-    dx[t].fill(0);
-    backwardRows(w.lm_head, order, embd, acts.xs[nl][t], dlogits, dx[t]);
+    backwardRows(w.lm_head, order, embd, acts.xs[nl][t], dlogits, zero(dx[t]));
   }
   for (let l = nl - 1; l >= 0; l--) {
     const P = w.layers[l], IO = G.layers[l], L = acts.layers[l], cache = L.cache;
@@ -184,12 +183,9 @@ export function backward(w: Weights, pass: BackwardPass): void {
     for (let t = n - 1; t >= 0; t--) {
       // d r at the units that are on; the ReLU passes it to f there, and f is 0 elsewhere, so the rows of
       // fc1 to go back through are exactly those units
-      dr.fill(0);
-      backwardRows(P.mlp_fc2, embd, L.on[t], L.r[t], dx[t], dr);
-      dh2.fill(0);
-      backwardRows(P.mlp_fc1, L.on[t], embd, L.h2[t], dr, dh2);
-      dxmid[t].set(dx[t]);
-      rmsnormBackward(L.xmid[t], L.a2[t], dh2, dxmid[t]);
+      backwardRows(P.mlp_fc2, embd, L.on[t], L.r[t], dx[t], zero(dr));
+      backwardRows(P.mlp_fc1, L.on[t], embd, L.h2[t], dr, zero(dh2));
+      rmsnormBackward(L.xmid[t], L.a2[t], dh2, copy(dxmid[t], dx[t]));
     }
     // 1) attention
     IO.attn_wo.dx.fill(0, 0, n * ne);
@@ -212,19 +208,30 @@ export function backward(w: Weights, pass: BackwardPass): void {
       backwardRange(P.attn_wq, IO.attn_wq, n, (h + 1) * hd, h * hd);
     }
     for (let t = n - 1; t >= 0; t--) {
-      dx[t].set(dxmid[t]);
-      rmsnormBackward(acts.xs[l][t], L.a1[t], dh[t], dx[t]);
+      rmsnormBackward(acts.xs[l][t], L.a1[t], dh[t], copy(dx[t], dxmid[t]));
     }
   }
   // the first rmsnorm, then x0 = wte[token] + wpe[t]
   const gte = w.wte.g, gpe = w.wpe.g;
   for (let t = n - 1; t >= 0; t--) {
-    dx0.fill(0);
-    rmsnormBackward(acts.x0[t], acts.a0[t], dx[t], dx0);
+    rmsnormBackward(acts.x0[t], acts.a0[t], dx[t], zero(dx0));
     const tok = tokens[t] * ne, pos = t * ne;
     for (let i = 0; i < ne; i++) {
       gte[tok + i] += dx0[i];
       gpe[pos + i] += dx0[i];
     }
   }
+}
+
+// A loop, not `fill`/`set`: on these short rows the built-ins' call costs more than the copying.
+/** `a` set to zeros, returned. */
+function zero(a: Float64Array): Float64Array {
+  for (let i = 0; i < a.length; i++) a[i] = 0;
+  return a;
+}
+
+/** `dst` set to `src` (same length), returned. */
+function copy(dst: Float64Array, src: Float64Array): Float64Array {
+  for (let i = 0; i < dst.length; i++) dst[i] = src[i];
+  return dst;
 }

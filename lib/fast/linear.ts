@@ -38,9 +38,8 @@ export interface LinearIO {
  */
 export function linearForward(m: Matrix, x: Float64Array, y: Float64Array, from: number, to: number): void {
   const w = m.w, rows = m.rows, cols = m.cols;
-  let t = from;
-  for (; t + 2 <= to; t += 2) { // two positions, four rows at a time
-    const xa = t * cols, xb = xa + cols, ya = t * rows, yb = ya + rows;
+  for (let t = from; t < to; t += 2) { // two positions (a lone last one paired with itself), four rows at a time
+    const xa = t * cols, ya = t * rows, b = t + 1 < to ? 1 : 0, xb = xa + b * cols, yb = ya + b * rows;
     let o = 0;
     for (; o + 4 <= rows; o += 4) {
       const r0 = o * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
@@ -68,22 +67,13 @@ export function linearForward(m: Matrix, x: Float64Array, y: Float64Array, from:
     }
     for (; o < rows; o++) {
       const r = o * cols;
-      let a = 0, b = 0;
+      let a = 0, c = 0;
       for (let i = 0; i < cols; i++) {
         a += w[r + i] * x[xa + i];
-        b += w[r + i] * x[xb + i];
+        c += w[r + i] * x[xb + i];
       }
       y[ya + o] = a;
-      y[yb + o] = b;
-    }
-  }
-  if (t < to) { // a last single position
-    const xa = t * cols, ya = t * rows;
-    for (let o = 0; o < rows; o++) {
-      const r = o * cols;
-      let a = 0;
-      for (let i = 0; i < cols; i++) a += w[r + i] * x[xa + i];
-      y[ya + o] = a;
+      y[yb + o] = c;
     }
   }
 }
@@ -227,26 +217,41 @@ export function backwardRange(m: Matrix, io: LinearIO, T: number, hi: number, lo
       for (let i = 0; i < cols; i++) dx[xr + i] += w[r + i] * a;
     }
   }
-  for (let o = hi - 1; o >= lo; o--) { // weight gradients
-    const r = o * cols;
+  let o = hi - 1;
+  for (; o >= lo; o -= 2) { // weight gradients: two rows (a lone last one paired with itself), four inputs at a time
+    const p = o - 1 >= lo ? o - 1 : o, r = o * cols, q = p * cols;
     let i = 0;
     for (; i + 4 <= cols; i += 4) {
       let s0 = g[r + i], s1 = g[r + i + 1], s2 = g[r + i + 2], s3 = g[r + i + 3];
+      let u0 = g[q + i], u1 = g[q + i + 1], u2 = g[q + i + 2], u3 = g[q + i + 3];
       for (let tt = T - 1; tt >= 0; tt--) {
-        const d = dy[tt * rows + o], xr = tt * cols + i;
-        s0 += x[xr] * d;
-        s1 += x[xr + 1] * d;
-        s2 += x[xr + 2] * d;
-        s3 += x[xr + 3] * d;
+        const d = dy[tt * rows + o], e = dy[tt * rows + p], xr = tt * cols + i;
+        const x0 = x[xr], x1 = x[xr + 1], x2 = x[xr + 2], x3 = x[xr + 3];
+        s0 += x0 * d;
+        s1 += x1 * d;
+        s2 += x2 * d;
+        s3 += x3 * d;
+        u0 += x0 * e;
+        u1 += x1 * e;
+        u2 += x2 * e;
+        u3 += x3 * e;
       }
+      g[q + i] = u0;
+      g[q + i + 1] = u1;
+      g[q + i + 2] = u2;
+      g[q + i + 3] = u3;
       g[r + i] = s0;
       g[r + i + 1] = s1;
       g[r + i + 2] = s2;
       g[r + i + 3] = s3;
     }
     for (; i < cols; i++) {
-      let s = g[r + i];
-      for (let tt = T - 1; tt >= 0; tt--) s += x[tt * cols + i] * dy[tt * rows + o];
+      let s = g[r + i], u = g[q + i];
+      for (let tt = T - 1; tt >= 0; tt--) {
+        s += x[tt * cols + i] * dy[tt * rows + o];
+        u += x[tt * cols + i] * dy[tt * rows + p];
+      }
+      g[q + i] = u;
       g[r + i] = s;
     }
   }
