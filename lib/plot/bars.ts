@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { built, categoryAxis, type Figure, type PlotOptions, titledLayout, type Trace } from "./figure.ts";
-import { checkOpts, finiteArray, fmt, labels as checkLabels, nonEmptyArray } from "./validate.ts";
+import { built, categoryAxis, type Figure, type PlotOptions, type Trace } from "./figure.ts";
+import { check, fmt, labels as checkLabels, numbers } from "./validate.ts";
 import { escapeHtml } from "./table.ts";
 
 /** Options of `bar()`: give `values` for one set of bars or `series` for grouped bars. */
@@ -28,44 +28,46 @@ export interface BarOptions extends PlotOptions {
  * ```
  */
 export function bar(opts: BarOptions): Figure {
-  checkOpts("bar", opts);
+  check("bar: opts", opts, "object");
   if ((opts.values === undefined) === (opts.series === undefined)) {
     throw new TypeError("bar: give exactly one of `values` (one set of bars) or `series` (grouped bars)");
   }
-  const series = opts.values !== undefined ? [{ name: "", values: opts.values }] : opts.series!;
-  nonEmptyArray("bar: series", series);
-  const n = Array.isArray(opts.labels) ? opts.labels.length : 0;
-  const names = checkLabels("bar: labels", opts.labels, n, "labels");
-  if (n === 0) throw new RangeError("bar: labels must not be empty");
+  const names = checkLabels(
+    "bar: labels",
+    opts.labels,
+    Array.isArray(opts.labels) ? opts.labels.length : 0,
+    "labels",
+  );
+  check("bar: labels", names, "array");
+  const grouped = opts.series !== undefined;
+  const series = check<{ name: string; values: readonly number[] }[]>(
+    "bar: series",
+    grouped ? opts.series : [{ name: "", values: opts.values! }],
+    "array",
+  ).map((s, i) => {
+    const where = grouped ? `series[${i}].values` : "values";
+    const values = numbers(`bar: ${where}`, s.values);
+    checkLabels("bar: labels", names, values.length, where);
+    return { name: s.name, values };
+  });
   const { values: x, axis } = categoryAxis(names);
-  const data: Trace[] = series.map((s, i) => {
-    const where = opts.values !== undefined ? "bar: values" : `bar: series[${i}].values`;
-    const y = finiteArray(where, s.values);
-    checkLabels("bar: labels", names, y.length, where.replace("bar: ", ""));
-    const hovertemplate = `%{customdata}: %{y:.4g}<extra>${escapeHtml(s.name)}</extra>`;
-    return {
-      type: "bar",
-      name: s.name,
-      customdata: names.map(String),
-      x,
-      y,
-      orientation: "v",
-      hovertemplate,
-    };
-  });
-  const layout = titledLayout(opts, {
-    barmode: "group",
-    bargap: 0.15,
-    showlegend: series.length > 1,
-    xaxis: axis,
-  });
+  const data: Trace[] = series.map((s) => ({
+    type: "bar",
+    name: s.name,
+    customdata: names.map(String),
+    x,
+    y: s.values,
+    orientation: "v",
+    hovertemplate: `%{customdata}: %{y:.4g}<extra>${escapeHtml(s.name)}</extra>`,
+  }));
   const top = series.map((s) => {
     const order = s.values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
-    const head = series.length > 1 ? `${s.name}: ` : "";
+    const head = grouped ? `${s.name}: ` : "";
     return head + "largest " + order.map(([v, i]) => `${names[i]} ${fmt(v)}`).join(", ");
   });
-  const count = series.length > 1 ? `${series.length} series × ${n} bars` : `${n} bars`;
-  return built("bar", opts, data, layout, `${count}; ${top.join("; ")}`);
+  const count = grouped ? `${series.length} series × ${names.length} bars` : `${names.length} bars`;
+  const layout = { barmode: "group", bargap: 0.15, showlegend: series.length > 1, xaxis: axis };
+  return built("bar", opts, data, `${count}; ${top.join("; ")}`, layout);
 }
 
 /** Options of `histogram()`. */
@@ -84,24 +86,17 @@ export interface HistogramOptions extends PlotOptions {
  * ```
  */
 export function histogram(opts: HistogramOptions): Figure {
-  checkOpts("histogram", opts);
-  const values = finiteArray("histogram: values", opts.values);
+  check("histogram: opts", opts, "object");
+  const values = numbers("histogram: values", opts.values);
   const trace: Trace = { type: "histogram", x: values, marker: { line: { width: 1, color: "white" } } };
-  const layout = titledLayout({ yTitle: "count", ...opts }, { bargap: 0.02, showlegend: false });
-  let lo = Infinity, hi = -Infinity, sum = 0, sq = 0;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-    sum += v;
-  }
-  const mean = sum / values.length;
-  for (const v of values) sq += (v - mean) ** 2;
-  const std = Math.sqrt(sq / values.length);
-  return built(
-    "histogram",
-    opts,
-    [trace],
-    layout,
-    `${values.length} values, min ${fmt(lo)}, mean ${fmt(mean)}, std ${fmt(std)}, max ${fmt(hi)}`,
-  );
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+  const [lo, hi] = [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))];
+  const detail = `${values.length} values, min ${fmt(lo)}, mean ${fmt(mean)}, std ${fmt(std)}, max ${
+    fmt(hi)
+  }`;
+  return built("histogram", { yTitle: "count", ...opts }, [trace], detail, {
+    bargap: 0.02,
+    showlegend: false,
+  });
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { DISPLAY, type MimeBundle, PLOTLY_MIME } from "./display.ts";
-import { checkOpts, optionalString, traces } from "./validate.ts";
+import { check } from "./validate.ts";
 
 /** One Plotly trace (`{ type: "scatter", x, y, … }`); see plotly.com/javascript/reference. */
 export type Trace = Record<string, unknown>;
@@ -26,7 +26,7 @@ export const COLORWAY = [
 ];
 
 /** The shared look: font, margins, white background, light grid, legend on top. */
-export const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
+const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
   font: { family: "Inter, Helvetica Neue, Arial, sans-serif", size: 13, color: "#222" },
   colorway: COLORWAY,
   paper_bgcolor: "white",
@@ -41,7 +41,7 @@ export const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
 });
 
 /** Plotly config: responsive, no logo, no lasso/select tools. */
-export const BASE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
+const BASE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
   responsive: true,
   displaylogo: false,
   modeBarButtonsToRemove: ["lasso2d", "select2d"],
@@ -118,47 +118,43 @@ export class Figure {
  * ```
  */
 export function figure(spec: FigureSpec): Figure {
-  checkOpts("figure", spec);
-  traces("figure: data", spec.data);
-  optionalString("figure: summary", spec.summary);
+  check("figure: spec", spec, "object");
+  check<unknown[]>("figure: data", spec.data, "array").forEach((t, i) =>
+    check(`figure: data[${i}]`, t, "object")
+  );
+  check("figure: summary", spec.summary, "string", true);
   return new Figure(spec);
 }
 
 /**
- * The layout of a titled figure with axis titles, merged with the caller's extra layout.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { titledLayout } from "./figure.ts";
- * const layout = titledLayout({ title: "loss", xTitle: "step" }, { height: 300 });
- * assert.ok((layout.xaxis as { title: { text: string } }).title.text === "step" && layout.height === 300);
- * ```
+ * How every builder ends: `titles(opts)`, then `layouts` and last `opts.layout` merged over them, and the
+ * summary `kind "title": detail`.
  */
-export function titledLayout(
-  opts: { title?: string; xTitle?: string; yTitle?: string },
-  extra: Layout = {},
-): Layout {
-  const title = optionalString("title", opts.title);
-  const xTitle = optionalString("xTitle", opts.xTitle);
-  const yTitle = optionalString("yTitle", opts.yTitle);
+export function built(
+  kind: string,
+  opts: PlotOptions,
+  data: Trace[],
+  detail: string,
+  ...layouts: Layout[]
+): Figure {
+  const layout = [...layouts, opts.layout ?? {}].reduce(merge, titles(opts));
+  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
+  return new Figure({ data, layout, summary: `${kind}${title}: ${detail}` });
+}
+
+/** The layout of the figure's title and axis titles; the one place every builder's titles are checked. */
+export function titles(opts: Omit<PlotOptions, "layout">): Layout {
+  const [title, xTitle, yTitle] = (["title", "xTitle", "yTitle"] as const).map((k) =>
+    check<string>(k, opts[k], "string", true)
+  );
   const layout: Layout = {};
   if (title !== undefined) layout.title = { text: title, x: 0.01, xanchor: "left", font: { size: 16 } };
   if (xTitle !== undefined) layout.xaxis = { title: { text: xTitle } };
   if (yTitle !== undefined) layout.yaxis = { title: { text: yTitle } };
-  return merge(layout, extra);
+  return layout;
 }
 
-/**
- * Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { merge } from "./figure.ts";
- * assert.deepEqual(merge({ margin: { l: 60, t: 60 } }, { margin: { t: 10 } }), { margin: { l: 60, t: 10 } });
- * ```
- */
+/** Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified. */
 export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
   const out: Layout = { ...base };
   for (const [k, v] of Object.entries(over)) {
@@ -182,44 +178,8 @@ function defaultSummary(data: Trace[], layout: Layout): string {
 }
 
 /**
- * How every builder ends: the figure with its layout merged under the caller's `layout`, and the summary
- * `kind "title": detail`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { built } from "./figure.ts";
- * const fig = built("bar", { title: "t", layout: { height: 200 } }, [{ type: "bar" }], { height: 300 }, "1 bar");
- * assert.equal(String(fig), 'bar "t": 1 bar');
- * assert.equal(fig.layout.height, 200);
- * ```
- */
-export function built(
-  kind: string,
-  opts: { title?: string; layout?: Layout },
-  data: Trace[],
-  layout: Layout,
-  detail: string,
-): Figure {
-  const title = opts.title === undefined ? "" : ` "${opts.title}"`;
-  return new Figure({
-    data,
-    layout: merge(layout, opts.layout ?? {}),
-    summary: `${kind}${title}: ${detail}`,
-  });
-}
-
-/**
  * Positions and axis settings for categorical labels. Plotly merges repeated categories (the two "n" of
  * "anna" would become one), so repeated labels are placed at 0, 1, 2, … and shown through tick text.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { categoryAxis } from "./figure.ts";
- * assert.deepEqual(categoryAxis(["a", "n", "n", "a"]).values, [0, 1, 2, 3]);
- * assert.deepEqual(categoryAxis(["a", "b"]).values, ["a", "b"]);
- * ```
  */
 export function categoryAxis(
   labels: readonly (string | number)[],

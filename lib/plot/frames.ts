@@ -5,16 +5,8 @@
  *
  * @module
  */
-import {
-  built,
-  type Figure,
-  type Layout,
-  merge,
-  type PlotOptions,
-  titledLayout,
-  type Trace,
-} from "./figure.ts";
-import { checkOpts, nonEmptyArray, optionalString, traces as checkTraces } from "./validate.ts";
+import { built, type Figure, type Layout, type PlotOptions, type Trace } from "./figure.ts";
+import { check } from "./validate.ts";
 
 /** One position of the slider/dropdown. */
 export interface FrameStep {
@@ -56,20 +48,22 @@ export interface FramesOptions extends PlotOptions {
  * ```
  */
 export function frames(opts: FramesOptions): Figure {
-  checkOpts("frames", opts);
+  check("frames: opts", opts, "object");
   if (opts.control !== "slider" && opts.control !== "dropdown") {
     throw new RangeError(
       `frames: control must be "slider" or "dropdown", got ${JSON.stringify(opts.control)}`,
     );
   }
-  const steps = nonEmptyArray<FrameStep>("frames: steps", opts.steps);
-  const nTraces = Array.isArray(steps[0]?.traces) ? steps[0].traces.length : 0;
+  const steps = check<FrameStep[]>("frames: steps", opts.steps, "array");
   steps.forEach((s, i) => {
-    if (typeof s?.label !== "string") throw new TypeError(`frames: steps[${i}].label must be a string`);
-    const traces = checkTraces(`frames: steps[${i}].traces`, s.traces);
-    if (traces.length !== nTraces) {
+    check(`frames: steps[${i}].label`, s?.label, "string");
+    const traces = check<Trace[]>(`frames: steps[${i}].traces`, s.traces, "array");
+    traces.forEach((t, j) => check(`frames: steps[${i}].traces[${j}]`, t, "object"));
+    if (traces.length !== steps[0].traces.length) {
       throw new RangeError(
-        `frames: steps[${i}] has ${traces.length} traces but steps[0] has ${nTraces}; every step needs the same number`,
+        `frames: steps[${i}] has ${traces.length} traces but steps[0] has ${
+          steps[0].traces.length
+        }; every step needs the same number`,
       );
     }
   });
@@ -77,7 +71,7 @@ export function frames(opts: FramesOptions): Figure {
   if (!Number.isInteger(active) || active < 0 || active >= steps.length) {
     throw new RangeError(`frames: active must be a whole number in [0, ${steps.length - 1}], got ${active}`);
   }
-  const name = optionalString("frames: name", opts.name);
+  const name = check<string>("frames: name", opts.name, "string", true);
   const traceIndices = steps[0].traces.map((_, j) => j);
   const keys = [...new Set(steps.flatMap((s) => s.traces.flatMap((t) => Object.keys(t))))];
   const buttons = steps.map((s) => ({
@@ -85,16 +79,19 @@ export function frames(opts: FramesOptions): Figure {
     method: "update",
     args: [restyleUpdate(s.traces, keys), flatten(s.layout ?? {}), traceIndices],
   }));
+  const prefix = name === undefined ? "" : `${name}: `;
   const control: Layout = opts.control === "slider"
     ? {
       sliders: [{
         active,
         steps: buttons,
-        currentvalue: { prefix: name === undefined ? "" : `${name}: `, font: { size: 14 } },
+        currentvalue: { prefix, font: { size: 14 } },
         pad: { t: 50, b: 10 },
         len: 1,
         x: 0,
       }],
+      margin: { b: 110 },
+      height: 460,
     }
     : {
       updatemenus: [{
@@ -106,53 +103,30 @@ export function frames(opts: FramesOptions): Figure {
         y: 1.0,
         yanchor: "bottom",
         pad: { b: 8 },
-        showactive: true,
       }],
+      margin: { t: 100 },
     };
-  const extra: Layout = { ...control, margin: opts.control === "slider" ? { b: 110 } : { t: 100 } };
-  if (opts.control === "slider") extra.height = 460;
-  const layout = merge(titledLayout(opts, extra), steps[active].layout ?? {});
   const labels = steps.map((s) => s.label);
   const shown = labels.length > 12 ? [...labels.slice(0, 5), "…", ...labels.slice(-5)] : labels;
   const of = name ? ` of ${name}` : "";
-  return built(
-    "frames",
-    opts,
-    steps[active].traces,
-    layout,
-    `${opts.control} over ${steps.length} steps${of} (${shown.join(", ")}); showing ${steps[active].label}`,
-  );
+  const detail = `${opts.control} over ${steps.length} steps${of} (${shown.join(", ")}); showing ${
+    steps[active].label
+  }`;
+  return built("frames", opts, steps[active].traces, detail, control, steps[active].layout ?? {});
 }
 
 /**
  * The restyle object for one step: for every attribute, one value per trace (Plotly's per-trace form).
  * An attribute a trace does not set becomes `null`, which restores Plotly's default for that trace.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { restyleUpdate } from "./frames.ts";
- * const u = restyleUpdate([{ y: [1, 2] }, { y: [3], name: "b" }], ["y", "name"]);
- * assert.deepEqual(u, { y: [[1, 2], [3]], name: [null, "b"] });
- * ```
  */
-export function restyleUpdate(traces: Trace[], keys: string[]): Record<string, unknown[]> {
+function restyleUpdate(traces: Trace[], keys: string[]): Record<string, unknown[]> {
   const update: Record<string, unknown[]> = {};
   for (const k of keys) update[k] = traces.map((t) => (k in t ? t[k] : null));
   return update;
 }
 
-/**
- * `{ title: { text: "x" } }` → `{ "title.text": "x" }` (relayout's attribute strings); arrays stay whole.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flatten } from "./frames.ts";
- * assert.deepEqual(flatten({ title: { text: "T = 1" } }), { "title.text": "T = 1" });
- * ```
- */
-export function flatten(obj: Layout, prefix = ""): Layout {
+/** `{ title: { text: "x" } }` → `{ "title.text": "x" }` (relayout's attribute strings); arrays stay whole. */
+function flatten(obj: Layout, prefix = ""): Layout {
   const out: Layout = {};
   for (const [k, v] of Object.entries(obj)) {
     if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) {

@@ -8,7 +8,7 @@
  */
 import { DISPLAY, type MimeBundle } from "./display.ts";
 import { escapeHtml } from "./table.ts";
-import { fmt, optionalString } from "./validate.ts";
+import { check, fmt } from "./validate.ts";
 
 /** The shape of a `Value` that `graph()` needs (structural, so any autograd node fits). */
 export interface GraphNode {
@@ -142,7 +142,7 @@ export function collectNodes(root: GraphNode): GraphNode[] {
  */
 export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
   checkNode(root);
-  const title = optionalString("graph: title", opts.title);
+  const title = check<string>("graph: title", opts.title, "string", true);
   const nodes = collectNodes(root);
   const id = new Map(nodes.map((v, i) => [v, `v${i}`]));
   const lines = [

@@ -3,16 +3,8 @@
  *
  * @module
  */
-import { built, categoryAxis, type Figure, type PlotOptions, titledLayout } from "./figure.ts";
-import {
-  checkOpts,
-  finiteArray,
-  fmt,
-  labels as checkLabels,
-  nonEmptyArray,
-  optionalNumber,
-  optionalString,
-} from "./validate.ts";
+import { built, categoryAxis, type Figure, type PlotOptions } from "./figure.ts";
+import { check, fmt, labels as checkLabels, numbers } from "./validate.ts";
 import { escapeHtml } from "./table.ts";
 
 /** Low values white, high values dark blue (Plotly's "Blues" runs the other way). */
@@ -58,40 +50,36 @@ export interface HeatmapOptions extends PlotOptions {
  * ```
  */
 export function heatmap(opts: HeatmapOptions): Figure {
-  checkOpts("heatmap", opts);
-  const rows = nonEmptyArray<readonly number[]>("heatmap: z", opts.z);
-  const z = rows.map((r, i) => finiteArray(`heatmap: z[${i}]`, r));
+  check("heatmap: opts", opts, "object");
+  const z = check<unknown[]>("heatmap: z", opts.z, "array").map((r, i) => numbers(`heatmap: z[${i}]`, r));
   const cols = z[0].length;
-  z.forEach((r, i) => {
-    if (r.length !== cols) {
-      throw new RangeError(
-        `heatmap: z must be rectangular; z[0] has ${cols} columns but z[${i}] has ${r.length}`,
-      );
-    }
-  });
+  const bad = z.findIndex((r) => r.length !== cols);
+  if (bad >= 0) {
+    throw new RangeError(
+      `heatmap: z must be rectangular; z[0] has ${cols} columns but z[${bad}] has ${z[bad].length}`,
+    );
+  }
   const xLabels = opts.x === undefined
     ? z[0].map((_, j) => j)
     : checkLabels("heatmap: x", opts.x, cols, "z[0]");
   const yLabels = opts.y === undefined
     ? z.map((_, i) => i)
     : checkLabels("heatmap: y", opts.y, z.length, "z");
-  const xName = optionalString("heatmap: xTitle", opts.xTitle) ?? "column";
-  const yName = optionalString("heatmap: yTitle", opts.yTitle) ?? "row";
-  const zmin = optionalNumber("heatmap: zmin", opts.zmin);
-  const zmax = optionalNumber("heatmap: zmax", opts.zmax);
+  const xName = check<string>("heatmap: xTitle", opts.xTitle, "string", true) ?? "column";
+  const yName = check<string>("heatmap: yTitle", opts.yTitle, "string", true) ?? "row";
+  const zmin = check<number>("heatmap: zmin", opts.zmin, "number", true);
+  const zmax = check<number>("heatmap: zmax", opts.zmax, "number", true);
   if (zmin !== undefined && zmax !== undefined && !(zmin < zmax)) {
     throw new RangeError(`heatmap: zmin (${zmin}) must be less than zmax (${zmax})`);
   }
   const xs = categoryAxis(xLabels);
   const ys = categoryAxis(yLabels);
+  const esc = (s: unknown) => escapeHtml(String(s));
   const hover = z.map((r, i) =>
     r.map((v, j) =>
-      `${escapeHtml(yName)} ${escapeHtml(String(yLabels[i]))} (${i}) → ${escapeHtml(xName)} ${
-        escapeHtml(String(xLabels[j]))
-      } (${j}): ${fmt(v)}`
+      `${esc(yName)} ${esc(yLabels[i])} (${i}) → ${esc(xName)} ${esc(xLabels[j])} (${j}): ${fmt(v)}`
     )
   );
-  const showValues = opts.showValues ?? z.length * cols <= 100;
   const trace: Record<string, unknown> = {
     type: "heatmap",
     z,
@@ -102,23 +90,24 @@ export function heatmap(opts: HeatmapOptions): Figure {
     colorscale: opts.colorscale ?? WHITE_TO_BLUE,
     xgap: 1,
     ygap: 1,
+    ...(zmin === undefined ? {} : { zmin }),
+    ...(zmax === undefined ? {} : { zmax }),
   };
-  if (zmin !== undefined) trace.zmin = zmin;
-  if (zmax !== undefined) trace.zmax = zmax;
-  if (showValues) Object.assign(trace, { texttemplate: "%{z:.2f}", textfont: { size: 11 } });
+  if (opts.showValues ?? z.length * cols <= 100) {
+    Object.assign(trace, { texttemplate: "%{z:.2f}", textfont: { size: 11 } });
+  }
   const size = Math.max(260, Math.min(620, 40 + 28 * z.length));
-  const layout = titledLayout({ xTitle: xName, yTitle: yName, ...opts }, {
+  const layout = {
     xaxis: { ...xs.axis, side: "bottom", showgrid: false, showline: false },
     yaxis: { ...ys.axis, autorange: "reversed", showgrid: false, showline: false },
     height: size + 80,
     hovermode: "closest",
-  });
-  let lo = Infinity, hi = -Infinity;
-  for (const r of z) for (const v of r) lo = Math.min(lo, v), hi = Math.max(hi, v);
+  };
+  const all = z.flat(), lo = all.reduce((a, b) => Math.min(a, b)), hi = all.reduce((a, b) => Math.max(a, b));
   let summary = `${z.length}×${cols} (${yName} × ${xName}), values ${fmt(lo)} … ${fmt(hi)}`;
   if (z.length <= 16) {
     const argmax = z.map((r, i) => `${yLabels[i]}→${xLabels[r.indexOf(r.reduce((a, b) => Math.max(a, b)))]}`);
     summary += `; largest per ${yName}: ${argmax.join(" ")}`;
   }
-  return built("heatmap", opts, [trace], layout, summary);
+  return built("heatmap", { ...opts, xTitle: xName, yTitle: yName }, [trace], summary, layout);
 }

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { built, type Figure, type Layout, type PlotOptions, titledLayout, type Trace } from "./figure.ts";
+import { built, type Figure, type Layout, type PlotOptions, type Trace } from "./figure.ts";
 import { escapeHtml } from "./table.ts";
-import { finiteArray, finiteNumber, fmt, nonEmptyArray, sameLength } from "./validate.ts";
+import { check, fmt, numbers, sameLength } from "./validate.ts";
 
 /** One curve of a line chart. */
 export interface Series {
@@ -34,12 +34,12 @@ export interface LineOptions extends PlotOptions {
 
 /** The checked `{ name, x?, y }` of every series given to `fn` (a scatter needs `x`). */
 function checkSeries<S extends Series>(fn: string, list: unknown, needX: boolean): S[] {
-  return nonEmptyArray<S>(`${fn}: series`, list).map((s, i) => {
+  return check<S[]>(`${fn}: series`, list, "array").map((s, i) => {
     const where = `${fn}: series[${i}]`;
-    if (typeof s?.name !== "string") throw new TypeError(`${where}.name must be a string`);
-    const y = finiteArray(`${where}.y`, s.y);
+    check(`${where}.name`, s?.name, "string");
+    const y = numbers(`${where}.y`, s.y);
     if (s.x === undefined && !needX) return { ...s, y };
-    const x = finiteArray(`${where}.x`, s.x);
+    const x = numbers(`${where}.x`, s.x);
     sameLength(`${where}.x`, x.length, `series[${i}].y`, y.length);
     return { ...s, x, y };
   });
@@ -60,7 +60,8 @@ function checkSeries<S extends Series>(fn: string, list: unknown, needX: boolean
  * ```
  */
 export function line(opts: LineOptions): Figure {
-  const series = checkSeries("line", opts?.series, false);
+  check("line: opts", opts, "object");
+  const series = checkSeries("line", opts.series, false);
   const data: Trace[] = series.map(({ name, x, y }) => ({
     type: "scatter",
     mode: y.length <= 30 ? "lines+markers" : "lines",
@@ -69,39 +70,31 @@ export function line(opts: LineOptions): Figure {
     ...(x === undefined ? {} : { x }),
   }));
   const hlines = (opts.hlines ?? []).map((h, i) => {
-    if (typeof h?.name !== "string") throw new TypeError(`line: hlines[${i}].name must be a string`);
-    const y = finiteNumber(`line: hlines[${i}].y`, h.y);
+    const name = check<string>(`line: hlines[${i}].name`, h?.name, "string");
+    const y = check<number>(`line: hlines[${i}].y`, h.y, "number");
     if (opts.logY && y <= 0) throw new RangeError(`line: hlines[${i}].y must be > 0 on a log axis, got ${y}`);
-    return { y, name: h.name };
+    return { y, name };
   });
-  const layout = titledLayout(opts, {
+  const layout = {
     hovermode: "x unified",
     showlegend: series.length > 1,
     ...(opts.logY ? { yaxis: { type: "log" } } : {}),
-    ...hlineLayout(hlines, { logY: opts.logY ?? false }),
-  });
+    ...hlineLayout(hlines, opts.logY ?? false),
+  };
   const parts = series.map(({ name, y }) =>
     `${name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${
       fmt(y.reduce((a, b) => Math.min(a, b)))
     }`
   );
   for (const h of hlines) parts.push(`reference ${h.name} = ${fmt(h.y)}`);
-  return built("line", opts, data, layout, parts.join("; "));
+  return built("line", opts, data, parts.join("; "), layout);
 }
 
 /**
  * Layout shapes and labels for horizontal reference lines. On a log y axis Plotly places shapes by data value
  * but annotations in log10 units, so the label's y is converted there.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { hlineLayout } from "./lines.ts";
- * const layout = hlineLayout([{ y: Math.log(27), name: "ln 27" }]);
- * assert.equal((layout.shapes as unknown[]).length, 1);
- * ```
  */
-export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
+export function hlineLayout(hlines: HLine[], logY = false): Layout {
   if (hlines.length === 0) return {};
   return {
     shapes: hlines.map((h) => ({
@@ -131,29 +124,28 @@ export function hlineLayout(hlines: HLine[], { logY = false } = {}): Layout {
 /** One group of points of a scatter plot. */
 export interface ScatterSeries extends Series {
   x: readonly number[];
-  /** A label drawn next to each point (e.g. the character of a token embedding). */
+  /** A label drawn next to each point (e.g. the size of the model it stands for). */
   text?: readonly string[];
 }
 
 /** Options of `scatter()`. */
 export interface ScatterOptions extends PlotOptions {
   series: ScatterSeries[];
-  /** Same scale on both axes (distances in the plot are true distances). Default true. */
-  equalAxes?: boolean;
 }
 
 /**
- * A scatter plot with optional text labels at each point (embeddings: one point per token).
+ * A scatter plot with optional text labels at each point (one point per model of a sweep).
  *
  * @example
  * ```ts
  * import { scatter } from "./lines.ts";
- * const fig = scatter({ title: "wte", series: [{ name: "tokens", x: [0.1, -0.2], y: [0.3, 0], text: ["a", "b"] }] });
- * console.log(fig.toString());
+ * const fig = scatter({ title: "sweep", series: [{ name: "models", x: [432, 4192], y: [2.6, 2.4], text: ["small", "big"] }] });
+ * console.log(fig.toString()); // scatter "sweep": models: 2 points (small big)
  * ```
  */
 export function scatter(opts: ScatterOptions): Figure {
-  const series = checkSeries<ScatterSeries>("scatter", opts?.series, true);
+  check("scatter: opts", opts, "object");
+  const series = checkSeries<ScatterSeries>("scatter", opts.series, true);
   const data: Trace[] = series.map((s, i) => {
     const trace: Trace = { type: "scatter", mode: "markers", name: s.name, x: s.x, y: s.y };
     trace.marker = { size: 9, opacity: 0.85 };
@@ -169,16 +161,11 @@ export function scatter(opts: ScatterOptions): Figure {
       hovertemplate: `%{text}: (%{x:.3f}, %{y:.3f})<extra>${escapeHtml(s.name)}</extra>`,
     });
   });
-  const layout = titledLayout(opts, {
-    showlegend: series.length > 1,
-    ...((opts.equalAxes ?? true) ? { yaxis: { scaleanchor: "x", scaleratio: 1 } } : {}),
-    height: 460,
-  });
   const parts = series.map((s) => {
     const sample = s.text === undefined
       ? ""
       : ` (${s.text.slice(0, 8).join(" ")}${s.text.length > 8 ? " …" : ""})`;
     return `${s.name}: ${s.x.length} points${sample}`;
   });
-  return built("scatter", opts, data, layout, parts.join("; "));
+  return built("scatter", opts, data, parts.join("; "), { showlegend: series.length > 1, height: 460 });
 }

@@ -9,9 +9,9 @@
  * @module
  */
 import { DISPLAY, kernelShow, type MimeBundle, type ShowFn } from "./display.ts";
-import { COLORWAY, Figure, titledLayout } from "./figure.ts";
+import { COLORWAY, Figure, titles } from "./figure.ts";
 import { type HLine, hlineLayout } from "./lines.ts";
-import { finiteNumber, fmt, optionalNumber, optionalString } from "./validate.ts";
+import { check, fmt } from "./validate.ts";
 import { lineSvg } from "./svg_line.ts";
 import type { StepInfo } from "../train.ts";
 
@@ -37,10 +37,6 @@ export interface LiveLoss {
   onStep: (info: LiveStep) => void;
   /** Final redraw as an interactive Plotly figure. Returns nothing, so a trailing `live.done()` shows no copy. */
   done: () => void;
-  /** The curve so far as a Plotly figure (also useful outside Jupyter). */
-  figure: () => Figure;
-  /** How many bundles were sent to the display so far. */
-  readonly displays: number;
 }
 
 /** Smoothing factor of the exponential moving average (its window is about 1 / (1 − 0.9) = 10 steps). */
@@ -60,14 +56,13 @@ const SVG_POINTS = 700;
  * import { liveLoss } from "./live.ts";
  * const live = liveLoss({ title: "training loss", num_steps: 3, baseline: Math.log(27) });
  * for (let step = 1; step <= 3; step++) live.onStep({ step, loss: 3.3 - 0.1 * step });
- * live.done();
- * console.log(live.figure().toString()); // training loss: step 3 of 3: loss 3, smoothed 3.092
+ * live.done(); // outside Jupyter nothing is shown; inside, the curve becomes a Plotly figure
  * ```
  */
 export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
-  const title = optionalString("liveLoss: title", opts.title) ?? "training loss";
-  let numSteps = optionalNumber("liveLoss: num_steps", opts.num_steps);
-  const y = optionalNumber("liveLoss: baseline", opts.baseline);
+  const title = check<string>("liveLoss: title", opts.title, "string", true) ?? "training loss";
+  let numSteps = check<number>("liveLoss: num_steps", opts.num_steps, "number", true);
+  const y = check<number>("liveLoss: baseline", opts.baseline, "number", true);
   const baseline: HLine[] = y === undefined ? [] : [{ y, name: `baseline ${fmt(y)}` }];
   const now = opts.now ?? (() => performance.now());
   const show = opts.show ?? kernelShow();
@@ -79,7 +74,6 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   let ema = 0, weight = 0, bad = 0;
   let last = -Infinity;
   let shown = false;
-  let displays = 0;
   let sentSteps = -1, sentFinal = false;
 
   const status = (final: boolean): string => {
@@ -114,8 +108,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     return { "image/svg+xml": svg, "text/plain": `${title}: ${status(false)}` };
   };
 
-  /** The same curves as an interactive Plotly figure. */
-  const build = (final: boolean): Figure => {
+  /** The finished run: the same curves as an interactive Plotly figure. */
+  const finalBundle = (): MimeBundle => {
     const data = curves(MAX_POINTS).map(({ name, x, y, width, opacity }) => ({
       type: "scatter",
       mode: "lines",
@@ -125,25 +119,20 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
       line: { width },
       ...(opacity === undefined ? {} : { opacity }),
     }));
-    const layout = titledLayout({ title: `${title} — ${status(final)}`, xTitle: "step", yTitle: "loss" }, {
-      hovermode: "x unified",
-      // while running the curve grows into [0, num_steps]; a finished or stopped run fills the width
-      ...(numSteps && !final ? { xaxis: { range: [0, numSteps] } } : {}),
-      ...hlineLayout(baseline),
-    });
-    return new Figure({ data, layout, summary: `${title}: ${status(final)}` });
+    const axes = titles({ title: `${title} — ${status(true)}`, xTitle: "step", yTitle: "loss" });
+    const layout = { ...axes, hovermode: "x unified", ...hlineLayout(baseline) };
+    return new Figure({ data, layout, summary: `${title}: ${status(true)}` })[DISPLAY]();
   };
 
   const send = (final: boolean) => {
     if (show === undefined) return;
-    const bundle = final ? build(true)[DISPLAY]() : svgBundle();
+    const bundle = final ? finalBundle() : svgBundle();
     sentSteps = steps.length;
     sentFinal = final;
     const options = shown
       ? { raw: true, display_id: displayId, update: true }
       : { raw: true, display_id: displayId };
     shown = true;
-    displays++;
     try {
       const r = show(bundle, options);
       if (r instanceof Promise) r.catch(() => {});
@@ -151,10 +140,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   };
 
   const onStep = (info: LiveStep): void => {
-    if (typeof info !== "object" || info === null) {
-      throw new TypeError("liveLoss.onStep(info): info must be an object");
-    }
-    const step = finiteNumber("liveLoss.onStep: info.step", info.step);
+    check("liveLoss.onStep: info", info, "object");
+    const step = check<number>("liveLoss.onStep: info.step", info.step, "number");
     if (typeof info.loss !== "number") throw new TypeError(`liveLoss.onStep: info.loss must be a number`);
     if (numSteps === undefined && typeof info.num_steps === "number") numSteps = info.num_steps;
     steps.push(step);
@@ -179,10 +166,6 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     onStep,
     done: () => {
       if (!(sentFinal && sentSteps === steps.length)) send(true);
-    },
-    figure: () => build(false),
-    get displays() {
-      return displays;
     },
   };
 }

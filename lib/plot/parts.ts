@@ -6,7 +6,7 @@
  */
 import type { Figure, Trace } from "./figure.ts";
 import { frames } from "./frames.ts";
-import { nonEmptyArray } from "./validate.ts";
+import { check } from "./validate.ts";
 
 /** One block of a `partsSlider`. */
 export interface Part {
@@ -52,9 +52,9 @@ const STYLE = {
  * @throws {RangeError} no columns, parts or steps; a part's column or stage out of range.
  */
 export function partsSlider(opts: PartsSliderOptions): Figure {
-  const columns = nonEmptyArray<string>("partsSlider: columns", opts.columns);
-  const parts = nonEmptyArray<Part>("partsSlider: parts", opts.parts);
-  const steps = nonEmptyArray<{ label: string; title?: string }>("partsSlider: steps", opts.steps);
+  const columns = check<string[]>("partsSlider: columns", opts.columns, "array");
+  const parts = check<Part[]>("partsSlider: parts", opts.parts, "array");
+  const steps = check<{ label: string; title?: string }[]>("partsSlider: steps", opts.steps, "array");
   parts.forEach((p, i) => {
     if (!Number.isInteger(p.column) || p.column < 0 || p.column >= columns.length) {
       throw new RangeError(

@@ -4,7 +4,7 @@
  * @module
  */
 import { DISPLAY, type MimeBundle } from "./display.ts";
-import { describe, fmt, nonEmptyArray, optionalString } from "./validate.ts";
+import { check, fmt } from "./validate.ts";
 
 /** Options of `table()`. */
 export interface TableOptions {
@@ -32,13 +32,8 @@ export class Table {
   readonly numeric: boolean[];
 
   constructor(rows: readonly Record<string, unknown>[], opts: TableOptions = {}) {
-    nonEmptyArray("table: rows", rows);
-    rows.forEach((r, i) => {
-      if (typeof r !== "object" || r === null || Array.isArray(r)) {
-        throw new TypeError(`table: rows[${i}] must be an object (column → value), got ${describe(r)}`);
-      }
-    });
-    this.title = optionalString("table: title", opts.title);
+    check<unknown[]>("table: rows", rows, "array").forEach((r, i) => check(`table: rows[${i}]`, r, "object"));
+    this.title = check<string>("table: title", opts.title, "string", true);
     this.columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     this.cells = rows.map((r) => this.columns.map((c) => cell(r[c])));
     this.numeric = this.columns.map((c) => rows.every((r) => typeof r[c] === "number" || r[c] === undefined));
