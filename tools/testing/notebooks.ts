@@ -16,16 +16,11 @@ import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
 import { forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
 
-/** The `.ipynb` files of a folder (relative to the root), sorted. */
-export function listNotebooks(dir: string): string[] {
-  const abs = resolve(ROOT, dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f));
-}
-
-/** Every notebook the tests cover: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
+/** Every notebook the tests cover, sorted: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
 export function allNotebooks(): string[] {
-  return [...listNotebooks("notebooks"), ...listNotebooks(join("tests", "fixtures"))];
+  return ["notebooks", join("tests", "fixtures")].flatMap((dir) =>
+    readdirSync(resolve(ROOT, dir)).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f))
+  );
 }
 
 /**

@@ -49,7 +49,7 @@ import {
 } from "./lab_page.ts";
 import { CELL, E2E_CELLS, MARK, notebookJson } from "./e2e_notebook.ts";
 import { INTERRUPT_CELLS, interruptStage } from "./interrupt_stage.ts";
-import { listNotebooks } from "../notebooks.ts";
+import { allNotebooks } from "../notebooks.ts";
 import { report } from "../report.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -363,7 +363,7 @@ class CheckFailed extends Error {}
 
 function errorsOf(cs: CellInfo[]): string[] {
   return cs.flatMap((c) =>
-    c.outputs.filter((o) => o.output_type === "error").map((o) => `cell ${c.index}: ${o.ename}: ${o.evalue}`)
+    c.outputs.filter((o) => o.output_type === "error").map((o) => `cell ${c.index}: ${o.text}`)
   );
 }
 
@@ -402,7 +402,7 @@ if (import.meta.main) {
       headed: { type: "boolean", default: false },
     },
   });
-  const all = values.all ? listNotebooks("notebooks") : [];
+  const all = values.all ? allNotebooks().filter((n) => n.startsWith("notebooks/")) : [];
   const r = await browserTest({ notebooks: [...(values.notebook ?? []), ...all], headed: values.headed });
   if (r.status === "skipped") {
     console.log("!".repeat(78));

@@ -62,11 +62,11 @@ export async function moveSlider(page: Page, plot: Locator): Promise<unknown[] |
 export interface CellInfo {
   index: number;
   type: string;
-  source: string;
   executionCount: number | null;
   /** `[*]:` while queued or running. */
   prompt: string;
-  outputs: { output_type: string; text: string; mimes: string[]; ename?: string; evalue?: string }[];
+  /** Each output's type, what it shows as text (`ename: evalue` for an error) and its MIME types. */
+  outputs: { output_type: string; text: string; mimes: string[] }[];
 }
 
 /** Kernel facts of the current notebook. */
@@ -78,24 +78,18 @@ export interface KernelInfo {
   id: string;
 }
 
-/** Poll `fn` until it returns a truthy value or `timeoutMs` passes (then throw `what`). */
+/** Poll `fn` every 250 ms until it returns a truthy value or `timeoutMs` passes (then throw, naming `what`). */
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T>,
   timeoutMs: number,
-  everyMs = 250,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      if (e instanceof KernelDied) throw e;
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
+    const v = await fn().catch((e) => void (last = e));
+    if (v) return v as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ""}`,
@@ -182,7 +176,6 @@ export function cells(page: Page): Promise<CellInfo[]> {
       return {
         index,
         type: m.type,
-        source: m.sharedModel.getSource(),
         executionCount: m.type === "code" ? m.executionCount : null,
         prompt,
         outputs: outputs.map((o) => ({
@@ -193,39 +186,31 @@ export function cells(page: Page): Promise<CellInfo[]> {
             ? `${o.ename}: ${o.evalue}`
             : [o.data?.["text/plain"] ?? ""].flat().join(""),
           mimes: o.data ? Object.keys(o.data) : [],
-          ename: o.ename,
-          evalue: o.evalue,
         })),
       };
     });
   });
 }
 
-/** Wait until no cell shows `[*]` and the kernel is idle, twice in a row `settleMs` apart. */
+/**
+ * Wait until no cell shows `[*]` and the kernel is idle, twice in a row `settleMs` apart; throws as soon as the
+ * kernel died (out of memory, killed by a signal).
+ */
 export async function waitUntilDone(page: Page, timeoutMs: number, settleMs = 1000): Promise<void> {
-  const busy = async () => {
+  const deadline = Date.now() + timeoutMs;
+  for (let idle = 0;; await page.waitForTimeout(idle ? settleMs : 500)) {
     const died = await kernelDeaths(page);
-    if (died.length > 0) {
-      throw new KernelDied(`the kernel died and was restarted (status: ${died.join(", ")})`);
+    if (died.length > 0) throw new Error(`the kernel died and was restarted (status: ${died.join(", ")})`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for all cells to finish`);
     }
-    const k = await kernelInfo(page);
-    const c = await cells(page);
-    return k?.status !== "idle" || c.some((x) => x.prompt.includes("*"));
-  };
-  await waitFor(
-    "all cells to finish",
-    async () => {
-      if (await busy()) return false;
-      await page.waitForTimeout(settleMs);
-      return !(await busy());
-    },
-    timeoutMs,
-    500,
-  );
+    const kernel = await kernelInfo(page);
+    idle = kernel?.status !== "idle" || (await cells(page)).some((c) => c.prompt.includes("*"))
+      ? 0
+      : idle + 1;
+    if (idle === 2) return;
+  }
 }
-
-/** Raised as soon as the current notebook's kernel dies (out of memory, killed by a signal). */
-export class KernelDied extends Error {}
 
 /** Record every status change of the current notebook's kernel in the page (so a quick restart is not missed). */
 async function watchKernelStatus(page: Page): Promise<void> {
