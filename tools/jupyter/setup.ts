@@ -12,7 +12,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the project root (the folder holding `deno.json`), without a trailing slash. */
@@ -63,13 +63,7 @@ export const isRoot = (): boolean => !WINDOWS && Deno.uid() === 0;
  * assert(proxied.argv[0] === "/p/.venv/bin/python" && proxied.argv[1].endsWith("kernel_proxy.py"));
  * ```
  */
-export function kernelSpec({ deno = Deno.execPath(), python }: { deno?: string; python?: string } = {}): {
-  argv: string[];
-  display_name: string;
-  language: string;
-  env: Record<string, string>;
-  interrupt_mode?: "message";
-} {
+export function kernelSpec({ deno = Deno.execPath(), python }: { deno?: string; python?: string } = {}) {
   const argv = python
     ? [python, join(ROOT, "tools", "jupyter", "kernel_proxy.py"), deno, "{connection_file}"]
     : [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
@@ -79,21 +73,16 @@ export function kernelSpec({ deno = Deno.execPath(), python }: { deno?: string; 
 
 /** Runs a command in the project root: success and output, or null when `cmd` is not found. */
 async function run(cmd: string, args: string[]) {
+  const io = { cwd: ROOT, stdin: "null", stdout: "piped", stderr: "piped" } as const;
+  let out;
   try {
-    const out = await new Deno.Command(cmd, {
-      args,
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    return { ok: out.success, version: text.split("\n")[0].trim(), text };
+    out = await new Deno.Command(cmd, { args, ...io }).output();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { ok: out.success, version: text.split("\n")[0].trim(), text };
 }
 
 /** Prints the version ("3.11.2") first, then fails if venv or ensurepip is missing. */
@@ -127,10 +116,10 @@ async function findPython(): Promise<string> {
   );
 }
 
-/** Writes `value` as JSON to `dir/file` only when its content differs (keeps re-runs free of writes). */
-function writeJson(dir: string, file: string, value: unknown): void {
-  const path = join(dir, file), text = JSON.stringify(value, null, 2) + "\n";
-  mkdirSync(dir, { recursive: true });
+/** Writes `value` as JSON to `path` only when its content differs (keeps re-runs free of writes). */
+function writeJson(path: string, value: unknown): void {
+  const text = JSON.stringify(value, null, 2) + "\n";
+  mkdirSync(dirname(path), { recursive: true });
   if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
 }
 
@@ -152,10 +141,9 @@ export async function ensureLabEnv({ isolated = false } = {}): Promise<LabEnv> {
   const python = join(bin, `python${exe}`), jupyter = join(bin, `jupyter${exe}`);
   const requirements = join(ROOT, "tools", "jupyter", "requirements.txt");
   const stampPath = join(venv, ".microgpt-setup-stamp");
+  const pins = readFileSync(requirements, "utf8");
   const stamp = (version: string) =>
-    createHash("sha256").update(`${SETUP_VERSION}\n${version}\n${readFileSync(requirements, "utf8")}`).digest(
-      "hex",
-    );
+    createHash("sha256").update(`${SETUP_VERSION}\n${version}\n${pins}`).digest("hex");
 
   // Fast path: the venv's python answers and the stamp matches.
   const current = existsSync(python) ? await run(python, ["-c", PROBE]) : null;
@@ -182,20 +170,19 @@ export async function ensureLabEnv({ isolated = false } = {}): Promise<LabEnv> {
   // Through the proxy except on Windows (it relies on process-group signals) or when asked not to.
   const direct = WINDOWS || Deno.env.get("MICROGPT_DIRECT_KERNEL") === "1";
   writeJson(
-    join(venv, "share", "jupyter", "kernels", KERNEL_NAME),
-    "kernel.json",
+    join(venv, "share", "jupyter", "kernels", KERNEL_NAME, "kernel.json"),
     kernelSpec(direct ? {} : { python }),
   );
 
   // Lab settings for an offline machine: no news or update checks (they would only fail and pop up).
-  writeJson(join(venv, "share", "jupyter", "lab", "settings"), "overrides.json", {
+  writeJson(join(venv, "share", "jupyter", "lab", "settings", "overrides.json"), {
     "@jupyterlab/apputils-extension:notification": { checkForUpdates: false, fetchNews: "false" },
   });
 
   // Server config for the venv only (sys.prefix/etc/jupyter): the Deno kernel is the only and default kernel
   // (JupyterLab pulls in ipykernel, whose Python kernel is no use here), no extension manager or update check.
   // (A file in jupyter_server_config.d/ would be read for extension switches only, so it is the main file.)
-  writeJson(join(venv, "etc", "jupyter"), "jupyter_server_config.json", {
+  writeJson(join(venv, "etc", "jupyter", "jupyter_server_config.json"), {
     KernelSpecManager: { allowed_kernelspecs: [KERNEL_NAME] },
     MultiKernelManager: { default_kernel_name: KERNEL_NAME },
     LabApp: { extension_manager: "readonly", check_for_updates_class: "jupyterlab.NeverCheckForUpdate" },
