@@ -9,17 +9,12 @@ const README = new URL("data/README.md", ROOT);
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-/** `deno task data …args`: exit code, stdout, stderr. */
+/** `deno task data …args`: exit code, stdout, stderr (output() pipes both). */
 async function data(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tools/data/make_names.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+  const run = ["run", "-A", "tools/data/make_names.ts", ...args];
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), { args: run, cwd: ROOT }).output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
 }
 
 Deno.test("corpusLines: girls first, then most births, then alphabetical; lowercase a–z only", () => {
