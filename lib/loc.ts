@@ -1,8 +1,7 @@
 /**
  * Lines of code, counted from the source files themselves, so a notebook can say how big the engine is
  * without typing a number that goes stale. Each line is **code** (anything outside a comment), **comment**
- * (only comment text) or **blank** (only whitespace). Strings, template literals and regular expressions
- * are skipped over, so a `//` inside `"https://…"` or `/\/\//` is not taken for a comment.
+ * (only comment text) or **blank** (only whitespace).
  *
  * @module
  */
@@ -22,19 +21,10 @@ export interface LineCount {
 /** `LineCount` of one file under lib/; `file` is the path relative to lib/, e.g. "value.ts" or "fast/model.ts". */
 export type FileLineCount = LineCount & { file: string };
 
-/** After these tokens a `/` starts a regular expression; after anything else (a name, `)`, `]`) it divides. */
-const REGEX_AFTER = new Set([
-  ..."(,=:[!&|?{};+-*%<>~^",
-  ..."return typeof case in of new delete void throw yield await".split(" "),
-]);
-/** One token of code: a comment, a string, a regex literal (or a lone `/`), whitespace, a word or a character. */
-const TOKEN =
-  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|(["'])(?:\\[\s\S]|(?!\1)[^\\\n])*\1?|\/(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\\n[])+\/|\s+|[\w$]+|[\s\S]/y;
-/** The text of a template literal: up to its closing backtick or the next `${`. */
-const TEMPLATE = /(?:\\[\s\S]|\$(?!\{)|[^`\\$])*(?:`|\$\{)?/y;
-
 /**
- * Count code, comment and blank lines of TypeScript / JavaScript source.
+ * Count code, comment and blank lines of TypeScript source written as lib/'s files are: a `//` or `/*` is
+ * taken for the start of a comment wherever it stands, so it must not open a line inside a string or a
+ * template literal (a `//` after code, as in `const url = "https://x";`, leaves the line code anyway).
  *
  * @example
  * ```ts
@@ -49,43 +39,28 @@ export function countLines(source: string): LineCount {
   if (typeof source !== "string") {
     throw new TypeError(`countLines: source must be a string, got ${typeof source}`);
   }
-  const kind: number[] = []; // per line: 2 code, 1 comment, nothing = blank
-  let line = 0;
-  // every line of a code token is code (a blank line inside a template too); a comment marks its non-blank lines
-  const mark = (text: string, k: 0 | 1 | 2) => {
-    text.split("\n").forEach((part, j) => {
-      if (k === 2 || (k === 1 && part.trim() !== "")) kind[line + j] = Math.max(kind[line + j] ?? 0, k);
-    });
-    line += text.split("\n").length - 1;
-  };
-  const braces: number[] = []; // one per open template literal: 0 in its text, else the brace depth in `${…}`
-  let prev = ";"; // the last code token ("x" after a string or regex); at the start a regex may follow
-  let tok = "";
-  for (let i = 0; i < source.length; i += tok.length) {
-    const inText = braces.at(-1) === 0;
-    const re = inText ? TEMPLATE : TOKEN;
-    re.lastIndex = i;
-    tok = re.exec(source)![0] || source[i];
-    if (inText) {
-      mark(tok, 2);
-      if (tok.endsWith("`")) braces.pop(), prev = "x";
-      else braces[braces.length - 1] = 1, prev = "{";
-    } else if (/^\/[/*]/.test(tok)) mark(tok, 1);
-    else if (/^\s+$/.test(tok)) mark(tok, 0);
-    else {
-      if (tok[0] === "/" && !REGEX_AFTER.has(prev)) tok = "/"; // a division
-      mark(tok, 2);
-      if (tok === "`") braces.push(0);
-      else if (braces.length > 0 && (tok === "{" || tok === "}")) {
-        braces[braces.length - 1] += tok === "{" ? 1 : -1;
+  const lines = source.split("\n");
+  if (source === "" || source.endsWith("\n")) lines.pop();
+  let inComment = false, code = 0, comment = 0;
+  for (const line of lines) {
+    // the line without its comments: `/* … */` (which may span lines) and `// …` to the end of the line
+    let rest = line, codeText = "";
+    while (rest !== "") {
+      if (inComment) {
+        const end = rest.indexOf("*/");
+        inComment = end < 0;
+        rest = end < 0 ? "" : rest.slice(end + 2);
+      } else {
+        const m = /\/\/|\/\*/.exec(rest);
+        codeText += m ? rest.slice(0, m.index) : rest;
+        inComment = m?.[0] === "/*";
+        rest = m && inComment ? rest.slice(m.index + 2) : "";
       }
-      prev = /^["'/]./.test(tok) ? "x" : tok;
     }
+    if (codeText.trim() !== "") code++;
+    else if (line.trim() !== "") comment++;
   }
-  const lines = source.split("\n").length - (source === "" || source.endsWith("\n") ? 1 : 0);
-  const count = (k: number) => kind.filter((x, l) => x === k && l < lines).length;
-  const code = count(2), comment = count(1);
-  return { lines, code, comment, blank: lines - code - comment };
+  return { lines: lines.length, code, comment, blank: lines.length - code - comment };
 }
 
 const LIB = new URL("./", import.meta.url);

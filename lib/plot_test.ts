@@ -15,7 +15,7 @@ import {
   table,
 } from "./plot.ts";
 import type { MimeBundle } from "./plot.ts";
-import { lineSvg, niceTicks } from "./plot/svg_line.ts";
+import { lineSvg } from "./plot/svg_line.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
 
@@ -395,12 +395,20 @@ Deno.test("liveLoss: overhead under 5% of a simulated 1 ms/step training (real c
 });
 
 Deno.test("lineSvg: axes with round ticks, gaps for null, flat and one-point curves do not hang", () => {
-  assert.deepEqual(niceTicks(0, 1000, 5), [0, 200, 400, 600, 800, 1000]);
-  assert.deepEqual(niceTicks(2.05, 3.3), [2.25, 2.5, 2.75, 3, 3.25]);
-  assert.ok(niceTicks(2.9987499999999994, 2.99875).length <= 21, "a 4e-16 wide range must terminate");
+  const ticks = (svg: string, anchor: string) =>
+    [...svg.matchAll(new RegExp(`text-anchor="${anchor}">([^<]*)</text>`, "g"))].map((m) => m[1]);
+  const series = (x: number[], y: (number | null)[]) => [{ name: "loss", x, y, color: "#000", width: 1 }];
+  const axes = { hlines: [], xTitle: "step", yTitle: "loss" };
+  const wide = lineSvg({ title: "t", series: series([0, 1000], [2.05, 3.3]), ...axes });
+  assert.deepEqual(ticks(wide, "middle").slice(0, 7), ["0", "200", "400", "600", "800", "1000", "step"]);
+  // y: [2.05, 3.3] padded by 5% of 1.25 to [1.9875, 3.3625]; 1.375 / 5 = 0.275 rounds up to steps of 0.5
+  assert.deepEqual(ticks(wide, "end"), ["2", "2.5", "3"]);
+  const tiny = lineSvg({ title: "t", series: series([1, 2], [2.9987499999999994, 2.99875]), ...axes });
+  assert.ok(ticks(tiny, "end").length <= 21, "a 4e-16 wide range must terminate");
   const svg = lineSvg({
+    ...axes,
     title: "a <b> & c",
-    series: [{ name: "loss", x: [1, 2, 3, 4], y: [3, null, 2.5, 2.4], color: "#000", width: 1 }],
+    series: series([1, 2, 3, 4], [3, null, 2.5, 2.4]),
     hlines: [{ y: 3.3, name: "ln 27" }],
     xRange: [0, 10],
   });
@@ -409,6 +417,6 @@ Deno.test("lineSvg: axes with round ticks, gaps for null, flat and one-point cur
   const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#000"/)![1];
   assert.equal((d.match(/M/g) ?? []).length, 2, "the null splits the curve in two pieces");
   assert.ok(svg.includes("ln 27") && svg.includes('stroke-dasharray="6 4"'));
-  const flat = lineSvg({ title: "one", series: [{ name: "l", x: [1], y: [3], color: "#000", width: 1 }] });
+  const flat = lineSvg({ title: "one", series: series([1], [3]), ...axes });
   assert.ok(flat.includes('<path d="M'));
 });

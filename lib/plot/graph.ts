@@ -28,17 +28,7 @@ export interface GraphOptions {
 /** Graphs with more values than this are refused: bigger ones are unreadable and slow to lay out. */
 const MAX_NODES = 500;
 
-/**
- * A rendered computation graph.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { GraphView } from "./graph.ts";
- * const view = new GraphView("<svg width=\"10pt\" height=\"10pt\" viewBox=\"0 0 10 10\"></svg>", "digraph G {}", "empty");
- * assert.equal(view.toString(), "empty");
- * ```
- */
+/** A rendered computation graph: what `graph()` returns. */
 export class GraphView {
   constructor(
     /** The SVG text. */
@@ -67,16 +57,8 @@ export class GraphView {
  * The SVG with its fixed size replaced by `width="100%"` between 60% and 100% of its natural width (viewBox
  * kept): it shrinks to fit a narrow output area, never grows, and scrolls sideways rather than becoming
  * unreadably small.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { responsiveSvg } from "./graph.ts";
- * const html = responsiveSvg('<svg width="75pt" height="30pt" viewBox="0 0 75 30"></svg>');
- * assert.ok(html.includes('width="100%"') && html.includes("max-width:100px"));
- * ```
  */
-export function responsiveSvg(svg: string): string {
+function responsiveSvg(svg: string): string {
   const open = svg.match(/^<svg\b[^>]*>/);
   if (!open) return svg;
   const width = open[0].match(/\swidth="([\d.]+)(pt|px)?"/);
@@ -93,26 +75,20 @@ export function responsiveSvg(svg: string): string {
   return `<div style="overflow-x:auto">${tag}${svg.slice(open[0].length)}</div>`;
 }
 
-/**
- * Collect the nodes reachable from `root` (iteratively; throws a RangeError past `MAX_NODES` = 500).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { collectNodes } from "./graph.ts";
- * const a = { data: 1, grad: 0, children: [] };
- * const b = { data: 2, grad: 0, children: [a, a], op: "*" };
- * assert.equal(collectNodes(b).length, 2);
- * ```
- */
-export function collectNodes(root: GraphNode): GraphNode[] {
+/** The nodes reachable from `root` (iteratively; a RangeError past `MAX_NODES`). */
+function collectNodes(root: GraphNode): GraphNode[] {
   const seen = new Set<GraphNode>([root]);
   const stack = [root];
   const order: GraphNode[] = [];
   while (stack.length > 0) {
     const v = stack.pop()!;
+    if (typeof v !== "object" || v === null) throw new TypeError(`graph: expected a Value, got ${String(v)}`);
+    if (typeof v.data !== "number" || typeof v.grad !== "number" || !Array.isArray(v.children)) {
+      throw new TypeError(
+        "graph: every node needs numeric `data` and `grad` and a `children` array (a Value)",
+      );
+    }
     order.push(v);
-    if (!Array.isArray(v.children)) throw new TypeError("graph: every node needs a `children` array");
     for (const c of v.children) {
       if (seen.has(c)) continue;
       seen.add(c);
@@ -128,22 +104,8 @@ export function collectNodes(root: GraphNode): GraphNode[] {
   return order;
 }
 
-/**
- * The Graphviz DOT source of the graph behind `root`.
- *
- * @example
- * ```ts
- * import { toDot } from "./graph.ts";
- * const a = { data: 2, grad: 0, children: [], label: "a" };
- * const b = { data: 3, grad: 0, children: [], label: "b" };
- * const c = { data: 6, grad: 0, children: [a, b], op: "*", label: "c" };
- * console.log(toDot(c).includes('"*"')); // true
- * ```
- */
-export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
-  checkNode(root);
-  const title = check<string>("graph: title", opts.title, "string", true);
-  const nodes = collectNodes(root);
+/** The Graphviz DOT source of the graph of `nodes` (from `collectNodes`). */
+function toDot(nodes: GraphNode[], title?: string): string {
   const id = new Map(nodes.map((v, i) => [v, `v${i}`]));
   const lines = [
     "digraph G {",
@@ -155,7 +117,6 @@ export function toDot(root: GraphNode, opts: GraphOptions = {}): string {
     lines.push(`  labelloc="t"; fontname="Helvetica"; fontsize=14; label=${JSON.stringify(title)};`);
   }
   for (const v of nodes) {
-    checkNode(v);
     const grad = `grad ${fixed(v.grad)}`;
     const gradCell = v.grad === 0 ? `<TD>${grad}</TD>` : `<TD BGCOLOR="#FCE3C4"><B>${grad}</B></TD>`;
     const name = v.label ? `<TD><B>${escapeHtml(v.label)}</B></TD>` : "";
@@ -194,24 +155,17 @@ let vizPromise: Promise<Viz> | undefined;
  * ```
  */
 export async function graph(root: GraphNode, opts: GraphOptions = {}): Promise<GraphView> {
-  const dot = toDot(root, opts);
+  const nodes = collectNodes(root);
+  const dot = toDot(nodes, check<string>("graph: title", opts.title, "string", true));
   vizPromise ??= import("@viz-js/viz").then((m) => m.instance());
   const svg = (await vizPromise).renderString(dot, { format: "svg" });
   const start = svg.indexOf("<svg");
-  const nodes = collectNodes(root);
   const ops = nodes.filter((v) => v.op && v.children.length > 0).length;
   const title = opts.title === undefined ? "" : ` "${opts.title}"`;
   const summary = `graph${title}: ${nodes.length} value${nodes.length === 1 ? "" : "s"}, ${ops} op${
     ops === 1 ? "" : "s"
   }; root ${root.label ? root.label + " " : ""}data ${fmt(root.data)}, grad ${fmt(root.grad)}`;
   return new GraphView(start >= 0 ? svg.slice(start) : svg, dot, summary);
-}
-
-function checkNode(v: GraphNode): void {
-  if (typeof v !== "object" || v === null) throw new TypeError(`graph: expected a Value, got ${String(v)}`);
-  if (typeof v.data !== "number" || typeof v.grad !== "number") {
-    throw new TypeError("graph: every node needs numeric `data` and `grad` (a Value)");
-  }
 }
 
 /** Four decimals like micrograd's draw_dot (2.0000), scientific notation for very large or tiny numbers. */

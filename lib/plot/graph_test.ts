@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { graph, type GraphNode, toDot } from "./graph.ts";
+import { graph, type GraphNode } from "./graph.ts";
 import { Value } from "../value.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
@@ -8,10 +8,10 @@ function leaf(data: number, label: string): GraphNode {
   return { data, grad: 0, children: [], op: "", label };
 }
 
-Deno.test("toDot: value boxes with data and grad, one op node between inputs and result", () => {
+Deno.test("graph: its DOT has value boxes with data and grad, one op node between inputs and result", async () => {
   const a = leaf(2, "a"), b = leaf(-3, "b");
   const c: GraphNode = { data: -6, grad: 0, children: [a, b], op: "*", label: "c" };
-  const dot = toDot(c, { title: 'c = a "times" b' });
+  const { dot } = await graph(c, { title: 'c = a "times" b' });
   assert.match(dot, /^digraph G \{/);
   assert.match(dot, /label="c = a \\"times\\" b"/, "title quoted for DOT");
   assert.match(dot, /v0 \[shape=plaintext, label=<.*<B>c<\/B>.*data -6\.0000.*grad 0\.0000.*>\];/);
@@ -22,19 +22,19 @@ Deno.test("toDot: value boxes with data and grad, one op node between inputs and
   assert.equal((dot.match(/shape=plaintext/g) ?? []).length, 3, "three values");
 });
 
-Deno.test("toDot: a shared input appears once; labels are escaped for HTML-like labels", () => {
+Deno.test("graph: a shared input appears once; labels are escaped for HTML-like labels", async () => {
   const x = leaf(3, "x<1>&");
   const y: GraphNode = { data: 9, grad: 0, children: [x, x], op: "*", label: "y" };
-  const dot = toDot(y);
+  const { dot } = await graph(y);
   assert.equal((dot.match(/shape=plaintext/g) ?? []).length, 2);
   assert.match(dot, /x&lt;1&gt;&amp;/);
 });
 
-Deno.test("toDot: more than 500 values is a RangeError saying so (checked before walking it all)", () => {
+Deno.test("graph: more than 500 values is a RangeError saying so (checked before walking it all)", async () => {
   let v: GraphNode = leaf(0, "x0");
   for (let i = 1; i < 2000; i++) v = { data: i, grad: 0, children: [v, leaf(1, "one")], op: "+" };
-  assert.throws(
-    () => toDot(v),
+  await assert.rejects(
+    () => graph(v),
     (e: unknown) => e instanceof RangeError && /more than 500 values/.test(e.message),
   );
 });

@@ -26,22 +26,13 @@ export interface LineSvgOptions {
   /** Fixed x range (e.g. [0, num_steps]); default: the data's range. */
   xRange?: [number, number];
   /** Dashed horizontal reference lines with a label. */
-  hlines?: { y: number; name: string }[];
-  xTitle?: string;
-  yTitle?: string;
+  hlines: { y: number; name: string }[];
+  xTitle: string;
+  yTitle: string;
 }
 
-/**
- * Up to about `count` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { niceTicks } from "./svg_line.ts";
- * assert.deepEqual(niceTicks(0, 1000), [0, 200, 400, 600, 800, 1000]);
- * ```
- */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+/** Up to about `count` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k). */
+function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -60,7 +51,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
  * @example
  * ```ts
  * import { lineSvg } from "./svg_line.ts";
- * const svg = lineSvg({ title: "loss", series: [{ name: "loss", x: [1, 2, 3], y: [3.3, 3, 2.8], color: "#0072B2", width: 2 }] });
+ * const series = [{ name: "loss", x: [1, 2, 3], y: [3.3, 3, 2.8], color: "#0072B2", width: 2 }];
+ * const svg = lineSvg({ title: "loss", series, hlines: [], xTitle: "step", yTitle: "loss" });
  * console.log(svg.startsWith("<svg")); // true
  * ```
  */
@@ -69,7 +61,7 @@ export function lineSvg(opts: LineSvgOptions): string {
   const m = { l: 62, r: 24, t: 58, b: 46 };
   const xs = opts.series.flatMap((s) => s.x);
   const ys = opts.series.flatMap((s) => s.y.filter((v): v is number => v !== null && Number.isFinite(v)));
-  for (const h of opts.hlines ?? []) ys.push(h.y);
+  for (const h of opts.hlines) ys.push(h.y);
   const [x0, x1Raw] = opts.xRange ?? (xs.length ? minMax(xs) : [0, 1]);
   const x1 = x1Raw > x0 ? x1Raw : x0 + 1;
   let [y0, y1] = ys.length ? minMax(ys) : [0, 1];
@@ -96,21 +88,12 @@ export function lineSvg(opts: LineSvgOptions): string {
   }
   out.push(
     `<path d="M${m.l},${m.t}V${H - m.b}H${W - m.r}" fill="none" stroke="#999"/>`,
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${escapeHtml(opts.xTitle)}</text>`,
+    `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${
+      escapeHtml(opts.yTitle)
+    }</text>`,
   );
-  if (opts.xTitle) {
-    out.push(
-      `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${escapeHtml(opts.xTitle)}</text>`,
-    );
-  }
-  if (opts.yTitle) {
-    const cy = (m.t + H - m.b) / 2;
-    out.push(
-      `<text transform="translate(16 ${cy}) rotate(-90)" text-anchor="middle">${
-        escapeHtml(opts.yTitle)
-      }</text>`,
-    );
-  }
-  for (const h of opts.hlines ?? []) {
+  for (const h of opts.hlines) {
     out.push(
       `<line x1="${m.l}" x2="${W - m.r}" y1="${r(py(h.y))}" y2="${
         r(py(h.y))
