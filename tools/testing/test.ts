@@ -23,15 +23,15 @@ import { ROOT } from "../jupyter/setup.ts";
 import { type Counts, forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
 import { allNotebooks } from "./notebooks.ts";
 
-/** One stage: a command (arguments of this `deno`) and where its counts come from. */
+/**
+ * One stage: a command (arguments of this `deno`; the output shows them as the stage's title) and where its
+ * counts come from: `junit`, deno test's JUnit report; `report`, JSON counts in `$TEST_REPORT`; `exit`, the exit
+ * status.
+ */
 interface Stage {
   key: string;
-  name: string;
-  /** `junit`: deno test's JUnit report; `report`: JSON counts in `$TEST_REPORT`; `exit`: the exit status. */
   counts: "junit" | "report" | "exit";
   args: string[];
-  /** What the counts count, for the summary. */
-  note: string;
 }
 
 /** Runs `deno args` with its output shown live (SIGTERM/SIGINT passed on); resolves to its exit status. */
@@ -110,60 +110,21 @@ async function formatCounts(): Promise<Required<Counts>> {
   return { passed: notebooks.length + 1 - failed, failed, skipped: 0 };
 }
 
-/** The stages, in order (`fmt` is `formatCounts`, the rest run their `args`). */
+/** The stages, in order (`fmt` runs `formatCounts`, the rest their `args`). */
 const STAGES: Stage[] = [
-  {
-    key: "fmt",
-    name: "format (deno fmt --check; notebooks compared with a formatted copy)",
-    counts: "exit",
-    args: [],
-    note: "other files + notebooks",
-  },
-  { key: "lint", name: "lint (deno lint)", counts: "exit", args: ["lint"], note: "exit status" },
-  {
-    key: "check",
-    name: "type-check lib/ tests/ tools/ and their doc examples (deno check --doc)",
-    counts: "exit",
-    args: ["check", "--quiet", "--doc", "lib/", "tests/", "tools/"],
-    note: "exit status",
-  },
-  {
-    key: "nbcheck",
-    name: "type-check notebook cells (tools/testing/nbcheck.ts)",
-    counts: "report",
-    args: ["run", "-A", "tools/testing/nbcheck.ts"],
-    note: "notebooks (+ solution variants)",
-  },
-  {
-    key: "unit",
-    name: "unit + doc tests (deno task unit --no-check: types were checked above)",
-    counts: "junit",
-    args: ["task", "unit", "--no-check"],
-    note: "tests",
-  },
-  {
-    key: "notebooks",
-    name: "notebooks headless + exercises (tools/testing/notebooks.ts)",
-    counts: "report",
-    args: ["task", "notebooks"],
-    note: "runs and checks",
-  },
-  {
-    key: "site",
-    name: "static site: deno task site, then every page in Chromium (tools/site/site_check.ts)",
-    counts: "report",
-    args: ["run", "-A", "tools/site/site_check.ts"],
-    note: "checks",
-  },
-  {
-    key: "browser",
-    name: "browser end-to-end (tools/testing/browser/browser_test.ts)",
-    // Every lesson in real JupyterLab (Run All, no error output, every figure drawn), then the platform checks.
-    counts: "report",
-    args: ["run", "-A", "tools/testing/browser/browser_test.ts", "--all"],
-    note: "checks",
-  },
+  { key: "fmt", counts: "exit", args: ["fmt", "--check"] }, // notebooks compared with a formatted copy
+  { key: "lint", counts: "exit", args: ["lint"] },
+  { key: "check", counts: "exit", args: ["check", "--quiet", "--doc", "lib/", "tests/", "tools/"] }, // + doc examples
+  { key: "nbcheck", counts: "report", args: ["run", "-A", "tools/testing/nbcheck.ts"] }, // notebook cells
+  { key: "unit", counts: "junit", args: ["task", "unit", "--no-check"] }, // types were checked above
+  { key: "notebooks", counts: "report", args: ["task", "notebooks"] }, // headless, re-run, parameters, exercises
+  { key: "site", counts: "report", args: ["run", "-A", "tools/site/site_check.ts"] }, // deno task site + Chromium
+  // Every lesson in real JupyterLab (Run All, no error output, every figure drawn), then the platform checks.
+  { key: "browser", counts: "report", args: ["run", "-A", "tools/testing/browser/browser_test.ts", "--all"] },
 ];
+
+/** What a stage's counts count, for the summary. */
+const COUNTED = { exit: "exit status", junit: "tests", report: "checks" };
 
 const KEYS = STAGES.map((s) => s.key);
 
@@ -201,12 +162,13 @@ async function main(): Promise<number> {
   const total = { passed: 0, failed: 0, skipped: 0 };
   for (const stage of STAGES) {
     const t0 = performance.now();
-    let counts: Required<Counts>, note = stage.note;
+    let counts: Required<Counts>,
+      note = stage.key === "fmt" ? "files + each notebook" : COUNTED[stage.counts];
     if (stoppedBy || skip.has(stage.key) || (only.size > 0 && !only.has(stage.key))) {
       counts = { passed: 0, failed: 0, skipped: 1 };
       note = stoppedBy ? `not run (${stoppedBy})` : "skipped by flag";
     } else {
-      console.log(`\n━━━ ${stage.name} ━━━`);
+      console.log(`\n━━━ ${stage.key}: deno ${stage.args.join(" ")} ━━━`);
       try {
         counts = stage.key === "fmt" ? await formatCounts() : await runStage(stage);
       } catch (e) {
