@@ -15,7 +15,7 @@ export interface JupyterServer {
   labUrl: string;
   /** The server's output so far (stdout and stderr, last 400 lines). */
   logs(): string;
-  /** Shuts the server and its kernels down (API shutdown, then SIGTERM, then SIGKILL). Safe to call twice. */
+  /** Shuts the server and its kernels down (SIGTERM, then SIGKILL if it is still there). Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -73,19 +73,10 @@ export async function startJupyterLab(
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
 
-  let stopped = false;
   const stop = async () => {
-    if (stopped) return;
-    stopped = true;
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
-    if (!exited) {
-      await fetch(`${url}api/shutdown`, { method: "POST", headers }).then((r) => r.body?.cancel(), () => {});
-      if (!(await exits(10_000))) {
-        child.kill("SIGTERM");
-        if (!(await exits(5_000))) child.kill("SIGKILL");
-      }
-    }
-    await status;
+    if (!exited) child.kill("SIGTERM"); // Jupyter shuts its kernels down, then exits
+    if (!(await exits(15_000))) child.kill("SIGKILL");
     await collecting;
   };
 
