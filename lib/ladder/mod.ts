@@ -25,8 +25,7 @@
  *
  * @module
  */
-export * from "./rung.ts";
-export * from "./init.ts";
+export { LADDER, type RungInfo } from "./rung.ts";
 export * from "./train0.ts";
 export * from "./train1.ts";
 export * from "./train2.ts";

@@ -1,14 +1,12 @@
 /**
- * The train0…train5 ladder as data, and the few helpers its small models share. Every rung is a `Model`
- * (`../model.ts`), so all six are trained by the one `train`, judged by the one `meanLoss` and sampled by the
- * one `sample`: only the model changes from one rung to the next (makemore's design). Rungs 0–2 are the small
- * models of `train0.ts`…`train2.ts`; rungs 3–5 are configurations of the real GPT (`createModel`).
+ * The train0…train5 ladder as data (see `mod.ts`), and what its small models (rungs 0–2) share.
  *
  * @module
  */
 import { checkBatch, checkPos, checkToken } from "../checks.ts";
 import type { GPTConfig } from "../config.ts";
-import { checkOptimizer, type Optimizer } from "../model.ts";
+import { checkOptimizer, type Model, type Optimizer, type StateDict, type StepOptions } from "../model.ts";
+import { checkMatrices, type CreateModelOptions, initialWeights } from "../params.ts";
 
 /** What a rung is on the ladder: its name, the one idea it adds, and how `train` should update it. */
 export interface RungInfo {
@@ -78,89 +76,93 @@ export const LADDER: readonly RungInfo[] = Object.freeze([
   },
 ]);
 
+/** The matrices of the MLP rungs (1 and 2), in the order they are used. */
+export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
+
 /**
- * The loss of a batch as every model defines it: the mean over documents of each document's loss. The batch
- * is checked first (`checkBatch`: the engines' rule and wording).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { batchMean } from "./rung.ts";
- * const config = { vocab_size: 27, block_size: 16 };
- * assert.equal(batchMean([[26, 26], [26, 1, 2, 26]], config, (t) => t.length), 3);
- * assert.throws(() => batchMean([], config, (t) => t.length), /batch must hold at least one token sequence/);
- * ```
- * @throws {RangeError} an empty batch, or a sequence that is too short or has a token out of range.
+ * The GPT's initial weights drawn from `opts.rng` (in the reference order), keeping only `names` (written
+ * without `layer0.`): a matrix starts from the same numbers on every rung, so rungs differ by their idea, not
+ * by the dice. Returns the validated config, the matrices and their shapes.
  */
-export function batchMean(
-  batch: readonly (readonly number[])[],
-  config: Pick<GPTConfig, "vocab_size" | "block_size">,
-  docLoss: (tokens: readonly number[]) => number,
-): number {
-  checkBatch(batch, config);
-  let sum = 0;
-  for (const tokens of batch) sum += docLoss(tokens);
-  return sum / batch.length;
+export function pickInit<N extends string>(opts: CreateModelOptions, names: readonly N[], factory: string) {
+  const { config, stateDict: sd } = initialWeights(opts, factory);
+  const params = Object.fromEntries(names.map((n) => [n, sd[n] ?? sd[`layer0.${n}`]])) as Record<
+    N,
+    number[][]
+  >;
+  const table = names.map((name) => ({
+    name,
+    shape: [params[name].length, params[name][0].length] as const,
+  }));
+  return { config, params, table };
+}
+
+/** What a small rung computes itself; `smallRung` makes a `Model` of it. */
+export interface RungParts {
+  engine: string;
+  config: GPTConfig;
+  /** Its matrices and their shapes: `numParams` counts them, `loadStateDict` checks against them. */
+  table: readonly { name: string; shape: readonly [number, number] }[];
+  /** The mean loss of one checked document over its `n` predicted positions; `learn` > 0: also note the
+   * gradients (or counts) of this document, as one of `learn` documents in the batch. */
+  docLoss(tokens: readonly number[], n: number, learn: number): number;
+  /** The logits of the token after `token`. */
+  logits(token: number): number[];
+  /** Apply what `docLoss` noted (SGD with learning rate `lr`, or add the counts), then clear it. */
+  update(lr: number): void;
+  /** A copy of the parameters as numbers, and overwriting them from a checked state dict. */
+  read(): StateDict;
+  write(sd: StateDict): void;
 }
 
 /**
- * `Model.begin` for a small rung: feeds `logitsOf` one checked token per position, at most `block_size`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sequence } from "./rung.ts";
- * const next = sequence({ vocab_size: 3, block_size: 1 }, (token) => [token, 0, 0]);
- * assert.deepEqual(next(2), [2, 0, 0]);
- * assert.throws(() => next(2), /pos must be a whole number in \[0, block_size = 1\)/);
- * ```
+ * A small rung as a `Model`, with `extra` (what the lesson looks at) on it: the loss of a batch is the mean
+ * over its documents (the batch checked with the engines' rule and wording), `begin` feeds one checked token
+ * per position, a loaded state dict is checked against `table`, rungs 1 and 2 learn by plain SGD only (any
+ * other optimizer is a RangeError), and a rung left as a cell's last expression shows one line:
+ * "train0 · bigram counts: 729 parameters — …".
  */
-export function sequence(
-  config: Pick<GPTConfig, "vocab_size" | "block_size">,
-  logitsOf: (token: number) => number[],
-): (token: number) => number[] {
-  let pos = 0;
-  return (token) => {
-    checkPos(pos++, config.block_size);
-    return logitsOf(checkToken(token, config.vocab_size));
+export function smallRung<X extends object>(rung: number, parts: RungParts, extra: X): Model & X {
+  const { config, table } = parts;
+  const mean = (batch: readonly (readonly number[])[], learn: boolean) => {
+    checkBatch(batch, config);
+    let sum = 0;
+    for (const tokens of batch) {
+      sum += parts.docLoss(tokens, Math.min(config.block_size, tokens.length - 1), learn ? batch.length : 0);
+    }
+    return sum / batch.length;
   };
-}
-
-/**
- * Rungs 1 and 2 learn by plain SGD only: anything else asked of their `step` is a RangeError.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sgdOnly } from "./rung.ts";
- * sgdOnly(1, "sgd"); // fine
- * assert.throws(() => sgdOnly(1, undefined), /train1 learns by plain SGD: train it with optimizer "sgd", got "adam"/);
- * ```
- * @throws {RangeError} optimizer is not "sgd".
- */
-export function sgdOnly(rung: number, optimizer: Optimizer | undefined): void {
-  const asked = checkOptimizer(optimizer);
-  if (asked !== "sgd") {
-    throw new RangeError(`train${rung} learns by plain SGD: train it with optimizer "sgd", got "${asked}"`);
-  }
-}
-
-/**
- * Give a small rung a one-line `toString()` and Jupyter display (non-enumerable), so a rung left as a cell's
- * last expression shows "train0 · bigram counts: 729 parameters — …" instead of thousands of numbers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { withDisplay } from "./rung.ts";
- * const m = withDisplay({ numParams: 1234 }, 0);
- * assert(String(m).startsWith("train0 · bigram counts: 1,234 parameters — count"));
- * ```
- */
-export function withDisplay<M extends { numParams: number }>(model: M, rung: number): M {
+  const numParams = table.reduce((s, { shape: [rows, cols] }) => s + rows * cols, 0);
+  const model: Model & X = Object.assign(extra, {
+    engine: parts.engine,
+    config,
+    numParams,
+    loss: (batch: readonly (readonly number[])[]) => mean(batch, false),
+    lossAndGrad: (batch: readonly (readonly number[])[]) => mean(batch, true),
+    step({ lr, optimizer }: StepOptions) {
+      const asked = rung > 0 ? checkOptimizer(optimizer) : "sgd"; // rung 0 counts, whatever is asked
+      if (asked !== "sgd") {
+        throw new RangeError(
+          `train${rung} learns by plain SGD: train it with optimizer "sgd", got "${asked}"`,
+        );
+      }
+      parts.update(lr);
+    },
+    begin() {
+      let pos = 0;
+      return (token: number) => {
+        checkPos(pos++, config.block_size);
+        return parts.logits(checkToken(token, config.vocab_size));
+      };
+    },
+    stateDict: parts.read,
+    loadStateDict(sd: StateDict) {
+      checkMatrices(table, sd);
+      parts.write(sd);
+    },
+  });
   const { name, idea } = LADDER[rung];
-  const text = () =>
-    `train${rung} · ${name}: ${model.numParams.toLocaleString("en-US")} parameters — ${idea}`;
+  const text = () => `train${rung} · ${name}: ${numParams.toLocaleString("en-US")} parameters — ${idea}`;
   return Object.defineProperties(model, { // defined properties are not enumerable
     toString: { value: text },
     [Symbol.for("Jupyter.display")]: { value: () => ({ "text/plain": text() }) },

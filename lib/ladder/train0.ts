@@ -8,9 +8,8 @@
  * @module
  */
 import { type GPTConfig, gptConfig } from "../config.ts";
-import type { Model, StateDict } from "../model.ts";
-import { checkMatrices } from "../params.ts";
-import { batchMean, sequence, withDisplay } from "./rung.ts";
+import type { Model } from "../model.ts";
+import { smallRung } from "./rung.ts";
 
 /** Options of {@link createBigramModel}. */
 export interface BigramOptions {
@@ -55,26 +54,21 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
   const rowTotal = new Array<number>(vocab_size).fill(0);
 
   const prob = (a: number, b: number) => (counts[a][b] + smoothing) / (rowTotal[a] + smoothing * vocab_size);
-  const docLoss = (tokens: readonly number[], learn: boolean) => {
-    const n = Math.min(config.block_size, tokens.length - 1); // tokens checked by batchMean
-    let sum = 0;
-    for (let pos = 0; pos < n; pos++) {
-      sum += -Math.log(prob(tokens[pos], tokens[pos + 1]));
-      if (learn) pending[tokens[pos]][tokens[pos + 1]] += 1;
-    }
-    return sum / n;
-  };
-
-  return withDisplay({
+  return smallRung(0, {
     engine: "counts",
     config,
-    numParams: vocab_size * vocab_size,
-    counts,
-    probs: () => counts.map((row, a) => row.map((_, b) => prob(a, b))),
-    loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, false)),
+    table: [{ name: "counts", shape: [vocab_size, vocab_size] }],
     // the loss is measured before this batch's pairs count, so it is an honest prediction of unseen text
-    lossAndGrad: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, true)),
-    step() {
+    docLoss(tokens, n, learn) {
+      let sum = 0;
+      for (let pos = 0; pos < n; pos++) {
+        sum += -Math.log(prob(tokens[pos], tokens[pos + 1]));
+        if (learn) pending[tokens[pos]][tokens[pos + 1]] += 1;
+      }
+      return sum / n;
+    },
+    logits: (token) => counts[token].map((_, b) => Math.log(prob(token, b))), // log-probabilities
+    update() {
       for (let a = 0; a < vocab_size; a++) {
         for (let b = 0; b < vocab_size; b++) {
           counts[a][b] += pending[a][b];
@@ -83,15 +77,13 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
         }
       }
     },
-    begin: () => sequence(config, (token) => counts[token].map((_, b) => Math.log(prob(token, b)))), // log-probs
-    stateDict: (): StateDict => ({ counts: counts.map((row) => [...row]) }),
-    loadStateDict(sd: StateDict) {
-      checkMatrices([{ name: "counts", shape: [vocab_size, vocab_size] }], sd);
+    read: () => ({ counts: counts.map((row) => [...row]) }),
+    write(sd) {
       for (let a = 0; a < vocab_size; a++) {
         for (let b = 0; b < vocab_size; b++) counts[a][b] = sd.counts[a][b];
         rowTotal[a] = counts[a].reduce((s, x) => s + x, 0);
         pending[a].fill(0);
       }
     },
-  }, 0);
+  }, { counts, probs: () => counts.map((row, a) => row.map((_, b) => prob(a, b))) });
 }

@@ -14,9 +14,7 @@ import type { GPTConfig } from "../config.ts";
 import type { Model, StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
 import { probsFromLogits } from "../sample.ts";
-import { checkMatrices } from "../params.ts";
-import { pickInit } from "./init.ts";
-import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
+import { MLP_MATRICES, pickInit, smallRung } from "./rung.ts";
 
 /** Options of the MLP rungs (1 and 2). */
 export interface MlpOptions {
@@ -33,18 +31,6 @@ export interface MlpByHand extends Model {
   /** ∂loss/∂parameter, same shapes as `params`, accumulated by `lossAndGrad`. */
   readonly grads: StateDict;
 }
-
-/**
- * The matrices of the MLP rungs, in the order they are used.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MLP_MATRICES } from "./train1.ts";
- * assert(MLP_MATRICES.join(" → ") === "wte → mlp_fc1 → mlp_fc2 → lm_head");
- * ```
- */
-export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
 
 /** `w · x`: each row of w dotted with x. */
 function matvec(w: number[][], x: number[]): number[] {
@@ -97,10 +83,9 @@ export interface MlpActivations {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pickInit } from "./init.ts";
- * import { mlpForward } from "./train1.ts";
+ * import { createMlpByHand, mlpForward } from "./train1.ts";
  * import { Random } from "../random.ts";
- * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
+ * const { params } = createMlpByHand({ rng: new Random(1) });
  * const a = mlpForward(params, 26);
  * assert(a.h.length === 64 && Math.abs(a.probs.reduce((s, p) => s + p) - 1) < 1e-12);
  * ```
@@ -133,11 +118,9 @@ export interface MlpBackwardOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pickInit } from "./init.ts";
- * import { mlpBackward, mlpForward } from "./train1.ts";
+ * import { createMlpByHand, mlpBackward, mlpForward } from "./train1.ts";
  * import { Random } from "../random.ts";
- * const { params } = pickInit({ rng: new Random(1) }, ["wte", "mlp_fc1", "mlp_fc2", "lm_head"]);
- * const grads = Object.fromEntries(Object.entries(params).map(([k, m]) => [k, m.map((r) => r.map(() => 0))]));
+ * const { params, grads } = createMlpByHand({ rng: new Random(1) });
  * mlpBackward({ params, grads, acts: mlpForward(params, 26), token: 26, target: 0, n: 1 });
  * assert(grads.lm_head[0].some((g) => g !== 0));
  * ```
@@ -171,33 +154,26 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  * ```
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {
-  const { config, params, table } = pickInit(opts, MLP_MATRICES);
+  const { config, params, table } = pickInit(opts, MLP_MATRICES, "createMlpByHand");
   const grads: StateDict = Object.fromEntries(
     Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
   );
-
-  const docLoss = (tokens: readonly number[], learn: number) => { // learn: documents in the batch, 0 = no
-    const n = Math.min(config.block_size, tokens.length - 1); // tokens checked by batchMean
-    let sum = 0;
-    for (let pos = 0; pos < n; pos++) {
-      const token = tokens[pos], target = tokens[pos + 1];
-      const acts = mlpForward(params, token);
-      sum += -Math.log(acts.probs[target]);
-      if (learn) mlpBackward({ params, grads, acts, token, target, n: n * learn });
-    }
-    return sum / n;
-  };
-
-  return withDisplay({
+  return smallRung(1, {
     engine: "by hand",
     config,
-    numParams: Object.values(params).reduce((s, m) => s + m.length * m[0].length, 0),
-    params,
-    grads,
-    loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, 0)),
-    lossAndGrad: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens, batch.length)),
-    step({ lr, optimizer }) {
-      sgdOnly(1, optimizer);
+    table,
+    docLoss(tokens, n, learn) {
+      let sum = 0;
+      for (let pos = 0; pos < n; pos++) {
+        const token = tokens[pos], target = tokens[pos + 1];
+        const acts = mlpForward(params, token);
+        sum += -Math.log(acts.probs[target]);
+        if (learn) mlpBackward({ params, grads, acts, token, target, n: n * learn });
+      }
+      return sum / n;
+    },
+    logits: (token) => mlpForward(params, token).logits,
+    update(lr) {
       // SGD: step every parameter against its gradient, then forget the gradient.
       for (const name of MLP_MATRICES) {
         const p = params[name], g = grads[name];
@@ -209,15 +185,13 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
         }
       }
     },
-    begin: () => sequence(config, (token) => mlpForward(params, token).logits),
-    stateDict: () => Object.fromEntries(MLP_MATRICES.map((name) => [name, params[name].map((r) => [...r])])),
-    loadStateDict(sd: StateDict) {
-      checkMatrices(table, sd);
+    read: () => Object.fromEntries(MLP_MATRICES.map((name) => [name, params[name].map((r) => [...r])])),
+    write(sd) {
       for (const name of MLP_MATRICES) {
         params[name].forEach((row, r) =>
           row.forEach((_, c) => (row[c] = sd[name][r][c], grads[name][r][c] = 0))
         );
       }
     },
-  }, 1);
+  }, { params, grads });
 }

@@ -66,7 +66,7 @@ Deno.test("train1: tokens out of range, or asking for Adam, fail with RangeError
 Deno.test("train1: a rung without rng is a TypeError naming it", () => {
   assert.throws(
     () => createMlpByHand({ config: { vocab_size: 5 } } as unknown as Parameters<typeof createMlpByHand>[0]),
-    (e) => e instanceof TypeError && /rng must be a Random/.test(e.message),
+    (e) => e instanceof TypeError && /createMlpByHand: give \{ rng \}/.test(e.message),
   );
 });
 

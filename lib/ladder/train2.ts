@@ -8,12 +8,10 @@
  */
 import type { Model, StateDict } from "../model.ts";
 import { linear, softmax } from "../nn.ts";
-import { checkMatrices } from "../params.ts";
 import { toValues } from "../gpt.ts";
-import { Value } from "../value.ts";
-import { pickInit } from "./init.ts";
-import { batchMean, sequence, sgdOnly, withDisplay } from "./rung.ts";
-import { MLP_MATRICES, type MlpOptions } from "./train1.ts";
+import type { Value } from "../value.ts";
+import { MLP_MATRICES, pickInit, smallRung } from "./rung.ts";
+import type { MlpOptions } from "./train1.ts";
 
 /** Rung 2: the MLP on autograd `Value`s. */
 export interface MlpAutograd extends Model {
@@ -38,7 +36,7 @@ export interface MlpAutograd extends Model {
  * ```
  */
 export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
-  const { config, params: init, table } = pickInit(opts, MLP_MATRICES);
+  const { config, params: init, table } = pickInit(opts, MLP_MATRICES, "createMlpAutograd");
   const params: Record<string, Value[][]> = toValues(init);
   const flat = Object.values(params).flat(2);
   const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
@@ -49,44 +47,35 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
     const y = linear(h, mlp_fc2); // [n_embd]
     return linear(y, lm_head); // [vocab_size]
   };
-  const docLoss = (tokens: readonly number[]): Value => {
-    const n = Math.min(config.block_size, tokens.length - 1); // tokens checked by batchMean
-    const losses: Value[] = [];
-    for (let pos = 0; pos < n; pos++) losses.push(softmax(forward(tokens[pos]))[tokens[pos + 1]].log().neg());
-    return losses.reduce((a, b) => a.add(b)).mul(1 / n);
-  };
-
   /** One number of every parameter (its data or its gradient), as a state dict. */
   const numbers = (f: (p: Value) => number): StateDict =>
     Object.fromEntries(Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map(f))]));
 
-  return withDisplay({
+  return smallRung(2, {
     engine: "autograd",
     config,
-    numParams: flat.length,
-    params,
-    grads: () => numbers((p) => p.grad),
-    loss: (batch) => batchMean(batch, config, (tokens) => docLoss(tokens).data),
-    lossAndGrad: (batch) =>
-      batchMean(batch, config, (tokens) => {
-        const loss = docLoss(tokens);
-        loss.mul(1 / batch.length).backward(); // the whole hand-written backward of rung 1, in one call
-        return loss.data;
-      }),
-    step({ lr, optimizer }) {
-      sgdOnly(2, optimizer);
+    table,
+    docLoss(tokens, n, learn) {
+      const losses: Value[] = [];
+      for (let pos = 0; pos < n; pos++) {
+        losses.push(softmax(forward(tokens[pos]))[tokens[pos + 1]].log().neg());
+      }
+      const loss = losses.reduce((a, b) => a.add(b)).mul(1 / n);
+      if (learn) loss.mul(1 / learn).backward(); // the whole hand-written backward of rung 1, in one call
+      return loss.data;
+    },
+    logits: (token) => forward(token).map((v) => v.data),
+    update(lr) {
       for (const p of flat) {
         p.data -= lr * p.grad; // SGD, as in rung 1
         p.grad = 0;
       }
     },
-    begin: () => sequence(config, (token) => forward(token).map((v) => v.data)),
-    stateDict: () => numbers((p) => p.data),
-    loadStateDict(sd: StateDict) {
-      checkMatrices(table, sd);
+    read: () => numbers((p) => p.data),
+    write(sd) {
       for (const [name, m] of Object.entries(params)) {
         m.forEach((row, r) => row.forEach((p, c) => (p.data = sd[name][r][c], p.grad = 0)));
       }
     },
-  }, 2);
+  }, { params, grads: () => numbers((p) => p.grad) });
 }
