@@ -15,9 +15,8 @@ import { escapeHtml, type Table, table } from "./plot/table.ts";
 import { Random } from "./random.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
-import { compare, errorText, type Parting, type RunResult } from "./check_part_compare.ts";
-import { PROBES } from "./check_part_hints.ts";
-import { runModel, runSampler } from "./check_part_run.ts";
+import { fits, MISTAKES, runProbes } from "./check_part_hints.ts";
+import { type Parting, runModel, runSampler } from "./check_part_run.ts";
 
 /**
  * The parts `checkPart` can swap in, each with the signature the learner's function must have (the number of
@@ -131,20 +130,52 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
   };
   const s = setUp();
   const { learning_rate, beta1, beta2, eps_adam, num_steps } = DEFAULT_TRAIN;
-  const result = part === "sample"
-    ? runSampler(implementation, {
-      model: new ScalarModel(s.config, s.stateDict),
-      tokenizer: s.tokenizer,
-      rng: () => setUp().rng,
-      temperature: 0.5,
-      count: 5,
-    })
-    : runModel(part, implementation, {
-      ...s,
-      batches: Array.from({ length: steps }, (_, i) => s.tokenizer.encode(s.names[i % s.names.length])),
-      adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
-    });
-  return verdict(part, implementation, result, steps);
+  const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
+  /** The model (or sampler) run, then the edge cases: the first parting, and a later one for the report. */
+  const run = (impl: unknown) => {
+    const r = part === "sample"
+      ? runSampler(impl, {
+        model: new ScalarModel(s.config, s.stateDict),
+        tokenizer: s.tokenizer,
+        rng: () => setUp().rng,
+        temperature: 0.5,
+        count: 5,
+      })
+      : runModel(part, impl, {
+        ...s,
+        batches: Array.from({ length: steps }, (_, i) => s.tokenizer.encode(s.names[i % s.names.length])),
+        adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
+      });
+    const probes = runProbes(part, name, impl);
+    return { ...r, probes, parting: r.parting ?? probes.parting, also: r.parting && probes.parting };
+  };
+  const r = run(implementation);
+  // the usual mistake whose wrong version, checked the same way, parts where the learner's did
+  const hint = r.parting &&
+    (r.probes.hint ?? MISTAKES[part]?.find((m) => fits(r.parting!, run(m.impl).parting))?.hint);
+  const title = part === "sample"
+    ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
+    : "where the numbers part (Δ = yours − reference)";
+  const rows = r.rows?.length ? table(r.rows, { title }) : undefined;
+  if (r.parting) {
+    const { parting, also } = r;
+    const text =
+      `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}` +
+      (also ? `\n  also at ${describe(also)}` : "") + (hint ? `\n  hint: ${hint}` : "");
+    return new PartCheck(part, `✗ ${text}`, parting, hint, rows);
+  }
+  const how = r.maxDelta ? `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})` : "bit-identical";
+  const what = part === "sample"
+    ? `${count(r.rows?.length ?? 0, "name")} sampled with the same seeded rng`
+    : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
+  const extra = r.probes.count > 0 ? ` and ${count(r.probes.count, "edge case")}` : "";
+  return new PartCheck(
+    part,
+    `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
+    undefined,
+    undefined,
+    rows,
+  );
 }
 
 function checkImplementation(part: string, f: unknown): void {
@@ -185,45 +216,3 @@ function describe(p: Parting): string {
 
 /** "3 training steps", "1 edge case". */
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
-
-/** The report: the run's parting, or else the first edge case that fails; the hint of the usual mistake. */
-function verdict(part: string, impl: unknown, r: RunResult, steps: number): PartCheck {
-  const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
-  let { parting, hint } = r;
-  let also = ""; // the first edge case that fails, when the model run already parted
-  const probes = PROBES[part] ?? [];
-  for (const probe of probes) {
-    const want = probe.run(probe.ref);
-    let got: number[] = [];
-    let problem: string | undefined;
-    try {
-      got = probe.run(impl);
-      const n = got?.length;
-      if (n !== want.length) problem = `it returned ${n} numbers, expected ${want.length}`;
-    } catch (e) {
-      problem = errorText(name, e);
-    }
-    const i = problem ? -1 : compare(got, want).index;
-    if (!problem && i < 0) continue;
-    const p = { quantity: "probe", at: `the edge case ${probe.label}`, what: `number ${i}`, problem };
-    const found: Parting = problem ? p : { ...p, expected: want[i], actual: got[i] };
-    if (parting === undefined) parting = found;
-    else if (r.parting !== undefined && !also) also = `\n  also at ${describe(found)}`;
-    if (probe.fits?.(got, r.parting === undefined)) hint ??= probe.hint;
-  }
-  const title = part === "sample"
-    ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
-    : "where the numbers part (Δ = yours − reference)";
-  const rows = r.rows?.length ? table(r.rows, { title }) : undefined;
-  if (parting !== undefined) {
-    const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
-    return new PartCheck(part, `✗ ${text}${also}${hint ? `\n  hint: ${hint}` : ""}`, parting, hint, rows);
-  }
-  const how = r.maxDelta ? `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})` : "bit-identical";
-  const what = part === "sample"
-    ? `${count(r.rows?.length ?? 0, "name")} sampled with the same seeded rng`
-    : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
-  const extra = probes.length > 0 ? ` and ${count(probes.length, "edge case")}` : "";
-  const report = `✓ your ${name} matches the reference: ${what}${extra}, ${how}`;
-  return new PartCheck(part, report, undefined, undefined, rows);
-}

@@ -295,6 +295,7 @@ Deno.test("checkPart: a wrong shape, a throw or NaN makes a failing report that 
   assert.match(todo.report, /^✗ .*your rmsnorm threw Error: TODO/);
   const nan = checkPart("softmax", (l: Value[]) => l.map((x) => x.mul(NaN)));
   assert.match(nan.report, /^✗ .* is NaN, expected/);
+  assert.equal(nan.hint, undefined); // NaN everywhere is not the missing max subtraction
   const numbers = checkPart("rmsnorm", (x: Value[]) => x.map((v) => v.data) as unknown as Value[]);
   assert.match(numbers.report, /returned number at index 0, not a Value/);
   const nans = checkPart("sample", (l: number[], _T: number) => l.map(() => NaN));
