@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
 import { forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
 
-/** Every notebook the tests cover, sorted: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
+/** Every notebook the tests cover: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
 export function allNotebooks(): string[] {
   return ["notebooks", join("tests", "fixtures")].flatMap((dir) =>
     readdirSync(resolve(ROOT, dir)).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(dir, f))

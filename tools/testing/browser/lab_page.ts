@@ -13,17 +13,14 @@ import { delimiter, join } from "node:path";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 
 /**
- * Launches Debian's `chromium` (or `chromium-browser`; env CHROMIUM_PATH names another) through playwright-core,
- * headless and sandbox-free (a container). When there is none: why, as a skip — or a failure when
- * `REQUIRE_BROWSER=1` (CI).
+ * Launches Debian's `chromium` (or `chromium-browser`) from PATH through playwright-core, headless and
+ * sandbox-free (a container). When there is none: why, as a skip — or a failure when `REQUIRE_BROWSER=1` (CI).
  */
 export async function launchChromium(
   headed = false,
 ): Promise<Browser | { status: "skipped" | "failed"; message: string }> {
-  const explicit = Deno.env.get("CHROMIUM_PATH");
-  const candidates = explicit ? [explicit] : (Deno.env.get("PATH") ?? "").split(delimiter).filter(Boolean)
-    .flatMap((dir) => [join(dir, "chromium"), join(dir, "chromium-browser")]);
-  const executablePath = candidates.find((p) => existsSync(p));
+  const executablePath = (Deno.env.get("PATH") ?? "").split(delimiter).filter(Boolean)
+    .flatMap((dir) => [join(dir, "chromium"), join(dir, "chromium-browser")]).find((p) => existsSync(p));
   if (executablePath === undefined) {
     const why = "chromium not found on PATH (Debian: apt-get install chromium)";
     return Deno.env.get("REQUIRE_BROWSER") === "1"
@@ -47,14 +44,13 @@ export async function moveSlider(page: Page, plot: Locator): Promise<unknown[] |
   const before = await plot.evaluate((p: any) => JSON.stringify(p.data));
   const box = await plot.locator(".slider-rail-touch-rect").first().boundingBox();
   if (!el || !box) return null;
-  const [active, steps] = await plot.evaluate((
-    p: any,
-  ) => [p.layout.sliders[0].active ?? 0, p.layout.sliders[0].steps.length]);
-  await page.mouse.click(active < steps / 2 ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
+  const atLeft = await plot.evaluate(({ layout }: any) =>
+    (layout.sliders[0].active ?? 0) < layout.sliders[0].steps.length / 2
+  );
+  await page.mouse.click(atLeft ? box.x + box.width - 2 : box.x + 2, box.y + box.height / 2);
   // Plotly animates to the step's frame: up to 5 s on a busy machine.
-  return await page.waitForFunction(([p, was]: any) => JSON.stringify(p.data) !== was, [el, before], {
-    timeout: 5000,
-  })
+  const changed = ([p, was]: any) => JSON.stringify(p.data) !== was;
+  return await page.waitForFunction(changed, [el, before], { timeout: 5000 })
     .then(() => plot.evaluate((p: any) => Array.from(p.data[0].y)), () => null);
 }
 
@@ -105,13 +101,12 @@ export async function openNotebook(page: Page, path: string): Promise<KernelInfo
       await app.restored;
       return app.commands.hasCommand("docmanager:open");
     }), 90_000);
-  await page.evaluate(async (p) => {
-    await (globalThis as any).jupyterapp.commands.execute("docmanager:open", {
-      path: p,
-      factory: "Notebook",
-    });
-    return true; // not the widget: it cannot cross into this process
-  }, path);
+  // Resolves to true, not the widget: it cannot cross into this process.
+  const open = { path, factory: "Notebook" };
+  await page.evaluate(
+    (o) => (globalThis as any).jupyterapp.commands.execute("docmanager:open", o).then(() => true),
+    open,
+  );
   await waitFor(
     `notebook ${path} to be the current widget`,
     () => page.evaluate((p) => (globalThis as any).jupyterapp.shell.currentWidget?.context?.path === p, path),
@@ -151,17 +146,12 @@ export async function menu(page: Page, title: string, item: string): Promise<voi
   await page.locator(".lm-Menu-item", { has: label }).first().click();
 }
 
-/** Press the notebook toolbar's Interrupt button (falls back to the Kernel menu). */
-export async function interruptFromToolbar(page: Page): Promise<string> {
-  const button = page.locator(
+/** Press the notebook toolbar's ■ Interrupt button (as a learner does; a missing button fails the click). */
+export async function interruptFromToolbar(page: Page): Promise<void> {
+  await page.locator(
     '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="interrupt"] :is(jp-button, button)',
-  );
-  if (await button.count() > 0) {
-    await button.first().click();
-    return "toolbar";
-  }
-  await menu(page, "Kernel", "Interrupt Kernel");
-  return "Kernel menu";
+  )
+    .first().click();
 }
 
 /** Every cell of the current notebook: source, execution count, prompt and outputs (text joined). */
