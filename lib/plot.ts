@@ -19,27 +19,13 @@
  *
  * @module
  */
-export {
-  DISPLAY,
-  display,
-  type Displayable,
-  isJupyter,
-  type MimeBundle,
-  PLOTLY_MIME,
-} from "./plot/display.ts";
-export { Figure, figure, type FigureSpec, type Layout, type Trace } from "./plot/figure.ts";
-export {
-  type HLine,
-  line,
-  type LineOptions,
-  scatter,
-  type ScatterOptions,
-  type Series,
-} from "./plot/lines.ts";
-export { bar, type BarOptions, histogram, type HistogramOptions } from "./plot/bars.ts";
-export { heatmap, type HeatmapOptions } from "./plot/heatmap.ts";
-export { frames, type FramesOptions, type FrameStep } from "./plot/frames.ts";
-export { type Part, partsSlider, type PartsSliderOptions } from "./plot/parts.ts";
-export { type LiveLoss, liveLoss, type LiveLossOptions, type LiveStep } from "./plot/live.ts";
-export { Table, table, type TableOptions } from "./plot/table.ts";
-export { graph, type GraphNode, type GraphOptions, type GraphView } from "./plot/graph.ts";
+export { DISPLAY, display, isJupyter, type MimeBundle, PLOTLY_MIME } from "./plot/display.ts";
+export { Figure, figure } from "./plot/figure.ts";
+export { line, scatter } from "./plot/lines.ts";
+export { bar, histogram } from "./plot/bars.ts";
+export { heatmap } from "./plot/heatmap.ts";
+export { frames } from "./plot/frames.ts";
+export { partsSlider } from "./plot/parts.ts";
+export { liveLoss } from "./plot/live.ts";
+export { Table, table } from "./plot/table.ts";
+export { graph } from "./plot/graph.ts";

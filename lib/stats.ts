@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { check, numbers } from "./plot/validate.ts";
 
 /**
  * Trailing moving average: element `i` of the result is the mean of `xs[i − window + 1 … i]`, the last
@@ -31,10 +32,7 @@ export function movingAverage(xs: readonly number[], window: number): number[] {
   if (!Array.isArray(xs)) {
     throw new TypeError(`movingAverage: xs must be an array of numbers, got ${typeof xs}`);
   }
-  if (typeof window !== "number") {
-    throw new TypeError(`movingAverage: window must be a number, got ${typeof window}`);
-  }
-  if (!Number.isInteger(window) || window < 1) {
+  if (!Number.isInteger(check("movingAverage: window", window, "number")) || window < 1) {
     throw new RangeError(`movingAverage: window must be an integer ≥ 1, got ${window}`);
   }
   xs.forEach((x, i) => {
@@ -73,15 +71,9 @@ const SUM_TOLERANCE = 1e-6;
  * @throws {RangeError} `p` is empty, has an entry that is negative or not finite, or does not sum to 1.
  */
 export function entropy(p: readonly number[]): number {
-  if (!Array.isArray(p)) throw new TypeError(`entropy: p must be an array of probabilities, got ${typeof p}`);
-  if (p.length === 0) throw new RangeError("entropy: p must have at least one probability, got []");
-  let total = 0;
-  let h = 0;
-  p.forEach((x, i) => {
-    if (typeof x !== "number") throw new TypeError(`entropy: p[${i}] must be a number, got ${typeof x}`);
-    if (!(x >= 0) || !Number.isFinite(x)) {
-      throw new RangeError(`entropy: p[${i}] must be a finite probability ≥ 0, got ${x}`);
-    }
+  let total = 0, h = 0;
+  numbers("entropy: p", p).forEach((x, i) => {
+    if (x < 0) throw new RangeError(`entropy: p[${i}] must be a finite probability ≥ 0, got ${x}`);
     total += x;
     if (x > 0) h -= x * Math.log(x);
   });
@@ -104,22 +96,13 @@ export function entropy(p: readonly number[]): number {
  * assert.equal(meanLargestWeight([[0.25, 0.25, 0.25, 0.25]]), 0.25); // uniform over 4 keys
  * ```
  * @param rows Non-empty rows of weights (finite numbers); at least one row.
- * @throws {RangeError} no rows, an empty row, or a weight that is not a finite number.
+ * @throws {TypeError} `rows` or a row is not an array, or a weight is not a number.
+ * @throws {RangeError} no rows, an empty row, or a weight that is not finite.
  */
 export function meanLargestWeight(rows: readonly (readonly number[])[]): number {
-  if (!Array.isArray(rows) || rows.length === 0) {
-    throw new RangeError("meanLargestWeight: rows must hold at least one row of weights");
-  }
   let sum = 0;
-  rows.forEach((row, i) => {
-    if (!Array.isArray(row) || row.length === 0) {
-      throw new RangeError(`meanLargestWeight: rows[${i}] must be a non-empty array of weights`);
-    }
-    const bad = row.findIndex((w) => typeof w !== "number" || !Number.isFinite(w));
-    if (bad >= 0) {
-      throw new RangeError(`meanLargestWeight: rows[${i}][${bad}] must be a finite number, got ${row[bad]}`);
-    }
-    sum += Math.max(...row);
+  check<unknown[]>("meanLargestWeight: rows", rows, "array").forEach((row, i) => {
+    sum += Math.max(...numbers(`meanLargestWeight: rows[${i}]`, row));
   });
   return sum / rows.length;
 }

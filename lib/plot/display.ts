@@ -17,27 +17,13 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 /** A MIME bundle: MIME type → content. `text/plain` is the fallback every front-end can show. */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
 
-/** Anything the kernel can render richly. */
-export interface Displayable {
-  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
-}
-
 /** The kernel's display function (`Deno.jupyter.display`: raw bundle, in-place updates by display id). */
 export type ShowFn = (
   bundle: MimeBundle,
   options: { raw?: boolean; update?: boolean; display_id?: string },
 ) => unknown;
 
-/**
- * The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { kernelShow } from "./display.ts";
- * assert.equal(kernelShow(), undefined); // not inside a Jupyter kernel
- * ```
- */
+/** The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel. */
 export function kernelShow(): ShowFn | undefined {
   const jupyter = jupyterApi();
   return jupyter && ((bundle, options) => jupyter.display(bundle, options));
@@ -59,7 +45,7 @@ export function kernelShow(): ShowFn | undefined {
  */
 export async function display(x: unknown): Promise<void> {
   const value = await x;
-  const own = (value as Partial<Displayable> | null)?.[DISPLAY];
+  const own = (value as { [DISPLAY]?: () => MimeBundle | Promise<MimeBundle> } | null)?.[DISPLAY];
   const bundle: MimeBundle = typeof own === "function" ? await own.call(value) : {
     "text/plain": typeof value === "string" ? value : Deno.inspect(value, { colors: false, depth: 4 }),
   };

@@ -64,7 +64,7 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   let numSteps = check<number>("liveLoss: num_steps", opts.num_steps, "number", true);
   const y = check<number>("liveLoss: baseline", opts.baseline, "number", true);
   const baseline: HLine[] = y === undefined ? [] : [{ y, name: `baseline ${fmt(y)}` }];
-  const now = opts.now ?? (() => performance.now());
+  const now = opts.now ?? performance.now.bind(performance);
   const show = opts.show ?? kernelShow();
   const displayId = `liveloss-${crypto.randomUUID()}`;
 
@@ -72,15 +72,15 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   const raw: (number | null)[] = [];
   const avg: (number | null)[] = [];
   let ema = 0, weight = 0, bad = 0;
-  let last = -Infinity;
-  let shown = false;
-  let sentSteps = -1, sentFinal = false;
+  let last = -Infinity, shown = false;
+  let finalAt = -1; // how many steps the last final (Plotly) redraw showed
 
   const status = (final: boolean): string => {
     if (steps.length === 0) return "waiting for the first step";
-    const lastLoss = raw.findLast((v) => v !== null);
     const n = steps.at(-1)!;
-    return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss ?? NaN)}, ` +
+    return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${
+      fmt(raw.findLast((v) => v !== null) ?? NaN)
+    }, ` +
       `smoothed ${fmt(avg.at(-1) ?? NaN)}` +
       (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") +
       (final ? (numSteps !== undefined && n < numSteps ? " — stopped" : " — done") : "");
@@ -127,11 +127,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
   const send = (final: boolean) => {
     if (show === undefined) return;
     const bundle = final ? finalBundle() : svgBundle();
-    sentSteps = steps.length;
-    sentFinal = final;
-    const options = shown
-      ? { raw: true, display_id: displayId, update: true }
-      : { raw: true, display_id: displayId };
+    if (final) finalAt = steps.length;
+    const options = { raw: true, display_id: displayId, ...(shown ? { update: true } : {}) };
     shown = true;
     try {
       const r = show(bundle, options);
@@ -155,17 +152,17 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
       raw.push(null);
       avg.push(weight > 0 ? ema / weight : null);
     }
-    const t = now();
-    if (!shown || t - last >= INTERVAL_MS || (numSteps !== undefined && step >= numSteps)) {
+    const t = now(), end = numSteps !== undefined && step >= numSteps;
+    if (!shown || t - last >= INTERVAL_MS || end) {
       last = t;
-      send(numSteps !== undefined && step >= numSteps);
+      send(end);
     }
   };
 
   return {
     onStep,
     done: () => {
-      if (!(sentFinal && sentSteps === steps.length)) send(true);
+      if (finalAt !== steps.length) send(true);
     },
   };
 }

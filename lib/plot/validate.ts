@@ -1,5 +1,5 @@
 /**
- * Input checks shared by the figure builders: each builder checks its options once, at its entry, with these.
+ * Input checks shared by the figure builders (each checks its options once, at its entry) and `stats.ts`.
  * Errors name the argument, the bad value and what is allowed.
  *
  * @example
