@@ -14,16 +14,7 @@ export type Trace = Record<string, unknown>;
 export type Layout = Record<string, unknown>;
 
 /** The colours every figure cycles through (colour-blind friendly, Okabe–Ito order). */
-export const COLORWAY = [
-  "#0072B2",
-  "#E69F00",
-  "#009E73",
-  "#D55E00",
-  "#CC79A7",
-  "#56B4E9",
-  "#F0E442",
-  "#000000",
-];
+export const COLORWAY = "#0072B2 #E69F00 #009E73 #D55E00 #CC79A7 #56B4E9 #F0E442 #000000".split(" ");
 
 /** The shared look: font, margins, white background, light grid, legend on top. */
 const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
@@ -41,7 +32,7 @@ const BASE_LAYOUT: Readonly<Layout> = Object.freeze({
 });
 
 /** Plotly config: responsive, no logo, no lasso/select tools. */
-const BASE_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
+const BASE_CONFIG = Object.freeze({
   responsive: true,
   displaylogo: false,
   modeBarButtonsToRemove: ["lasso2d", "select2d"],
@@ -62,8 +53,6 @@ export interface FigureSpec {
   data: Trace[];
   /** Layout, merged over the shared look. */
   layout?: Layout;
-  /** The `text/plain` summary; a default is built from the traces. */
-  summary?: string;
 }
 
 /**
@@ -73,22 +62,17 @@ export interface FigureSpec {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Figure } from "./figure.ts";
- * const fig = new Figure({ data: [{ type: "bar", x: ["a"], y: [1] }], summary: "one bar" });
+ * const fig = new Figure([{ type: "bar", x: ["a"], y: [1] }], {}, "one bar");
  * assert.ok(fig.toString() === "one bar" && fig.layout.font !== undefined);
  * ```
  */
 export class Figure {
-  /** The traces. */
-  readonly data: Trace[];
   /** The full layout (shared look merged with the figure's own). */
   readonly layout: Layout;
-  /** The one-paragraph text shown where Plotly cannot render. */
-  readonly summary: string;
 
-  constructor(spec: FigureSpec) {
-    this.data = spec.data;
-    this.layout = merge(BASE_LAYOUT, spec.layout ?? {});
-    this.summary = spec.summary ?? defaultSummary(this.data, this.layout);
+  /** `data`: the traces; `layout`: merged over the shared look; `summary`: the text where Plotly cannot render. */
+  constructor(readonly data: Trace[], layout: Layout, readonly summary: string) {
+    this.layout = merge(BASE_LAYOUT, layout);
   }
 
   /** The Plotly JSON (`{ data, layout, config }`; the config is the shared one). */
@@ -122,8 +106,16 @@ export function figure(spec: FigureSpec): Figure {
   check<unknown[]>("figure: data", spec.data, "array").forEach((t, i) =>
     check(`figure: data[${i}]`, t, "object")
   );
-  check("figure: summary", spec.summary, "string", true);
-  return new Figure(spec);
+  const { data, layout = {} } = spec;
+  // the summary: `figure "title": 2 traces (scatter, bar)`
+  const types = [...new Set(data.map((t) => String(t.type ?? "scatter")))].join(", ");
+  const t = layout.title, text = typeof t === "string" ? t : isPlainObject(t) ? t.text : undefined;
+  const title = typeof text === "string" ? ` "${text}"` : "";
+  return new Figure(
+    data,
+    layout,
+    `figure${title}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`,
+  );
 }
 
 /**
@@ -139,7 +131,7 @@ export function built(
 ): Figure {
   const layout = [...layouts, opts.layout ?? {}].reduce(merge, titles(opts));
   const title = opts.title === undefined ? "" : ` "${opts.title}"`;
-  return new Figure({ data, layout, summary: `${kind}${title}: ${detail}` });
+  return new Figure(data, layout, `${kind}${title}: ${detail}`);
 }
 
 /** The layout of the figure's title and axis titles; the one place every builder's titles are checked. */
@@ -167,14 +159,6 @@ export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
 function isPlainObject(x: unknown): x is Layout {
   return typeof x === "object" && x !== null && !Array.isArray(x) &&
     Object.getPrototypeOf(x) === Object.prototype;
-}
-
-/** `figure "title": 2 traces (scatter, bar)`. */
-function defaultSummary(data: Trace[], layout: Layout): string {
-  const types = [...new Set(data.map((t) => String(t.type ?? "scatter")))].join(", ");
-  const t = layout.title, text = typeof t === "string" ? t : isPlainObject(t) ? t.text : undefined;
-  const title = typeof text === "string" ? ` "${text}"` : "";
-  return `figure${title}: ${data.length} trace${data.length === 1 ? "" : "s"} (${types})`;
 }
 
 /**

@@ -121,7 +121,7 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
     }));
     const axes = titles({ title: `${title} — ${status(true)}`, xTitle: "step", yTitle: "loss" });
     const layout = { ...axes, hovermode: "x unified", ...hlineLayout(baseline) };
-    return new Figure({ data, layout, summary: `${title}: ${status(true)}` })[DISPLAY]();
+    return new Figure(data, layout, `${title}: ${status(true)}`)[DISPLAY]();
   };
 
   const send = (final: boolean) => {
