@@ -12,6 +12,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
 import { forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
@@ -141,12 +142,7 @@ async function runNbrun(lab: LabEnv, args: string[]): Promise<RunResult> {
   );
   const [out] = await Promise.all([new Response(child.stdout).text(), child.status]);
   stopForwarding();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const orphan = await Promise.race([
-    relayed.then(() => false),
-    new Promise<boolean>((done) => timer = setTimeout(() => done(true), 5000)),
-  ]);
-  clearTimeout(timer);
+  const orphan = await Promise.race([relayed.then(() => false), sleep(5000, true, { ref: false })]);
   let result: RunResult;
   try {
     result = JSON.parse(out.trim().split("\n").at(-1) ?? "");
