@@ -130,9 +130,10 @@ class Stopping:
         cell = self.cell
         what = RESTARTED if self.restart or cell.interrupted else (
             "KernelDied", f"the kernel stopped while this cell ran (exit code {code}) and was started again: {RERUN}")
-        await self.publish("error", error_content(what), cell.msg)
-        await self.reply("shell", cell.msg, "execute_reply",
-                         {"status": "error", "execution_count": cell.count, **error_content(what)})
+        if not cell.replied.is_set():  # (it may have ended just before deno was killed: then only its idle)
+            await self.publish("error", error_content(what), cell.msg)
+            await self.reply("shell", cell.msg, "execute_reply",
+                             {"status": "error", "execution_count": cell.count, **error_content(what)})
         await self.publish("status", {"execution_state": "idle"}, cell.msg)
         cell.failed = True
         cell.replied.set()
