@@ -15,7 +15,6 @@ import {
   table,
 } from "./plot.ts";
 import type { MimeBundle } from "./plot.ts";
-import { lineSvg } from "./plot/svg_line.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
 
@@ -394,29 +393,32 @@ Deno.test("liveLoss: overhead under 5% of a simulated 1 ms/step training (real c
   assert(inPlot / total < 0.05, `liveLoss took ${(100 * inPlot / total).toFixed(2)}% of the loop`);
 });
 
-Deno.test("lineSvg: axes with round ticks, gaps for null, flat and one-point curves do not hang", () => {
+Deno.test("liveLoss SVG: axes with round ticks, gaps for a NaN loss, escaped title, flat curves do not hang", () => {
+  /** The SVG liveLoss shows after these losses (one step each; a fake clock far apart, so every step redraws). */
+  const svgAfter = (losses: number[], opts: { title?: string; num_steps?: number; baseline?: number }) => {
+    let svg = "", clock = 0;
+    const live = liveLoss({
+      ...opts,
+      now: () => (clock += 1000),
+      show: (b) => void (svg = String(b["image/svg+xml"])),
+    });
+    losses.forEach((loss, i) => live.onStep({ step: i + 1, loss }));
+    return svg;
+  };
   const ticks = (svg: string, anchor: string) =>
     [...svg.matchAll(new RegExp(`text-anchor="${anchor}">([^<]*)</text>`, "g"))].map((m) => m[1]);
-  const series = (x: number[], y: (number | null)[]) => [{ name: "loss", x, y, color: "#000", width: 1 }];
-  const axes = { hlines: [], xTitle: "step", yTitle: "loss" };
-  const wide = lineSvg({ title: "t", series: series([0, 1000], [2.05, 3.3]), ...axes });
-  assert.deepEqual(ticks(wide, "middle").slice(0, 7), ["0", "200", "400", "600", "800", "1000", "step"]);
-  // y: [2.05, 3.3] padded by 5% of 1.25 to [1.9875, 3.3625]; 1.375 / 5 = 0.275 rounds up to steps of 0.5
+  // x: the axis already spans [0, num_steps]; y: [2.05, 3.3] (the smoothed curve lies between) padded by 5% of
+  // 1.25 to [1.9875, 3.3625], 1.375 / 5 = 0.275 rounds up to steps of 0.5
+  const wide = svgAfter([3.3, 2.05], { num_steps: 1000 });
+  assert.deepEqual(ticks(wide, "middle"), ["0", "200", "400", "600", "800", "1000", "step", "loss"]);
   assert.deepEqual(ticks(wide, "end"), ["2", "2.5", "3"]);
-  const tiny = lineSvg({ title: "t", series: series([1, 2], [2.9987499999999994, 2.99875]), ...axes });
-  assert.ok(ticks(tiny, "end").length <= 21, "a 4e-16 wide range must terminate");
-  const svg = lineSvg({
-    ...axes,
-    title: "a <b> & c",
-    series: series([1, 2, 3, 4], [3, null, 2.5, 2.4]),
-    hlines: [{ y: 3.3, name: "ln 27" }],
-    xRange: [0, 10],
-  });
+  const svg = svgAfter([3, NaN, 2.5, 2.4], { title: "a <b> & c", num_steps: 10, baseline: 3.3 });
   assert.ok(svg.startsWith("<svg") && svg.endsWith("</svg>"));
   assert.ok(svg.includes("a &lt;b&gt; &amp; c"), "title escaped");
-  const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#000"/)![1];
-  assert.equal((d.match(/M/g) ?? []).length, 2, "the null splits the curve in two pieces");
-  assert.ok(svg.includes("ln 27") && svg.includes('stroke-dasharray="6 4"'));
-  const flat = lineSvg({ title: "one", series: series([1], [3]), ...axes });
-  assert.ok(flat.includes('<path d="M'));
+  const d = svg.match(/<path d="(M[^"]*)" fill="none" stroke="#0072B2"/)![1]; // the raw loss
+  assert.equal((d.match(/M/g) ?? []).length, 2, "the NaN splits the raw curve in two pieces");
+  assert.ok(svg.includes("baseline 3.3") && svg.includes('stroke-dasharray="6 4"'));
+  for (const flat of [svgAfter([3], {}), svgAfter([2.9987499999999994, 2.99875], {})]) {
+    assert.ok(flat.includes('<path d="M') && ticks(flat, "end").length <= 21);
+  }
 });
