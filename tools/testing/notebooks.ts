@@ -15,7 +15,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ensureLabEnv, type LabEnv, ROOT, SetupError } from "../jupyter/setup.ts";
-import { forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
+import { report, spawn, stoppedBy, stoppedStatus } from "./report.ts";
 
 /** Every notebook the tests cover: the lessons in notebooks/, then the platform fixtures in tests/fixtures/. */
 export function allNotebooks(): string[] {
@@ -120,16 +120,15 @@ interface RunResult {
 
 /** Runs nbrun.py with `args` and returns its result; a kernel still holding stderr 5 s after it exited fails it. */
 async function runNbrun(lab: LabEnv, args: string[]): Promise<RunResult> {
-  const child = new Deno.Command(lab.python, {
+  // Termination (e.g. `timeout`, Ctrl-C) goes on to nbrun.py, whose nbclient shuts its kernel down.
+  const child = spawn(lab.python, {
     args: [join(ROOT, "tools", "testing", "nbrun.py"), ...args],
     cwd: ROOT,
     env: { ...lab.env, PYTHONUNBUFFERED: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
-  // Termination (e.g. `timeout`, Ctrl-C) goes on to nbrun.py, whose nbclient shuts its kernel down.
-  const stopForwarding = forwardSignals(child);
+  });
   // The kernel's "deno jupyter is unstable" banner is noise; the rest of stderr (e.g. a kernel's dying words)
   // is shown as it comes. The kernel shares this pipe, so it closes only once no kernel outlived nbrun.py.
   const relayed = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
@@ -141,7 +140,6 @@ async function runNbrun(lab: LabEnv, args: string[]): Promise<RunResult> {
     }),
   );
   const [out] = await Promise.all([new Response(child.stdout).text(), child.status]);
-  stopForwarding();
   const orphan = await Promise.race([relayed.then(() => false), sleep(5000, true, { ref: false })]);
   let result: RunResult;
   try {
@@ -208,8 +206,10 @@ async function main(): Promise<number> {
   const started = performance.now();
   // `--jobs` workers take runs from the queue until it is empty or a signal stopped everything.
   const worker = async () => {
-    for (let run = queue.shift(); run && !stoppedBy; run = queue.shift()) {
+    while (queue.length > 0 && !stoppedBy) {
+      const run = queue.shift()!;
       const r = await runNbrun(lab, [...run.args, "--timeout", values.timeout]);
+      if (stoppedBy) r.problems.unshift(`not finished: stopped by ${stoppedBy}`);
       const time = `${r.seconds.toFixed(1).padStart(6)} s  ${run.label}`;
       const extra = [
         r.cells_run !== undefined && `${r.cells_run} cells`,

@@ -46,22 +46,21 @@ export const FORWARDED: readonly Deno.Signal[] = ["SIGTERM", "SIGINT"];
 export let stoppedBy: Deno.Signal | undefined;
 
 /**
- * While `child` runs, send it every SIGTERM / SIGINT this process gets (the first is kept in `stoppedBy`).
- * Returns the function that stops forwarding (call it once the child has exited).
+ * Starts `command` (as `new Deno.Command(command, options).spawn()`) and, while it runs, sends it every SIGTERM /
+ * SIGINT this process gets; the first is kept in `stoppedBy`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { forwardSignals, stoppedBy } from "./report.ts";
- * const child = new Deno.Command(Deno.execPath(), { args: ["eval", "0"], stdout: "null" }).spawn();
- * const stop = forwardSignals(child);
+ * import { spawn, stoppedBy } from "./report.ts";
+ * const child = spawn(Deno.execPath(), { args: ["eval", "0"], stdout: "null" });
  * assert((await child.status).success);
- * stop();
  * assert.equal(stoppedBy, undefined);
  * ```
  */
-export function forwardSignals(child: Deno.ChildProcess): () => void {
-  const removers = FORWARDED.map((sig) => {
+export function spawn(command: string, options: Deno.CommandOptions): Deno.ChildProcess {
+  const child = new Deno.Command(command, options).spawn();
+  const forwarders = FORWARDED.map((sig) => {
     const forward = () => {
       stoppedBy ??= sig;
       try {
@@ -71,7 +70,8 @@ export function forwardSignals(child: Deno.ChildProcess): () => void {
     Deno.addSignalListener(sig, forward);
     return () => Deno.removeSignalListener(sig, forward);
   });
-  return () => removers.forEach((remove) => remove());
+  child.status.finally(() => forwarders.forEach((remove) => remove()));
+  return child;
 }
 
 /** The exit status a shell expects of a process stopped by `sig` (128 + its number). */

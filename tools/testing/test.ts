@@ -20,7 +20,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "../jupyter/setup.ts";
-import { type Counts, forwardSignals, report, stoppedBy, stoppedStatus } from "./report.ts";
+import { type Counts, report, spawn, stoppedBy, stoppedStatus } from "./report.ts";
 import { allNotebooks } from "./notebooks.ts";
 
 /**
@@ -36,16 +36,8 @@ interface Stage {
 
 /** Runs `deno args` with its output shown live (SIGTERM/SIGINT passed on); resolves to its exit status. */
 async function run(args: string[], env: Record<string, string> = {}): Promise<number> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-  }).spawn();
-  const stopForwarding = forwardSignals(child);
-  const { code } = await child.status;
-  stopForwarding();
-  return code;
+  const child = spawn(Deno.execPath(), { args, cwd: ROOT, env: { NO_COLOR: "1", ...env }, stdin: "null" });
+  return (await child.status).code;
 }
 
 /**
