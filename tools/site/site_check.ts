@@ -1,10 +1,10 @@
 /**
- * The static site in Chromium (the `site` stage of `deno task test`): builds `site/` with `deno task site`
- * (unless `--no-build`), then opens every page from `file://` with every non-file request blocked, and
- * checks that each lesson page draws all of its executed notebook's Plotly figures (at least two), shows its
- * SVG graphs, highlighted code and marked exercises, loads plotly.js only from the one `plotly.min.js`, logs no
- * console error, and that a slider changes its figure's data; that every relative link (and `#anchor`) between
- * the pages resolves, and that the site is at most 40 MB.
+ * The static site in Chromium (the `site` stage of `deno task test`): builds `site/` with `deno task site`, then
+ * opens every page from `file://` with every non-file request blocked, and checks that each lesson page draws
+ * all of its executed notebook's Plotly figures (at least two), shows its SVG graphs, highlighted code and marked
+ * exercises, loads plotly.js only from the one `plotly.min.js`, logs no console error, and that a slider changes
+ * its figure's data; that every relative link (and `#anchor`) between the pages resolves, and that the site is
+ * at most 40 MB.
  *
  * No chromium on PATH → SKIPPED, unless `REQUIRE_BROWSER=1` (CI), then FAILED. Prints one `  ✓ …` / `  ✗ …` line
  * per check and ends with `N passed, N failed[, 1 skipped]`. Exit status: 0 passed, 1 failed, 3 skipped.
@@ -102,10 +102,8 @@ async function main(): Promise<number> {
     ok ? passed++ : failed++;
   };
   try {
-    if (!Deno.args.includes("--no-build")) {
-      const site = new Deno.Command(Deno.execPath(), { args: ["task", "site"], cwd: ROOT, stdin: "null" });
-      check((await site.spawn().status).success, "deno task site builds site/");
-    }
+    const site = new Deno.Command(Deno.execPath(), { args: ["task", "site"], cwd: ROOT, stdin: "null" });
+    check((await site.spawn().status).success, "deno task site builds site/");
     const lessons = readdirSync(SITE_DIR).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
     const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
     check(lessons.length === notebooks.length, "one page per notebook", `${lessons.length} pages`);

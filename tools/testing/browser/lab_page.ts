@@ -148,10 +148,8 @@ export async function menu(page: Page, title: string, item: string): Promise<voi
 
 /** Press the notebook toolbar's ■ Interrupt button (as a learner does; a missing button fails the click). */
 export async function interruptFromToolbar(page: Page): Promise<void> {
-  await page.locator(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="interrupt"] :is(jp-button, button)',
-  )
-    .first().click();
+  const button = '[data-jp-item-name="interrupt"] :is(jp-button, button)';
+  await page.locator(`.jp-NotebookPanel:not(.lm-mod-hidden) ${button}`).first().click();
 }
 
 /** Every cell of the current notebook: source, execution count, prompt and outputs (text joined). */
@@ -192,12 +190,10 @@ export async function waitUntilDone(page: Page, timeoutMs: number, settleMs = 10
     const died = await kernelDeaths(page);
     if (died.length > 0) throw new Error(`the kernel died and was restarted (status: ${died.join(", ")})`);
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for all cells to finish`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for the cells to finish`);
     }
-    const kernel = await kernelInfo(page);
-    idle = kernel?.status !== "idle" || (await cells(page)).some((c) => c.prompt.includes("*"))
-      ? 0
-      : idle + 1;
+    const running = (await cells(page)).some((c) => c.prompt.includes("*"));
+    idle = running || (await kernelInfo(page))?.status !== "idle" ? 0 : idle + 1;
     if (idle === 2) return;
   }
 }
