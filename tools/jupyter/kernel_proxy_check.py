@@ -1,21 +1,22 @@
-"""Check tools/jupyter/kernel_proxy.py against the real Deno kernel (used by tools/jupyter/kernel_proxy_test.ts).
+"""Drive a kernel through jupyter_client, as JupyterLab does, for tools/jupyter/kernel_proxy_test.ts.
 
-Starts a kernel from the given kernelspec folder with jupyter_client and, by MODE:
-- runall: sends several cells at once the way JupyterLab's "Run All" does, 3 rounds, and counts output lines
-  that land in the wrong cell or go missing;
-- interrupt: interrupts at every kind of moment (idle, a training loop, a runaway synchronous loop, a cell
-  waiting forever), sends a failing cell with two behind it, restarts during a runaway loop;
-- alive: runs one cell.
-Then shuts the kernel down and lists processes left behind. Prints one JSON object.
+Starts a kernel from the given kernelspec folder, plays the steps (a JSON object: step name -> step) in order,
+shuts the kernel down, lists processes left behind, and prints one JSON object: step name -> result, plus
+`left_running`. A step is one of:
+- {"run": code}: execute one cell; its result {status, text (its output), seconds};
+- {"run_all": [code, …], "stop_on_error": bool}: send every cell at once (Run All); the list of their results;
+- {"run": code, "interrupt_after": s, "then": code}: Interrupt `s` into the cell; its result, with `then`'s
+  result and `answered_after` (s from the Interrupt until `then` answered);
+- {"interrupt": true}: an Interrupt with nothing running (then a pause); {"restart_during": code}: Restart (as
+  JupyterLab's menu) a second into the cell.
 
-Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD [MODE]
+Usage: .venv/bin/python tools/jupyter/kernel_proxy_check.py KERNEL_DIRS_FOLDER KERNEL_NAME CWD STEPS_JSON
 """
 
 from __future__ import annotations
 
 import json
 import queue
-import re
 import sys
 import time
 
@@ -23,14 +24,8 @@ import psutil
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-CELLS = [f"for (let i = 1; i <= 20; i++) console.log(`c{k} line ${{i}}`);" for k in range(4)] + [
-    'for (let i = 1; i <= 20; i++) await Deno.jupyter.display({ "text/plain": `c4 line ${i}` }, { raw: true });',
-    "`c5 line 1`",
-]
-EXPECTED = [20, 20, 20, 20, 20, 1]
 
-
-def results(kc, ids: list[str], timeout: float = 30) -> list[dict]:
+def results(kc, ids: list[str], timeout: float = 60) -> list[dict]:
     """Wait until every request of `ids` has its reply and idle: for each, {status, text (its output), seconds}."""
     t0 = time.time()
     cells = {i: {"status": None, "text": "", "idle": False} for i in ids}
@@ -52,57 +47,28 @@ def results(kc, ids: list[str], timeout: float = 30) -> list[dict]:
     return [{"status": c["status"] or "timeout", "text": c["text"].strip(), "seconds": seconds} for c in cells.values()]
 
 
-def run(kc, code: str, timeout: float = 30) -> dict:
-    return results(kc, [kc.execute(code)], timeout)[0]
-
-
-def run_all(kc) -> int:
-    """Send every cell at once; return how many output lines are missing from, or foreign to, their cell."""
-    bad = 0
-    for k, r in enumerate(results(kc, [kc.execute(c) for c in CELLS], 60)):
-        marks = [int(m) for m in re.findall(r"c(\d) line", r["text"])]
-        bad += sum(1 for m in marks if m != k) + max(0, EXPECTED[k] - marks.count(k))
-    return bad
-
-
-def interrupted(km, kc, code: str, after: float, then: str) -> dict:
-    """Run `code`, Interrupt it `after` s in; the cell's result, then that of `then` (s counted from the Interrupt)."""
-    msg_id = kc.execute(code)
-    time.sleep(after)
-    km.interrupt_kernel()
-    t0 = time.time()
-    stopped = results(kc, [msg_id])[0]
-    return {**stopped, "then": run(kc, then), "answered_after": round(time.time() - t0, 2)}
-
-
-def interrupts(km, kc) -> dict:
-    """Interrupt at every kind of moment; Run All with a failing first cell; Restart during a runaway cell."""
-    r = {"setup": run(kc, 'import { createModel, Random, Tokenizer, train } from "@lib/mod.ts";\n'
-                          'const docs = ["emma", "olivia", "ava"], tokenizer = Tokenizer.fromDocs(docs);\n'
-                          "const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, "
-                          "n_head: 2 }, rng: new Random(1) });\nlet kept = 41;")}
-    km.interrupt_kernel()  # nothing runs
-    time.sleep(0.5)
-    r["idle"] = run(kc, "kept + 1")
-    r["train"] = interrupted(km, kc, "const history = await train(model, { docs, tokenizer, num_steps: 200_000 });",
-                             4, "[history.stoppedAt === history.losses.length, Number.isFinite(model.loss([[0, 1]]))]")
-    r["sweep"] = interrupted(km, kc, "const runs = [];\nfor (let i = 0; i < 3; i++) "
-                             "runs.push((await train(model, { docs, tokenizer, num_steps: 200_000 })).stoppedAt);",
-                             2, "runs.length")
-    r["runaway"] = interrupted(km, kc, "while (true) {}", 2, "[1 + 1, kept]")
-    ids = [kc.execute(c) for c in ('throw new Error("first")', "var second = 2", "var third = 3")]
-    r["run_all"] = [x["status"] for x in results(kc, ids)] + [run(kc, "typeof second + typeof third")["text"]]
-    ids = [kc.execute('throw new Error("again")', stop_on_error=False), kc.execute("var fourth = 4; fourth")]
-    r["no_stop"] = [x["status"] for x in results(kc, ids)]
-    r["waiting"] = interrupted(km, kc, "await new Promise(() => {})", 2, "[1 + 1, typeof kept]")
-    r["exit"] = run(kc, "Deno.exit(3)")
-    r["after_exit"] = run(kc, "1 + 1")
-    kc.execute("while (true) {}")
-    time.sleep(1)
-    km.restart_kernel(now=False)
-    kc.wait_for_ready(timeout=60)
-    r["restarted"] = run(kc, "1 + 1")
-    return r
+def play(km, kc, step: dict):
+    """One step (see the module docstring) and its result."""
+    if step.get("interrupt"):
+        km.interrupt_kernel()
+        time.sleep(0.5)
+    elif "restart_during" in step:
+        kc.execute(step["restart_during"])
+        time.sleep(1)
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=60)
+    elif "run_all" in step:
+        return results(kc, [kc.execute(code, stop_on_error=step["stop_on_error"]) for code in step["run_all"]])
+    elif "interrupt_after" in step:
+        msg_id = kc.execute(step["run"])
+        time.sleep(step["interrupt_after"])
+        km.interrupt_kernel()
+        t0 = time.time()
+        [stopped] = results(kc, [msg_id])
+        then = results(kc, [kc.execute(step["then"])])[0]
+        return {**stopped, "then": then, "answered_after": round(time.time() - t0, 2)}
+    else:
+        return results(kc, [kc.execute(step["run"])])[0]
 
 
 def alive(p: psutil.Process) -> bool:
@@ -113,19 +79,13 @@ def alive(p: psutil.Process) -> bool:
 
 
 def main() -> int:
-    kernel_dirs, name, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
-    mode = sys.argv[4] if len(sys.argv) > 4 else "runall"
+    kernel_dirs, name, cwd, steps = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
     km = KernelManager(kernel_name=name, kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernel_dirs]))
     km.start_kernel(cwd=cwd)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=120)
-    if mode == "alive":  # only: does a cell run?
-        result = {"output": run(kc, 'console.log("alive")', 60)["text"]}
-    elif mode == "interrupt":
-        result = interrupts(km, kc)
-    else:
-        result = {"misplaced": [run_all(kc) for _ in range(3)]}
+    result = {key: play(km, kc, step) for key, step in steps.items()}
     children = psutil.Process(km.provisioner.process.pid).children()
     kc.stop_channels()
     km.shutdown_kernel(now=False)

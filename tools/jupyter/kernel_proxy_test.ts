@@ -13,8 +13,26 @@ import { inTempDir } from "../testing/test_util.ts";
 const python = join(ROOT, ".venv", "bin", "python");
 const ignore = !existsSync(python) || Deno.build.os === "windows";
 
-/** Runs tools/jupyter/kernel_proxy_check.py in `mode` on a kernelspec whose proxy starts `deno`; its JSON and stderr. */
-async function check(dir: string, deno: string, mode: "runall" | "interrupt" | "alive") {
+/** What kernel_proxy_check.py reports of a cell. */
+interface Result {
+  status: string;
+  text: string;
+  seconds: number;
+}
+/** …and of a cell interrupted `interrupt_after` s in. */
+type Interrupted = Result & { then: Result; answered_after: number };
+type Step =
+  | { run: string }
+  | { run_all: string[]; stop_on_error: boolean }
+  | { run: string; interrupt_after: number; then: string }
+  | { interrupt: true }
+  | { restart_during: string };
+
+/**
+ * Plays `steps` with tools/jupyter/kernel_proxy_check.py (jupyter_client) on a kernelspec whose proxy starts
+ * `deno`: each step's result by name; asserts that no process is left running after shutdown.
+ */
+async function check(dir: string, deno: string, steps: Record<string, Step>) {
   mkdirSync(join(dir, "proxied"), { recursive: true });
   writeFileSync(
     join(dir, "proxied", "kernel.json"),
@@ -26,21 +44,20 @@ async function check(dir: string, deno: string, mode: "runall" | "interrupt" | "
       interrupt_mode: "message",
     }),
   );
+  const script = join(ROOT, "tools", "jupyter", "kernel_proxy_check.py");
   const out = await new Deno.Command(python, {
-    args: [
-      join(ROOT, "tools", "jupyter", "kernel_proxy_check.py"),
-      dir,
-      "proxied",
-      join(ROOT, "notebooks"),
-      mode,
-    ],
+    args: [script, dir, "proxied", join(ROOT, "notebooks"), JSON.stringify(steps)],
     stdout: "piped",
     stderr: "piped",
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, stderr);
-  const stdout = new TextDecoder().decode(out.stdout);
-  return { result: JSON.parse(stdout.trim().split("\n").at(-1)!), stderr };
+  // deno-lint-ignore no-explicit-any
+  const result: Record<string, any> = JSON.parse(
+    new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!,
+  );
+  assert.deepEqual(result.left_running, [], "the deno kernel exits with the proxy");
+  return result;
 }
 
 /** A test that needs `.venv`, run in a fresh temporary folder. */
@@ -48,20 +65,64 @@ function proxyTest(name: string, fn: (dir: string) => Promise<void>) {
   Deno.test({ name, ignore, fn: () => inTempDir("kernel-proxy-test-", fn) });
 }
 
+// Cell k prints lines tagged "ck"; every line must land in its own cell, none missing.
+const CELLS = [0, 1, 2, 3].map((k) => `for (let i = 1; i <= 20; i++) console.log(\`c${k} line \${i}\`);`)
+  .concat([
+    'for (let i = 1; i <= 20; i++) await Deno.jupyter.display({ "text/plain": `c4 line ${i}` }, { raw: true });',
+    "`c5 line 1`",
+  ]);
+const EXPECTED = [20, 20, 20, 20, 20, 1];
+
 proxyTest("kernel proxy: Run All output stays in its cell; shutdown leaves no process", async (dir) => {
-  const { result: r } = await check(dir, Deno.execPath(), "runall");
-  assert.deepEqual(
-    r.misplaced,
-    [0, 0, 0],
-    "no output line in a wrong cell or missing, in 3 Run All rounds",
+  const all = { run_all: CELLS, stop_on_error: true };
+  const r = await check(dir, Deno.execPath(), { round1: all, round2: all, round3: all });
+  const misplaced = [r.round1, r.round2, r.round3].map((cells: Result[]) =>
+    cells.reduce((bad, { text }, k) => {
+      const marks = [...text.matchAll(/c(\d) line/g)].map((m) => Number(m[1]));
+      const own = marks.filter((m) => m === k).length;
+      return bad + (marks.length - own) + Math.max(0, EXPECTED[k] - own);
+    }, 0)
   );
-  assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
+  assert.deepEqual(misplaced, [0, 0, 0], "no output line in a wrong cell or missing, in 3 Run All rounds");
 });
 
 proxyTest(
   "kernel proxy: Interrupt at any moment leaves a working kernel; Run All stops at the first error",
   async (dir) => {
-    const { result: r } = await check(dir, Deno.execPath(), "interrupt");
+    const train = (steps: string) => `await train(model, { docs, tokenizer, num_steps: ${steps} })`;
+    const r = await check(dir, Deno.execPath(), {
+      setup: {
+        run: 'import { createModel, Random, Tokenizer, train } from "@lib/mod.ts";\n' +
+          'const docs = ["emma", "olivia", "ava"], tokenizer = Tokenizer.fromDocs(docs);\n' +
+          "const model = createModel({ config: { vocab_size: tokenizer.vocab_size, n_embd: 8, n_head: 2 }, " +
+          "rng: new Random(1) });\nlet kept = 41;",
+      },
+      interrupt: { interrupt: true },
+      idle: { run: "kept + 1" },
+      train: {
+        run: `const history = ${train("200_000")};`,
+        interrupt_after: 4,
+        then: "[history.stoppedAt === history.losses.length, Number.isFinite(model.loss([[0, 1]]))]",
+      },
+      sweep: {
+        run: `const runs = [];\nfor (let i = 0; i < 3; i++) runs.push((${train("200_000")}).stoppedAt);`,
+        interrupt_after: 2,
+        then: "runs.length",
+      },
+      runaway: { run: "while (true) {}", interrupt_after: 2, then: "[1 + 1, kept]" },
+      run_all: {
+        run_all: ['throw new Error("first")', "var second = 2", "var third = 3"],
+        stop_on_error: true,
+      },
+      after_run_all: { run: "typeof second + typeof third" },
+      no_stop: { run_all: ['throw new Error("again")', "var fourth = 4; fourth"], stop_on_error: false },
+      waiting: { run: "await new Promise(() => {})", interrupt_after: 2, then: "[1 + 1, typeof kept]" },
+      exit: { run: "Deno.exit(3)" },
+      after_exit: { run: "1 + 1" },
+      restart: { restart_during: "while (true) {}" },
+      restarted: { run: "1 + 1" },
+    });
+    const [t, sweep, runaway, waiting]: Interrupted[] = [r.train, r.sweep, r.runaway, r.waiting];
     assert.equal(r.setup.status, "ok", r.setup.text);
     assert.deepEqual(
       r.idle,
@@ -69,36 +130,32 @@ proxyTest(
       "idle: nothing happens, `kept` is still 41",
     );
     // 4 s into 200,000 steps: train() stops at its next step, says where, keeps the history and the model
-    assert.equal(r.train.status, "ok");
-    assert.match(r.train.text, /^stopped at step \d+ of 200000$/);
-    assert.ok(
-      r.train.answered_after < 10,
-      `train answered ${r.train.answered_after} s after the Interrupt`,
-    );
-    assert.deepEqual(r.train.then, { ...r.train.then, status: "ok", text: "[ true, true ]" });
+    assert.equal(t.status, "ok");
+    assert.match(t.text, /^stopped at step \d+ of 200000$/);
+    assert.ok(t.answered_after < 10, `train answered ${t.answered_after} s after the Interrupt`);
+    assert.deepEqual(t.then, { ...t.then, status: "ok", text: "[ true, true ]" });
     // a sweep (three train() in one cell): the whole cell ends, each run saying where it stopped; not halted
-    assert.equal(r.sweep.status, "ok", r.sweep.text);
-    assert.equal(r.sweep.text.match(/stopped at step \d+ of 200000/g)?.length, 3, r.sweep.text);
-    assert.deepEqual(r.sweep.then, { ...r.sweep.then, status: "ok", text: "3" });
+    assert.equal(sweep.status, "ok", sweep.text);
+    assert.equal(sweep.text.match(/stopped at step \d+ of 200000/g)?.length, 3, sweep.text);
+    assert.deepEqual(sweep.then, { ...sweep.then, status: "ok", text: "3" });
     // `while (true) {}` (SIGINT cannot reach it): halted, told so, variables kept, no client-side restart
-    assert.equal(r.runaway.status, "error");
-    assert.match(r.runaway.text, /halted this cell .* Variables are kept/);
-    assert.deepEqual(r.runaway.then, { ...r.runaway.then, status: "ok", text: "[ 2, 41 ]" });
-    assert.ok(
-      r.runaway.answered_after < 15,
-      `1 + 1 answered ${r.runaway.answered_after} s after the Interrupt`,
-    );
+    assert.equal(runaway.status, "error");
+    assert.match(runaway.text, /halted this cell .* Variables are kept/);
+    assert.deepEqual(runaway.then, { ...runaway.then, status: "ok", text: "[ 2, 41 ]" });
+    assert.ok(runaway.answered_after < 15, `1 + 1 answered ${runaway.answered_after} s after the Interrupt`);
     // three cells at once with stop_on_error, the first throws: the others are aborted and never run
-    assert.deepEqual(r.run_all, ["error", "aborted", "aborted", '"undefinedundefined"']);
-    assert.deepEqual(r.no_stop, ["error", "ok"], "without stop_on_error the next cell runs");
-    // a cell waiting forever cannot be halted: the kernel is restarted and the cell says so
-    assert.equal(r.waiting.status, "error");
-    assert.match(r.waiting.text, /kernel was restarted: every variable .* Run the cells above/);
-    assert.deepEqual(r.waiting.then, { ...r.waiting.then, status: "ok", text: '[ 2, "undefined" ]' });
-    assert.ok(
-      r.waiting.answered_after < 15,
-      `1 + 1 answered ${r.waiting.answered_after} s after the Interrupt`,
+    assert.deepEqual(r.run_all.map((c: Result) => c.status), ["error", "aborted", "aborted"]);
+    assert.equal(r.after_run_all.text, '"undefinedundefined"');
+    assert.deepEqual(
+      r.no_stop.map((c: Result) => c.status),
+      ["error", "ok"],
+      "without stop_on_error the next cell runs",
     );
+    // a cell waiting forever cannot be halted: the kernel is restarted and the cell says so
+    assert.equal(waiting.status, "error");
+    assert.match(waiting.text, /kernel was restarted: every variable .* Run the cells above/);
+    assert.deepEqual(waiting.then, { ...waiting.then, status: "ok", text: '[ 2, "undefined" ]' });
+    assert.ok(waiting.answered_after < 15, `1 + 1 answered ${waiting.answered_after} s after the Interrupt`);
     // a cell that ends the process: started again, and the cell says so
     assert.equal(r.exit.status, "error");
     assert.match(r.exit.text, /kernel stopped while this cell ran \(exit code 3\) and was started again/);
@@ -108,7 +165,6 @@ proxyTest(
       { ...r.restarted, status: "ok", text: "2" },
       "Restart during `while (true) {}`",
     );
-    assert.deepEqual(r.left_running, [], "the deno kernel exits with the proxy");
   },
 );
 
@@ -123,8 +179,8 @@ proxyTest(
       `#!/bin/sh\ncat "$4" >> "${starts}"\necho >> "${starts}"\nexec "${Deno.execPath()}" "$@"\n`,
     );
     chmodSync(fake, 0o755);
-    const { result } = await check(dir, fake, "alive");
-    assert.equal(result.output, "alive");
+    const r = await check(dir, fake, { alive: { run: 'console.log("alive")' } });
+    assert.deepEqual(r.alive, { ...r.alive, status: "ok", text: "alive" });
     const [conn] = readFileSync(starts, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     // A port from bind(0) would lie in that range: deno binds its ports one after another while the proxy's
     // sockets connect, and a connection's own local port could take one deno has yet to bind (seen in CI).
