@@ -27,5 +27,5 @@ export { heatmap } from "./plot/heatmap.ts";
 export { frames } from "./plot/frames.ts";
 export { partsSlider } from "./plot/parts.ts";
 export { liveLoss } from "./plot/live.ts";
-export { Table, table } from "./plot/table.ts";
+export { table } from "./plot/table.ts";
 export { graph } from "./plot/graph.ts";

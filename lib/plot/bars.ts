@@ -4,7 +4,7 @@
  * @module
  */
 import { built, categoryAxis, type Figure, type PlotOptions, type Trace } from "./figure.ts";
-import { check, fmt, labels as checkLabels, numbers } from "./validate.ts";
+import { check, fmt, labels, numbers, sameLength } from "./validate.ts";
 import { escapeHtml } from "./table.ts";
 
 /** Options of `bar()`: give `values` for one set of bars or `series` for grouped bars. */
@@ -32,13 +32,7 @@ export function bar(opts: BarOptions): Figure {
   if ((opts.values === undefined) === (opts.series === undefined)) {
     throw new TypeError("bar: give exactly one of `values` (one set of bars) or `series` (grouped bars)");
   }
-  const names = checkLabels(
-    "bar: labels",
-    opts.labels,
-    Array.isArray(opts.labels) ? opts.labels.length : 0,
-    "labels",
-  );
-  check("bar: labels", names, "array");
+  const names = labels("bar: labels", opts.labels);
   const grouped = opts.series !== undefined;
   const series = check<{ name: string; values: readonly number[] }[]>(
     "bar: series",
@@ -47,7 +41,7 @@ export function bar(opts: BarOptions): Figure {
   ).map((s, i) => {
     const where = grouped ? `series[${i}].values` : "values";
     const values = numbers(`bar: ${where}`, s.values);
-    checkLabels("bar: labels", names, values.length, where);
+    sameLength("bar: labels", names.length, where, values.length);
     return { name: s.name, values };
   });
   const { values: x, axis } = categoryAxis(names);
@@ -57,7 +51,6 @@ export function bar(opts: BarOptions): Figure {
     customdata: names.map(String),
     x,
     y: s.values,
-    orientation: "v",
     hovertemplate: `%{customdata}: %{y:.4g}<extra>${escapeHtml(s.name)}</extra>`,
   }));
   const top = series.map((s) => {

@@ -28,16 +28,9 @@ export interface GraphOptions {
 /** Graphs with more values than this are refused: bigger ones are unreadable and slow to lay out. */
 const MAX_NODES = 500;
 
-/** A rendered computation graph: what `graph()` returns. */
+/** A rendered computation graph, what `graph()` returns: its SVG, its Graphviz source and a one-line summary. */
 export class GraphView {
-  constructor(
-    /** The SVG text. */
-    readonly svg: string,
-    /** The Graphviz source. */
-    readonly dot: string,
-    /** One line describing the graph. */
-    readonly summary: string,
-  ) {}
+  constructor(readonly svg: string, readonly dot: string, readonly summary: string) {}
 
   toString(): string {
     return this.summary;
@@ -59,20 +52,15 @@ export class GraphView {
  * unreadably small.
  */
 function responsiveSvg(svg: string): string {
-  const open = svg.match(/^<svg\b[^>]*>/);
-  if (!open) return svg;
-  const width = open[0].match(/\swidth="([\d.]+)(pt|px)?"/);
-  const px = width ? Number(width[1]) * (width[2] === "pt" ? 4 / 3 : 1) : undefined;
-  const tag = open[0]
-    .replace(/\s(width|height)="[^"]*"/g, "")
-    .replace(
-      /^<svg/,
-      `<svg width="100%" style="${
-        px ? `max-width:${Math.round(px)}px;min-width:${Math.round(0.6 * px)}px;` : ""
-      }` +
-        `height:auto"`,
-    );
-  return `<div style="overflow-x:auto">${tag}${svg.slice(open[0].length)}</div>`;
+  // Graphviz gives the size in points: <svg width="75pt" height="30pt" viewBox="0 0 75 30" …>
+  const open = svg.match(/^<svg\b[^>]*>/)![0];
+  const px = Number(open.match(/\swidth="([\d.]+)pt"/)![1]) * 4 / 3;
+  const style = `max-width:${Math.round(px)}px;min-width:${Math.round(0.6 * px)}px;height:auto`;
+  const tag = open.replace(/\s(width|height)="[^"]*"/g, "").replace(
+    /^<svg/,
+    `<svg width="100%" style="${style}"`,
+  );
+  return `<div style="overflow-x:auto">${tag}${svg.slice(open.length)}</div>`;
 }
 
 /** The nodes reachable from `root` (iteratively; a RangeError past `MAX_NODES`). */
@@ -123,15 +111,13 @@ function toDot(nodes: GraphNode[], title?: string): string {
     const html = `<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">` +
       `<TR>${name}<TD>data ${fixed(v.data)}</TD>${gradCell}</TR></TABLE>`;
     lines.push(`  ${id.get(v)} [shape=plaintext, label=<${html}>];`);
-    if (v.op && v.children.length > 0) {
-      const op = `  ${id.get(v)}_op [shape=ellipse, style=filled, fillcolor="#E8F0FA", label=${
-        JSON.stringify(v.op)
-      }];`;
-      lines.push(op, `  ${id.get(v)}_op -> ${id.get(v)};`);
-      for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)}_op;`);
-    } else {
-      for (const c of v.children) lines.push(`  ${id.get(c)} -> ${id.get(v)};`);
+    // an operation is an oval between its inputs and its result (a node without one links them directly)
+    const into = v.op && v.children.length > 0 ? `${id.get(v)}_op` : id.get(v);
+    if (into !== id.get(v)) {
+      const oval = `shape=ellipse, style=filled, fillcolor="#E8F0FA", label=${JSON.stringify(v.op)}`;
+      lines.push(`  ${into} [${oval}];`, `  ${into} -> ${id.get(v)};`);
     }
+    for (const c of v.children) lines.push(`  ${id.get(c)} -> ${into};`);
   }
   lines.push("}");
   return lines.join("\n");

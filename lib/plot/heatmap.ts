@@ -4,7 +4,7 @@
  * @module
  */
 import { built, categoryAxis, type Figure, type PlotOptions } from "./figure.ts";
-import { check, fmt, labels as checkLabels, numbers } from "./validate.ts";
+import { check, fmt, labels, numbers, sameLength } from "./validate.ts";
 import { escapeHtml } from "./table.ts";
 
 /** Low values white, high values dark blue (Plotly's "Blues" runs the other way). */
@@ -59,12 +59,11 @@ export function heatmap(opts: HeatmapOptions): Figure {
       `heatmap: z must be rectangular; z[0] has ${cols} columns but z[${bad}] has ${z[bad].length}`,
     );
   }
-  const xLabels = opts.x === undefined
-    ? z[0].map((_, j) => j)
-    : checkLabels("heatmap: x", opts.x, cols, "z[0]");
-  const yLabels = opts.y === undefined
-    ? z.map((_, i) => i)
-    : checkLabels("heatmap: y", opts.y, z.length, "z");
+  // labels default to the column and row numbers
+  const xLabels = labels("heatmap: x", opts.x ?? z[0].map((_, j) => j));
+  const yLabels = labels("heatmap: y", opts.y ?? z.map((_, i) => i));
+  sameLength("heatmap: x", xLabels.length, "z[0]", cols);
+  sameLength("heatmap: y", yLabels.length, "z", z.length);
   const xName = check<string>("heatmap: xTitle", opts.xTitle, "string", true) ?? "column";
   const yName = check<string>("heatmap: yTitle", opts.yTitle, "string", true) ?? "row";
   const zmin = check<number>("heatmap: zmin", opts.zmin, "number", true);

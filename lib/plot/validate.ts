@@ -5,11 +5,11 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { check, labels, numbers } from "./validate.ts";
+ * import { check, numbers, sameLength } from "./validate.ts";
  * assert.equal(check("zmin", 0, "number"), 0);
  * assert.equal(check("title", undefined, "string", true), undefined);
  * assert.throws(() => numbers("y", [1, NaN]), { name: "RangeError", message: "y[1] must be a finite number, got NaN" });
- * assert.throws(() => labels("x", ["a"], 2, "z[0]"), /x has length 1 but z\[0\] has length 2/);
+ * assert.throws(() => sameLength("x", 1, "z[0]", 2), /x has length 1 but z\[0\] has length 2/);
  * ```
  *
  * @module
@@ -51,18 +51,12 @@ export function numbers(name: string, value: unknown): number[] {
   return arr as number[];
 }
 
-/** An array of `length` labels (strings or numbers); `lengthOf` names what fixes the length. */
-export function labels(name: string, value: unknown, length: number, lengthOf: string): (string | number)[] {
-  if (!Array.isArray(value)) {
-    throw new TypeError(`${name} must be an array of labels, got ${describe(value)}`);
-  }
-  value.forEach((v, i) => {
-    if (typeof v !== "string" && typeof v !== "number") {
-      throw new TypeError(`${name}[${i}] must be a string or a number, got ${describe(v)}`);
-    }
+/** A non-empty array of labels (strings or numbers). */
+export function labels(name: string, value: unknown): (string | number)[] {
+  return check<unknown[]>(name, value, "array").map((v, i) => {
+    if (typeof v === "string" || typeof v === "number") return v;
+    throw new TypeError(`${name}[${i}] must be a string or a number, got ${describe(v)}`);
   });
-  sameLength(name, value.length, lengthOf, length);
-  return value;
 }
 
 /** RangeError unless two lengths agree. */
