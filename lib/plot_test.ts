@@ -263,7 +263,7 @@ Deno.test("figure: escape hatch keeps data, merges layout over the shared look",
 });
 
 Deno.test("table: HTML escapes every cell, text is aligned, numbers right-aligned", () => {
-  const t = table([{ name: "<script>&", shape: [27, 16], count: 432 }, { name: "wpe", count: 0.123456 }], {
+  const t = table([{ name: "<script>&", shape: "27×16", count: 432 }, { name: "wpe", count: 0.123456 }], {
     title: "params <1>",
   });
   const b = bundleOf(t);

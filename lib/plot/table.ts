@@ -92,11 +92,7 @@ export function escapeHtml(s: string): string {
     .replaceAll("'", "&#39;");
 }
 
+/** A cell's text: numbers with 4 significant digits, a missing value empty. */
 function cell(v: unknown): string {
-  if (v === undefined || v === null) return "";
-  if (typeof v === "number") return fmt(v);
-  if (typeof v === "string") return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v.join("×");
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  return v === undefined || v === null ? "" : typeof v === "number" ? fmt(v) : String(v);
 }

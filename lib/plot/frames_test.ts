@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { partsSlider } from "./parts.ts";
+import { partsSlider } from "./frames.ts";
 
 type Bundle = {
   data: { name: string; text: string[] }[];
