@@ -20,16 +20,18 @@ export function activeSet(size: number): ActiveSet {
 }
 
 /**
- * `out[i] = max(0, x[i])`; records in `on` which units are positive.
+ * `out[i] = max(0, x[i])`; records in `on` which units are positive. Every index is written and the count
+ * moves on only for a positive unit: about half the units are on, in no pattern, so a branch on the sign
+ * would be mispredicted half the time.
  */
 export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): void {
   const idx = on.idx;
   let n = 0;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] > 0) {
-      out[i] = x[i];
-      idx[n++] = i;
-    } else out[i] = 0;
+    const v = x[i], positive = v > 0;
+    out[i] = positive ? v : 0;
+    idx[n] = i;
+    n += Number(positive);
   }
   on.n = n;
 }
