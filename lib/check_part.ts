@@ -1,8 +1,6 @@
 /**
- * `checkPart(part, implementation)`: check a learner's own version of one part of the GPT by running the real
- * model with it swapped in, beside the reference, for a few training steps. The report says which number
- * parted first (a forward value, a gradient or an updated parameter), at which step, layer, position and
- * index, expected against actual, and names the usual mistake when the numbers fit it.
+ * `checkPart(part, implementation)`: a learner's own version of one part of the GPT, run inside the real model
+ * beside the reference; the report says where the numbers part and names the usual mistake when they fit it.
  *
  * @module
  */
@@ -15,7 +13,7 @@ import { escapeHtml, type Table, table } from "./plot/table.ts";
 import { Random } from "./random.ts";
 import { ScalarModel } from "./scalar_model.ts";
 import { Tokenizer } from "./tokenizer.ts";
-import { fits, MISTAKES, runProbes } from "./check_part_hints.ts";
+import { fits, mistakes, runProbes } from "./check_part_hints.ts";
 import { type Parting, runModel, runSampler } from "./check_part_run.ts";
 
 /**
@@ -44,12 +42,8 @@ export const CHECK_PARTS: Readonly<Record<string, string>> = Object.freeze({
 
 /** Options of `checkPart`. */
 export interface CheckPartOptions {
-  /** Training steps to compare (one name each). Default 3. */
+  /** Training steps to compare (one name of data/names.txt each, shuffled with seed 42 as in training). Default 3. */
   steps?: number;
-  /** Seeds the shuffle, the weights and the sampler, as in training. Default 42. */
-  seed?: number;
-  /** The names (default: the project's data/names.txt). */
-  docs?: readonly string[];
 }
 
 /** The verdict of `checkPart`: `ok`, the report text, and where the numbers parted (shown as a table). */
@@ -57,7 +51,6 @@ export class PartCheck {
   /** No number parted. */
   readonly ok: boolean;
   constructor(
-    readonly part: string,
     readonly report: string,
     readonly parting?: Parting,
     readonly hint?: string,
@@ -110,19 +103,13 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
     );
   }
   checkImplementation(part, implementation);
-  const { steps = 3, seed = 42, docs } = options;
+  const { steps = 3 } = options;
   if (!Number.isInteger(steps) || steps < 1 || steps > 50) {
     throw new RangeError(`checkPart: steps must be a whole number in [1, 50], got ${steps}`);
   }
-  if (!Number.isInteger(seed)) throw new RangeError(`checkPart: seed must be a whole number, got ${seed}`);
-  if (
-    docs !== undefined && (!Array.isArray(docs) || !docs.length || docs.some((d) => typeof d !== "string"))
-  ) {
-    throw new TypeError("checkPart: docs must be a non-empty array of names (strings)");
-  }
   const setUp = () => {
-    const names = [...(docs ?? (defaultDocs ??= loadDocs()))];
-    const rng = new Random(seed);
+    const names = [...(defaultDocs ??= loadDocs())];
+    const rng = new Random(42);
     rng.shuffle(names); // the reference order: shuffle, then every weight, then sampling
     const tokenizer = Tokenizer.fromDocs(names);
     const config = gptConfig({ vocab_size: tokenizer.vocab_size });
@@ -152,17 +139,16 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
   const r = run(implementation);
   // the usual mistake whose wrong version, checked the same way, parts where the learner's did
   const hint = r.parting &&
-    (r.probes.hint ?? MISTAKES[part]?.find((m) => fits(r.parting!, run(m.impl).parting))?.hint);
+    (r.probes.hint ?? mistakes(part).find((m) => fits(r.parting!, run(m.impl).parting))?.hint);
   const title = part === "sample"
     ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
     : "where the numbers part (Δ = yours − reference)";
   const rows = r.rows?.length ? table(r.rows, { title }) : undefined;
   if (r.parting) {
     const { parting, also } = r;
-    const text =
-      `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}` +
-      (also ? `\n  also at ${describe(also)}` : "") + (hint ? `\n  hint: ${hint}` : "");
-    return new PartCheck(part, `✗ ${text}`, parting, hint, rows);
+    const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
+    const more = (also ? `\n  also at ${describe(also)}` : "") + (hint ? `\n  hint: ${hint}` : "");
+    return new PartCheck(`✗ ${text}${more}`, parting, hint, rows);
   }
   const how = r.maxDelta ? `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})` : "bit-identical";
   const what = part === "sample"
@@ -170,7 +156,6 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
     : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
   const extra = r.probes.count > 0 ? ` and ${count(r.probes.count, "edge case")}` : "";
   return new PartCheck(
-    part,
     `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
     undefined,
     undefined,

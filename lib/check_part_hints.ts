@@ -17,92 +17,70 @@ import { Value } from "./value.ts";
 import { compare, errorText, PartFailure, type Parting } from "./check_part_run.ts";
 
 type Vals = readonly Value[];
-const BIAS = "bias correction: with t counted from 0, divide by 1 − β^(t+1) (at t = 0, 1 − β^t is 0)";
-const NO_MAX = "subtract the largest logit before exp: exp(1000) overflows to Infinity, and ∞/∞ is NaN";
-
-/** rmsnorm with ε outside the square root: 1 / (√mean(x²) + ε). */
-const epsOutside = (x: Vals) => {
-  const ms = x.map((xi) => xi.mul(xi)).reduce((a, b) => a.add(b)).mul(1 / x.length);
-  return x.map((xi) => xi.mul(ms.pow(0.5).add(1e-5).pow(-1)));
+type Mat = readonly Vals[];
+const HINT = {
+  eps: "is ε inside the square root? (mean(x²) + ε)^−½, not 1 / (√mean(x²) + ε)",
+  scale: "are the scores divided by √dₖ (√head_dim) before the softmax?",
+  mask: "is the mask off by one? Position t attends to keys 0…t, itself included",
+  max: "subtract the largest logit before exp: exp(1000) overflows to Infinity, and ∞/∞ is NaN",
+  relu: "is the ReLU between the two linear layers? fc2 · relu(fc1 · x)",
+  bias: "bias correction: with t counted from 0, divide by 1 − β^(t+1) (at t = 0, 1 − β^t is 0)",
+  zero:
+    "gradients not zeroed: after updating a parameter set p.grad = 0, or the next step adds onto the old gradient",
+  temperature: "is the temperature applied after the softmax? Divide the logits by T, then take the softmax",
+  noTemperature: "is the temperature applied after the softmax (or not at all)? Divide the logits by T first",
+  overwrite:
+    "`=` instead of `+=` in backward: a node used twice must add up the gradients of both uses (child.grad += …)",
 };
-/** The attention head's mistakes, shared by `head` and `gpt`. */
-const HEAD = [{
-  hint: "are the scores divided by √dₖ (√head_dim) before the softmax?",
-  impl: (q: Vals, keys: Vals[], values: Vals[]) => attentionHead(q, keys, values, { scaled: false }),
-}, {
-  hint: "is the mask off by one? Position t attends to keys 0…t, itself included",
-  impl: (q: Vals, keys: Vals[], values: Vals[]) => attentionHead(q, keys.slice(0, -1), values.slice(0, -1)),
-}];
-const RMSNORM = [{
-  hint: "is ε inside the square root? (mean(x²) + ε)^−½, not 1 / (√mean(x²) + ε)",
-  impl: epsOutside,
-}];
-/** Adam on the learner's signature, with t + dt where the engine has t (its bias correction uses t + 1), zeroing
- * the gradients or not. */
+
+/** Adam on the learner's signature with t + dt where the engine has t (its bias correction uses t + 1). */
 const adam = (dt: number, zero: boolean) => (params: Value[], m: number[], v: number[], o: AdamStep) => {
   const buf = { data: params.map((p) => p.data), grad: params.map((p) => p.grad), m, v };
   adamUpdate(buf, { ...o, t: o.t + dt });
   params.forEach((p, i) => (p.data = buf.data[i], p.grad = zero ? 0 : p.grad));
 };
-/** A softmax on numbers without the max subtraction, at temperature T. */
-const noMax = (l: number[], T: number) => {
-  const e = l.map((x) => Math.exp(x / T)), total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
-};
 
-/** The usual mistakes of each part that has any, as wrong versions of the part. */
-export const MISTAKES: Readonly<Record<string, readonly { hint: string; impl: unknown }[]>> = {
-  rmsnorm: RMSNORM,
-  head: HEAD,
-  softmax: [{
-    hint: NO_MAX,
-    impl: (l: Vals) => { // exp(l) / Σ exp(l)
-      const e = l.map((x) => x.exp());
-      return e.map((x) => x.div(e.reduce((a, b) => a.add(b))));
-    },
+/** The usual mistakes: the part, its hint, and the wrong version of the part (the learner's signature). */
+const WRONG: [part: string, hint: string, impl: unknown][] = [
+  ["rmsnorm", HINT.eps, (x: Vals) => { // 1 / (√mean(x²) + ε)
+    const ms = x.map((xi) => xi.mul(xi)).reduce((a, b) => a.add(b)).mul(1 / x.length);
+    return x.map((xi) => xi.mul(ms.pow(0.5).add(1e-5).pow(-1)));
   }],
-  mlp: [{
-    hint: "is the ReLU between the two linear layers? fc2 · relu(fc1 · x)",
-    impl: (x: Vals, fc1: Vals[], fc2: Vals[]) => linear(linear(x, fc1), fc2),
+  ["head", HINT.scale, (q: Vals, k: Mat, v: Mat) => attentionHead(q, k, v, { scaled: false })],
+  ["head", HINT.mask, (q: Vals, k: Mat, v: Mat) => attentionHead(q, k.slice(0, -1), v.slice(0, -1))],
+  ["softmax", HINT.max, (l: Vals) => { // exp(l) / Σ exp(l)
+    const e = l.map((x) => x.exp());
+    return e.map((x) => x.div(e.reduce((a, b) => a.add(b))));
   }],
-  gpt: [...RMSNORM.map((m) => ({ ...m, part: "rmsnorm" })), ...HEAD.map((m) => ({ ...m, part: "head" }))].map(
-    ({ hint, impl, part }) => ({
+  ["mlp", HINT.relu, (x: Vals, fc1: Mat, fc2: Mat) => linear(linear(x, fc1), fc2)],
+  ["adam", HINT.bias, adam(-1, true)], // 1 − β^t
+  ["adam", HINT.bias, adam(1, true)], // 1 − β^(t+2)
+  ["adam", HINT.zero, adam(0, false)],
+  ["sample", HINT.temperature, (l: number[], T: number) => probsFromLogits(l, 1).map((p) => p / T)],
+  ["sample", HINT.noTemperature, (l: number[]) => probsFromLogits(l, 1)],
+  ["sample", HINT.max, (l: number[], T: number) => { // exp(l / T) / Σ exp(l / T)
+    const e = l.map((x) => Math.exp(x / T));
+    return e.map((x) => x / e.reduce((a, b) => a + b));
+  }],
+];
+
+/** The usual mistakes of `part`; a whole `gpt` can make those of rmsnorm and the head. */
+export function mistakes(part: string): { hint: string; impl: unknown }[] {
+  return WRONG.filter(([p]) => p === part || (part === "gpt" && (p === "rmsnorm" || p === "head"))).map(
+    ([p, hint, impl]) => ({
       hint,
-      impl: (token: number, pos: number, kv: KVCache, sd: ValueStateDict) =>
-        gpt(token, pos, kv, sd, { parts: { [part]: impl } }),
+      impl: part !== "gpt"
+        ? impl
+        : (token: number, pos: number, kv: KVCache, sd: ValueStateDict) =>
+          gpt(token, pos, kv, sd, { parts: { [p]: impl } }),
     }),
-  ),
-  adam: [
-    { hint: BIAS, impl: adam(-1, true) }, // 1 − β^t
-    { hint: BIAS, impl: adam(1, true) }, // 1 − β^(t+2)
-    {
-      hint:
-        "gradients not zeroed: after updating a parameter set p.grad = 0, or the next step adds onto the old gradient",
-      impl: adam(0, false),
-    },
-  ],
-  sample: [
-    {
-      hint: "is the temperature applied after the softmax? Divide the logits by T, then take the softmax",
-      impl: (l: number[], T: number) => probsFromLogits(l, 1).map((p) => p / T),
-    },
-    {
-      hint: "is the temperature applied after the softmax (or not at all)? Divide the logits by T first",
-      impl: (l: number[]) => probsFromLogits(l, 1),
-    },
-    { hint: NO_MAX, impl: noMax },
-  ],
-};
-
-/** Does a mistake's parting fit the learner's: the same place, and the same numbers (to 1e-9) or a failure too? */
-export function fits(mine: Parting, theirs: Parting | undefined): boolean {
-  if (theirs?.quantity !== mine.quantity || theirs.at !== mine.at) return false;
-  if (mine.problem !== undefined || theirs.problem !== undefined) {
-    return mine.problem !== undefined && theirs.problem !== undefined;
-  }
-  return mine.numbers !== undefined && theirs.numbers !== undefined &&
-    compare(mine.numbers, theirs.numbers, 1e-9).index < 0;
+  );
 }
+
+/** Does a mistake's parting fit the learner's: the same place, and the same numbers there (to 1e-9), if any? */
+export const fits = (mine: Parting, theirs?: Parting): boolean =>
+  theirs?.quantity === mine.quantity && theirs.at === mine.at &&
+  compare(mine.numbers ?? [], theirs.numbers ?? [], 1e-9).index < 0;
 
 /** An edge case: what it feeds in, the engine's own part, and the learner's numbers from a part. */
 interface Probe {
@@ -125,17 +103,12 @@ function bigLogits(logits: number[], sampler: boolean): Probe {
 }
 
 /** `a·a`, `x²`, … on a learner's Value class: the output, then the gradient of each input. */
-function valueProbe(
-  label: string,
-  inputs: number[],
-  f: (xs: Value[]) => Value,
-  overwrite?: number[][],
-): Probe {
+function valueProbe(label: string, xs: number[], f: (v: Value[]) => Value, overwrite?: number[][]): Probe {
   const run = (V: unknown) => {
-    const xs = inputs.map((x) => new (V as new (x: number) => Value)(x));
-    const y = f(xs);
+    const inputs = xs.map((x) => new (V as new (x: number) => Value)(x));
+    const y = f(inputs);
     y.backward();
-    return [y.data, ...xs.map((x) => x.grad)];
+    return [y.data, ...inputs.map((x) => x.grad)];
   };
   return { label: `${label} (output, then the gradient of each input)`, ref: Value, run, overwrite };
 }
@@ -169,9 +142,6 @@ const PROBES: Readonly<Record<string, readonly Probe[]>> = {
   ],
 };
 
-const OVERWRITE =
-  "`=` instead of `+=` in backward: a node used twice must add up the gradients of both uses (child.grad += …)";
-
 /** The edge cases of `part` on the learner's `impl`: how many, the first that fails, and its hint if it has one. */
 export function runProbes(
   part: string,
@@ -179,20 +149,17 @@ export function runProbes(
   impl: unknown,
 ): { count: number; parting?: Parting; hint?: string } {
   const probes = PROBES[part] ?? [];
-  for (const probe of probes) {
-    const want = probe.run(probe.ref);
-    const at = `the edge case ${probe.label}`;
+  const count = probes.length;
+  for (const { label, ref, run, overwrite } of probes) {
+    const [want, at] = [run(ref), `the edge case ${label}`];
     let got: number[];
     try {
-      got = probe.run(impl);
+      got = run(impl);
       if (got?.length !== want.length) {
         throw new PartFailure(`it returned ${got?.length} numbers, expected ${want.length}`);
       }
     } catch (e) {
-      return {
-        count: probes.length,
-        parting: { quantity: "probe", at, problem: errorText(name, e) },
-      };
+      return { count, parting: { quantity: "probe", at, problem: errorText(name, e) } };
     }
     const i = compare(got, want).index;
     if (i < 0) continue;
@@ -204,8 +171,8 @@ export function runProbes(
       actual: got[i],
       numbers: got,
     };
-    const overwrite = probe.overwrite?.some((w) => compare(got, w, 1e-9).index < 0);
-    return { count: probes.length, parting, hint: overwrite ? OVERWRITE : undefined };
+    const hint = overwrite?.some((w) => compare(got, w, 1e-9).index < 0) ? HINT.overwrite : undefined;
+    return { count, parting, hint };
   }
-  return { count: probes.length };
+  return { count };
 }

@@ -1,7 +1,7 @@
 /**
  * Rung 0 of the ladder: a bigram model that learns by counting. `counts[a][b]` is how often token `b` followed
- * token `a` in the training documents; the probability of `b` after `a` is that count (plus `smoothing`, so no
- * pair is impossible) divided by the row's total. It is a `Model` like the GPT: `lossAndGrad` notes the pairs
+ * token `a` in the training documents; the probability of `b` after `a` is that count plus 1 (add-one
+ * smoothing, so no pair is impossible) divided by the row's total plus vocab_size. It is a `Model` like the GPT: `lossAndGrad` notes the pairs
  * of a batch, `step` adds them to the table — "training" is counting (no gradients, the learning rate is
  * ignored).
  *
@@ -17,20 +17,19 @@ export interface BigramOptions {
   vocab_size: number;
   /** The most predicted positions per document (default 16, as the GPT). */
   block_size?: number;
-  /** Pseudo-count added to every cell (default 1: add-one smoothing). */
-  smoothing?: number;
 }
 
 /** Rung 0: the count table and the probabilities it implies. */
 export interface BigramModel extends Model {
   /** `counts[a][b]`: times token `b` followed token `a` ([vocab_size][vocab_size]). */
   readonly counts: number[][];
-  /** The next-token probabilities, row `a` = P(next | a), smoothing included. */
+  /** The next-token probabilities, row `a` = P(next | a), add-one smoothing included. */
   probs(): number[][];
 }
 
 /**
- * Create an empty count table (every pair seen 0 times; with smoothing every next token is equally likely).
+ * Create an empty count table (every pair seen 0 times: with add-one smoothing every next token is equally
+ * likely).
  *
  * @example
  * ```ts
@@ -42,18 +41,17 @@ export interface BigramModel extends Model {
  * assert(m.counts[0][1] === 1);
  * assert(m.probs()[0][1] === 2 / 4); // (1 + 1) / (1 + 3)
  * ```
- * @throws {RangeError} vocab_size < 2, block_size < 1 (from `gptConfig`) or smoothing < 0.
+ * @throws {RangeError} vocab_size < 2 or block_size < 1 (from `gptConfig`).
  */
 export function createBigramModel(opts: BigramOptions): BigramModel {
-  const { vocab_size, block_size = 16, smoothing = 1 } = opts;
+  const { vocab_size, block_size = 16 } = opts;
   const config: GPTConfig = gptConfig({ vocab_size, block_size }); // validates both
-  if (!(smoothing >= 0)) throw new RangeError(`smoothing must be ≥ 0, got ${smoothing}`);
   const zeros = () => Array.from({ length: vocab_size }, () => new Array<number>(vocab_size).fill(0));
   const counts = zeros(); // [vocab][vocab]
   const pending = zeros(); // pairs noted since the last step
   const rowTotal = new Array<number>(vocab_size).fill(0);
 
-  const prob = (a: number, b: number) => (counts[a][b] + smoothing) / (rowTotal[a] + smoothing * vocab_size);
+  const prob = (a: number, b: number) => (counts[a][b] + 1) / (rowTotal[a] + vocab_size);
   return smallRung(0, {
     engine: "counts",
     config,

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Model, StateDict } from "../model.ts";
-import { linear, softmax } from "../nn.ts";
-import { toValues } from "../gpt.ts";
+import { linear, mlp } from "../nn.ts";
+import { docLoss as gptLoss, toValues } from "../gpt.ts";
 import type { Value } from "../value.ts";
 import { MLP_MATRICES, pickInit, smallRung } from "./rung.ts";
 import type { MlpOptions } from "./train1.ts";
@@ -41,12 +41,8 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
   const flat = Object.values(params).flat(2);
   const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
 
-  const forward = (token: number): Value[] => {
-    const x = wte[token]; // [n_embd]
-    const h = linear(x, mlp_fc1).map((v) => v.relu()); // [4·n_embd]
-    const y = linear(h, mlp_fc2); // [n_embd]
-    return linear(y, lm_head); // [vocab_size]
-  };
+  // wte[token] [n_embd] → the GPT's MLP block, relu(x · mlp_fc1) · mlp_fc2 [n_embd] → lm_head [vocab_size]
+  const forward = (token: number): Value[] => linear(mlp(wte[token], mlp_fc1, mlp_fc2), lm_head);
   /** One number of every parameter (its data or its gradient), as a state dict. */
   const numbers = (f: (p: Value) => number): StateDict =>
     Object.fromEntries(Object.entries(params).map(([name, m]) => [name, m.map((r) => r.map(f))]));
@@ -55,12 +51,8 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
     engine: "autograd",
     config,
     table,
-    docLoss(tokens, n, learn) {
-      const losses: Value[] = [];
-      for (let pos = 0; pos < n; pos++) {
-        losses.push(softmax(forward(tokens[pos]))[tokens[pos + 1]].log().neg());
-      }
-      const loss = losses.reduce((a, b) => a.add(b)).mul(1 / n);
+    docLoss(tokens, _n, learn) {
+      const loss = gptLoss(tokens, config, params, { gpt: forward }); // the GPT's loss, with this forward pass
       if (learn) loss.mul(1 / learn).backward(); // the whole hand-written backward of rung 1, in one call
       return loss.data;
     },
