@@ -15,13 +15,10 @@ import { checkStateDict } from "./params.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 import type { Value } from "./value.ts";
 
-/** What `inspectAttention` needs from a tokenizer: its BOS id, its characters by id and `encode`. */
-export type TokenizerLike = Pick<Tokenizer, "bos" | "chars" | "encode">;
-
 /** Options of `inspectAttention`. */
 export interface InspectOptions {
-  /** How to map the text to tokens. */
-  tokenizer: TokenizerLike;
+  /** How to map the text to tokens (what is used: its BOS id, its characters by id and `encode`). */
+  tokenizer: Pick<Tokenizer, "bos" | "chars" | "encode">;
   /** The name to run. The model reads `[BOS, …letters]`, cut to `block_size` positions. */
   text: string;
   /** Divide scores by √head_dim before the softmax (default true, as in training). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inspectAttention, type TokenizerLike } from "./inspect.ts";
+import { inspectAttention, type InspectOptions } from "./inspect.ts";
 import { type GPTConfig, gptConfig } from "./config.ts";
 import type { Model, StateDict } from "./model.ts";
 import { Random } from "./random.ts";
@@ -8,7 +8,7 @@ import { createModel } from "./engines.ts";
 import { Tokenizer } from "./tokenizer.ts";
 
 // A 5-letter alphabet "abcde" + BOS (id 5).
-const tokenizer: TokenizerLike = {
+const tokenizer: InspectOptions["tokenizer"] = {
   bos: 5,
   chars: ["a", "b", "c", "d", "e"],
   encode(doc: string) {

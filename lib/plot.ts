@@ -20,7 +20,7 @@
  * @module
  */
 export { DISPLAY, display, isJupyter, type MimeBundle, PLOTLY_MIME } from "./plot/display.ts";
-export { Figure, figure } from "./plot/figure.ts";
+export { figure } from "./plot/figure.ts";
 export { line, scatter } from "./plot/lines.ts";
 export { bar, histogram } from "./plot/bars.ts";
 export { heatmap } from "./plot/heatmap.ts";

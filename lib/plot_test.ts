@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import {
   bar,
   display,
-  Figure,
   figure,
   frames,
   heatmap,
@@ -14,6 +13,7 @@ import {
   scatter,
   table,
 } from "./plot.ts";
+import { Figure } from "./plot/figure.ts";
 import type { MimeBundle } from "./plot.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");

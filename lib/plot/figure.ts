@@ -55,17 +55,7 @@ export interface FigureSpec {
   layout?: Layout;
 }
 
-/**
- * A Plotly figure that renders itself in JupyterLab.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Figure } from "./figure.ts";
- * const fig = new Figure([{ type: "bar", x: ["a"], y: [1] }], {}, "one bar");
- * assert.ok(fig.toString() === "one bar" && fig.layout.font !== undefined);
- * ```
- */
+/** A Plotly figure that renders itself in JupyterLab: what every builder returns. */
 export class Figure {
   /** The full layout (shared look merged with the figure's own). */
   readonly layout: Layout;

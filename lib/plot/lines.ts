@@ -1,11 +1,11 @@
 /**
- * Line charts (loss curves, with reference lines such as ln 27 ≈ 3.30) and scatter plots (embeddings).
+ * Line charts (loss curves, with reference lines such as ln 27 ≈ 3.30) and scatter plots (labelled points).
  *
  * @module
  */
 import { built, type Figure, type Layout, type PlotOptions, type Trace } from "./figure.ts";
 import { escapeHtml } from "./table.ts";
-import { check, fmt, numbers, sameLength } from "./validate.ts";
+import { check, fmt, labels, numbers, sameLength } from "./validate.ts";
 
 /** One curve of a line chart. */
 export interface Series {
@@ -150,10 +150,12 @@ export function scatter(opts: ScatterOptions): Figure {
     const trace: Trace = { type: "scatter", mode: "markers", name: s.name, x: s.x, y: s.y };
     trace.marker = { size: 9, opacity: 0.85 };
     if (s.text === undefined) return trace;
-    if (!Array.isArray(s.text) || s.text.some((t) => typeof t !== "string")) {
-      throw new TypeError(`scatter: series[${i}].text must be an array of strings`);
-    }
-    sameLength(`scatter: series[${i}].text`, s.text.length, `series[${i}].x`, s.x.length);
+    sameLength(
+      `scatter: series[${i}].text`,
+      labels(`scatter: series[${i}].text`, s.text).length,
+      "x",
+      s.x.length,
+    );
     return Object.assign(trace, {
       mode: "markers+text",
       text: s.text,
