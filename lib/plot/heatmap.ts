@@ -7,9 +7,6 @@ import { built, categoryAxis, type Figure, type PlotOptions } from "./figure.ts"
 import { check, fmt, labels, numbers, sameLength } from "./validate.ts";
 import { escapeHtml } from "./table.ts";
 
-/** Low values white, high values dark blue (Plotly's "Blues" runs the other way). */
-export const WHITE_TO_BLUE: [number, string][] = [[0, "#ffffff"], [0.5, "#6baed6"], [1, "#08306b"]];
-
 /** Options of `heatmap()`. */
 export interface HeatmapOptions extends PlotOptions {
   /** The matrix, one inner array per row: `z[row][col]`. For attention: `z[query][key]`. */
@@ -24,7 +21,7 @@ export interface HeatmapOptions extends PlotOptions {
   yTitle?: string;
   zmin?: number;
   zmax?: number;
-  /** A Plotly colour-scale name or `[[0, colour], …, [1, colour]]` (default: white → dark blue). */
+  /** A Plotly colour-scale name or `[[0, colour], …, [1, colour]]` (default "Viridis"). */
   colorscale?: string | [number, string][];
   /** Write each value in its cell (default: when there are at most 100 cells). */
   showValues?: boolean;
@@ -36,16 +33,8 @@ export interface HeatmapOptions extends PlotOptions {
  * @example
  * ```ts
  * import { heatmap } from "./heatmap.ts";
- * const fig = heatmap({
- *   title: "attention",
- *   z: [[1, 0], [0.3, 0.7]],
- *   x: ["a", "n"],
- *   y: ["a", "n"],
- *   xTitle: "key",
- *   yTitle: "query",
- *   zmin: 0,
- *   zmax: 1,
- * });
+ * const [x, y] = [["a", "n"], ["a", "n"]];
+ * const fig = heatmap({ title: "attention", z: [[1, 0], [0.3, 0.7]], x, y, xTitle: "key", yTitle: "query", zmin: 0 });
  * console.log(fig.toString());
  * ```
  */
@@ -86,7 +75,7 @@ export function heatmap(opts: HeatmapOptions): Figure {
     y: ys.values,
     text: hover,
     hovertemplate: "%{text}<extra></extra>",
-    colorscale: opts.colorscale ?? WHITE_TO_BLUE,
+    colorscale: opts.colorscale ?? "Viridis",
     xgap: 1,
     ygap: 1,
     ...(zmin === undefined ? {} : { zmin }),
