@@ -30,14 +30,16 @@ export function createActivations(config: GPTConfig) {
   const layers = Array.from({ length: n_layer }, () => ({ // one transformer block's activations
     /** KV cache, attention weights and the K/V gradients. */
     cache: createAttentionCache(config),
-    /** `mean(x²) + 1e-5` of the attention rmsnorm, per position. */
+    /** `a = mean(x²) + 1e-5` of the attention rmsnorm and its `scale = a^-0.5`, per position. */
     a1: new Float64Array(T),
+    s1: new Float64Array(T),
     h: rows(T, n_embd), // [T][n_embd] rmsnorm(x)
     q: rows(T, n_embd), // [T][n_embd]
     xa: rows(T, n_embd), // [T][n_embd] heads concatenated
     o: rows(T, n_embd), // [T][n_embd] attn_wo·xa
     xmid: rows(T, n_embd), // [T][n_embd] x + attn_wo·xa
-    a2: new Float64Array(T), // [T] of the MLP rmsnorm
+    a2: new Float64Array(T), // [T] a of the MLP rmsnorm
+    s2: new Float64Array(T), // [T] its scale
     h2: rows(T, n_embd), // [T][n_embd] rmsnorm(xmid)
     f: rows(T, 4 * n_embd), // [T][4·n_embd] mlp_fc1·h2
     r: rows(T, 4 * n_embd), // [T][4·n_embd] relu(f)
@@ -45,7 +47,8 @@ export function createActivations(config: GPTConfig) {
   }));
   return {
     x0: rows(T, n_embd), // [T][n_embd] wte[token] + wpe[pos]
-    a0: new Float64Array(T), // [T] of the first rmsnorm
+    a0: new Float64Array(T), // [T] a of the first rmsnorm
+    s0: new Float64Array(T), // [T] its scale
     /** `xs[0]` = rmsnorm(x0); `xs[l + 1]` = output of block `l`. `[n_layer + 1][T][n_embd]` */
     xs: Array.from({ length: n_layer + 1 }, () => rows(T, n_embd)),
     layers,

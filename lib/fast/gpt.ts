@@ -52,12 +52,12 @@ export function forward(w: Weights, acts: Activations, tokens: readonly number[]
   for (let t = from; t < to; t++) {
     const x0 = acts.x0[t], tok = tokens[t] * ne, pos = t * ne; // x0 = wte[token] + wpe[t]
     for (let i = 0; i < ne; i++) x0[i] = wte[tok + i] + wpe[pos + i];
-    acts.a0[t] = rmsnormForward(x0, acts.xs[0][t]);
+    acts.a0[t] = rmsnormForward(x0, acts.xs[0][t], acts.s0, t);
   }
   for (let l = 0; l < w.layers.length; l++) {
     const P = w.layers[l], L = acts.layers[l], cache = L.cache, xs = acts.xs[l];
     // 1) attention: x + wo·attention(q, K, V)
-    for (let t = from; t < to; t++) L.a1[t] = rmsnormForward(xs[t], L.h[t]);
+    for (let t = from; t < to; t++) L.a1[t] = rmsnormForward(xs[t], L.h[t], L.s1, t);
     linearForward(P.attn_wq, L.h.all, L.q.all, from, to);
     linearForward(P.attn_wk, L.h.all, cache.k, from, to);
     linearForward(P.attn_wv, L.h.all, cache.v, from, to);
@@ -67,7 +67,7 @@ export function forward(w: Weights, acts: Activations, tokens: readonly number[]
     for (let t = from; t < to; t++) {
       const o = L.o[t], x = xs[t], xmid = L.xmid[t];
       for (let i = 0; i < ne; i++) xmid[i] = o[i] + x[i];
-      L.a2[t] = rmsnormForward(xmid, L.h2[t]);
+      L.a2[t] = rmsnormForward(xmid, L.h2[t], L.s2, t);
     }
     linearForward(P.mlp_fc1, L.h2.all, L.f.all, from, to);
     for (let t = from; t < to; t++) {
@@ -144,7 +144,7 @@ export function backward(w: Weights, pass: BackwardPass): void {
       // fc1 to go back through are exactly those units
       backwardRows(P.mlp_fc2, embd, L.on[t], L.r[t], dx[t], zero(dr));
       backwardRows(P.mlp_fc1, L.on[t], embd, L.h2[t], dr, zero(dh2));
-      rmsnormBackward(L.xmid[t], L.a2[t], dh2, copy(dxmid[t], dx[t]));
+      rmsnormBackward(L.xmid[t], L.a2[t], dh2, copy(dxmid[t], dx[t]), L.s2[t]);
     }
     // 1) attention
     IO.attn_wo.dx.fill(0, 0, n * ne);
@@ -167,13 +167,13 @@ export function backward(w: Weights, pass: BackwardPass): void {
       backwardRange(P.attn_wq, IO.attn_wq, n, (h + 1) * hd, h * hd);
     }
     for (let t = n - 1; t >= 0; t--) {
-      rmsnormBackward(acts.xs[l][t], L.a1[t], dh[t], copy(dx[t], dxmid[t]));
+      rmsnormBackward(acts.xs[l][t], L.a1[t], dh[t], copy(dx[t], dxmid[t]), L.s1[t]);
     }
   }
   // the first rmsnorm, then x0 = wte[token] + wpe[t]
   const gte = w.wte.g, gpe = w.wpe.g;
   for (let t = n - 1; t >= 0; t--) {
-    rmsnormBackward(acts.x0[t], acts.a0[t], dx[t], zero(dx0));
+    rmsnormBackward(acts.x0[t], acts.a0[t], dx[t], zero(dx0), acts.s0[t]);
     const tok = tokens[t] * ne, pos = t * ne;
     for (let i = 0; i < ne; i++) {
       gte[tok + i] += dx0[i];
