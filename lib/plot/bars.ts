@@ -85,11 +85,7 @@ export function histogram(opts: HistogramOptions): Figure {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
   const [lo, hi] = [values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))];
-  const detail = `${values.length} values, min ${fmt(lo)}, mean ${fmt(mean)}, std ${fmt(std)}, max ${
-    fmt(hi)
-  }`;
-  return built("histogram", { yTitle: "count", ...opts }, [trace], detail, {
-    bargap: 0.02,
-    showlegend: false,
-  });
+  const detail = `${values.length} values, min ${fmt(lo)}, mean ${fmt(mean)}, std ${fmt(std)}`;
+  const layout = { bargap: 0.02, showlegend: false };
+  return built("histogram", { yTitle: "count", ...opts }, [trace], `${detail}, max ${fmt(hi)}`, layout);
 }

@@ -137,7 +137,7 @@ export function titles(opts: Omit<PlotOptions, "layout">): Layout {
 }
 
 /** Deep merge of plain objects (arrays and other values are replaced, not merged); inputs are not modified. */
-export function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
+function merge(base: Readonly<Layout>, over: Readonly<Layout>): Layout {
   const out: Layout = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];

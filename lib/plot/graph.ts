@@ -20,11 +20,6 @@ export interface GraphNode {
   label?: string;
 }
 
-/** Options of `graph()`. */
-export interface GraphOptions {
-  title?: string;
-}
-
 /** Graphs with more values than this are refused: bigger ones are unreadable and slow to lay out. */
 const MAX_NODES = 500;
 
@@ -140,7 +135,7 @@ let vizPromise: Promise<Viz> | undefined;
  * console.log(view.toString()); // graph "c = a * b": 3 values, 1 op; root c data -6, grad 1
  * ```
  */
-export async function graph(root: GraphNode, opts: GraphOptions = {}): Promise<GraphView> {
+export async function graph(root: GraphNode, opts: { title?: string } = {}): Promise<GraphView> {
   const nodes = collectNodes(root);
   const dot = toDot(nodes, check<string>("graph: title", opts.title, "string", true));
   vizPromise ??= import("@viz-js/viz").then((m) => m.instance());

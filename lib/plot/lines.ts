@@ -81,11 +81,10 @@ export function line(opts: LineOptions): Figure {
     ...(opts.logY ? { yaxis: { type: "log" } } : {}),
     ...hlineLayout(hlines, opts.logY ?? false),
   };
-  const parts = series.map(({ name, y }) =>
-    `${name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${
-      fmt(y.reduce((a, b) => Math.min(a, b)))
-    }`
-  );
+  const parts = series.map(({ name, y }) => {
+    const min = y.reduce((a, b) => Math.min(a, b));
+    return `${name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${fmt(min)}`;
+  });
   for (const h of hlines) parts.push(`reference ${h.name} = ${fmt(h.y)}`);
   return built("line", opts, data, parts.join("; "), layout);
 }

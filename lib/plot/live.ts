@@ -83,10 +83,8 @@ export function liveLoss(opts: LiveLossOptions = {}): LiveLoss {
 
   const status = (final: boolean): string => {
     if (steps.length === 0) return "waiting for the first step";
-    const n = steps.at(-1)!;
-    return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${
-      fmt(raw.findLast((v) => v !== null) ?? NaN)
-    }, ` +
+    const n = steps.at(-1)!, lastLoss = raw.findLast((v) => v !== null) ?? NaN;
+    return `step ${n}${numSteps ? ` of ${numSteps}` : ""}: loss ${fmt(lastLoss)}, ` +
       `smoothed ${fmt(avg.at(-1) ?? NaN)}` +
       (bad > 0 ? ` (${bad} non-finite loss${bad === 1 ? "" : "es"})` : "") +
       (final ? (numSteps !== undefined && n < numSteps ? " — stopped" : " — done") : "");

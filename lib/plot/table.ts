@@ -6,11 +6,6 @@
 import { DISPLAY, type MimeBundle } from "./display.ts";
 import { check, fmt } from "./validate.ts";
 
-/** Options of `table()`. */
-export interface TableOptions {
-  title?: string;
-}
-
 /** A table that renders itself (HTML in JupyterLab, aligned text elsewhere); made by `table()`. */
 export class Table {
   readonly title?: string;
@@ -21,7 +16,7 @@ export class Table {
   /** Which columns hold only numbers (right-aligned). */
   readonly numeric: boolean[];
 
-  constructor(rows: readonly Record<string, unknown>[], opts: TableOptions = {}) {
+  constructor(rows: readonly Record<string, unknown>[], opts: { title?: string } = {}) {
     check<unknown[]>("table: rows", rows, "array").forEach((r, i) => check(`table: rows[${i}]`, r, "object"));
     this.title = check<string>("table: title", opts.title, "string", true);
     this.columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -72,7 +67,7 @@ export class Table {
  * assert.ok(t.toHTML().includes('<td style="text-align:right">432</td>'));
  * ```
  */
-export function table(rows: readonly Record<string, unknown>[], opts: TableOptions = {}): Table {
+export function table(rows: readonly Record<string, unknown>[], opts: { title?: string } = {}): Table {
   return new Table(rows, opts);
 }
 
