@@ -82,27 +82,19 @@ export const MLP_MATRICES = ["wte", "mlp_fc1", "mlp_fc2", "lm_head"] as const;
 /**
  * The GPT's initial weights drawn from `opts.rng` (in the reference order), keeping only `names` (written
  * without `layer0.`): a matrix starts from the same numbers on every rung, so rungs differ by their idea, not
- * by the dice. Returns the validated config, the matrices and their shapes.
+ * by the dice. Returns the validated config and the matrices.
  */
 export function pickInit<N extends string>(opts: CreateModelOptions, names: readonly N[], factory: string) {
   const { config, stateDict: sd } = initialWeights(opts, factory);
-  const params = Object.fromEntries(names.map((n) => [n, sd[n] ?? sd[`layer0.${n}`]])) as Record<
-    N,
-    number[][]
-  >;
-  const table = names.map((name) => ({
-    name,
-    shape: [params[name].length, params[name][0].length] as const,
-  }));
-  return { config, params, table };
+  const params = {} as Record<N, number[][]>;
+  for (const name of names) params[name] = sd[name] ?? sd[`layer0.${name}`];
+  return { config, params };
 }
 
 /** What a small rung computes itself; `smallRung` makes a `Model` of it. */
 export interface RungParts {
   engine: string;
   config: GPTConfig;
-  /** Its matrices and their shapes: `numParams` counts them, `loadStateDict` checks against them. */
-  table: readonly { name: string; shape: readonly [number, number] }[];
   /** The mean loss of one checked document over its `n` predicted positions; `learn` > 0: also note the
    * gradients (or counts) of this document, as one of `learn` documents in the batch. */
   docLoss(tokens: readonly number[], n: number, learn: number): number;
@@ -110,7 +102,8 @@ export interface RungParts {
   logits(token: number): number[];
   /** Apply what `docLoss` noted (SGD with learning rate `lr`, or add the counts), then clear it. */
   update(lr: number): void;
-  /** A copy of the parameters as numbers, and overwriting them from a checked state dict. */
+  /** A copy of the parameters as numbers (their shapes are the rung's: `numParams` counts them,
+   * `loadStateDict` checks against them), and overwriting them from a checked state dict. */
   read(): StateDict;
   write(sd: StateDict): void;
 }
@@ -118,12 +111,16 @@ export interface RungParts {
 /**
  * A small rung as a `Model`, with `extra` (what the lesson looks at) on it: the loss of a batch is the mean
  * over its documents (the batch checked with the engines' rule and wording), `begin` feeds one checked token
- * per position, a loaded state dict is checked against `table`, rungs 1 and 2 learn by plain SGD only (any
+ * per position, a loaded state dict is checked against the shapes of `read()`, rungs 1 and 2 learn by plain SGD only (any
  * other optimizer is a RangeError), and a rung left as a cell's last expression shows one line:
  * "train0 · bigram counts: 729 parameters — …".
  */
 export function smallRung<X extends object>(rung: number, parts: RungParts, extra: X): Model & X {
-  const { config, table } = parts;
+  const { config } = parts;
+  const table = Object.entries(parts.read()).map(([name, m]) => ({
+    name,
+    shape: [m.length, m[0].length] as const,
+  }));
   const mean = (batch: readonly (readonly number[])[], learn: boolean) => {
     checkBatch(batch, config);
     let sum = 0;

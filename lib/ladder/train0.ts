@@ -55,7 +55,6 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
   return smallRung(0, {
     engine: "counts",
     config,
-    table: [{ name: "counts", shape: [vocab_size, vocab_size] }],
     // the loss is measured before this batch's pairs count, so it is an honest prediction of unseen text
     docLoss(tokens, n, learn) {
       let sum = 0;

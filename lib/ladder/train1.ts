@@ -154,14 +154,13 @@ export function mlpBackward(opts: MlpBackwardOptions): void {
  * ```
  */
 export function createMlpByHand(opts: MlpOptions): MlpByHand {
-  const { config, params, table } = pickInit(opts, MLP_MATRICES, "createMlpByHand");
+  const { config, params } = pickInit(opts, MLP_MATRICES, "createMlpByHand");
   const grads: StateDict = Object.fromEntries(
     Object.entries(params).map(([name, m]) => [name, m.map((row) => row.map(() => 0))]),
   );
   return smallRung(1, {
     engine: "by hand",
     config,
-    table,
     docLoss(tokens, n, learn) {
       let sum = 0;
       for (let pos = 0; pos < n; pos++) {

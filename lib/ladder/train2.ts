@@ -36,7 +36,7 @@ export interface MlpAutograd extends Model {
  * ```
  */
 export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
-  const { config, params: init, table } = pickInit(opts, MLP_MATRICES, "createMlpAutograd");
+  const { config, params: init } = pickInit(opts, MLP_MATRICES, "createMlpAutograd");
   const params: Record<string, Value[][]> = toValues(init);
   const flat = Object.values(params).flat(2);
   const { wte, mlp_fc1, mlp_fc2, lm_head } = params;
@@ -50,7 +50,6 @@ export function createMlpAutograd(opts: MlpOptions): MlpAutograd {
   return smallRung(2, {
     engine: "autograd",
     config,
-    table,
     docLoss(tokens, _n, learn) {
       const loss = gptLoss(tokens, config, params, { gpt: forward }); // the GPT's loss, with this forward pass
       if (learn) loss.mul(1 / learn).backward(); // the whole hand-written backward of rung 1, in one call
