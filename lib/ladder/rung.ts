@@ -91,6 +91,17 @@ export function pickInit<N extends string>(opts: CreateModelOptions, names: read
   return { config, params };
 }
 
+/** The mean over a document's `n` predicted positions of `nll(token, target)`: −log p(next token | token). */
+export function positionMean(
+  tokens: readonly number[],
+  n: number,
+  nll: (token: number, target: number) => number,
+): number {
+  let sum = 0;
+  for (let pos = 0; pos < n; pos++) sum += nll(tokens[pos], tokens[pos + 1]);
+  return sum / n;
+}
+
 /** What a small rung computes itself; `smallRung` makes a `Model` of it. */
 export interface RungParts {
   engine: string;

@@ -9,7 +9,7 @@
  */
 import { type GPTConfig, gptConfig } from "../config.ts";
 import type { Model } from "../model.ts";
-import { smallRung } from "./rung.ts";
+import { positionMean, smallRung } from "./rung.ts";
 
 /** Options of {@link createBigramModel}. */
 export interface BigramOptions {
@@ -56,14 +56,11 @@ export function createBigramModel(opts: BigramOptions): BigramModel {
     engine: "counts",
     config,
     // the loss is measured before this batch's pairs count, so it is an honest prediction of unseen text
-    docLoss(tokens, n, learn) {
-      let sum = 0;
-      for (let pos = 0; pos < n; pos++) {
-        sum += -Math.log(prob(tokens[pos], tokens[pos + 1]));
-        if (learn) pending[tokens[pos]][tokens[pos + 1]] += 1;
-      }
-      return sum / n;
-    },
+    docLoss: (tokens, n, learn) =>
+      positionMean(tokens, n, (a, b) => {
+        if (learn) pending[a][b] += 1;
+        return -Math.log(prob(a, b));
+      }),
     logits: (token) => counts[token].map((_, b) => Math.log(prob(token, b))), // log-probabilities
     update() {
       for (let a = 0; a < vocab_size; a++) {

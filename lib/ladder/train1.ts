@@ -14,7 +14,7 @@ import type { GPTConfig } from "../config.ts";
 import type { Model, StateDict } from "../model.ts";
 import type { Random } from "../random.ts";
 import { probsFromLogits } from "../sample.ts";
-import { MLP_MATRICES, pickInit, smallRung } from "./rung.ts";
+import { MLP_MATRICES, pickInit, positionMean, smallRung } from "./rung.ts";
 
 /** Options of the MLP rungs (1 and 2). */
 export interface MlpOptions {
@@ -161,16 +161,12 @@ export function createMlpByHand(opts: MlpOptions): MlpByHand {
   return smallRung(1, {
     engine: "by hand",
     config,
-    docLoss(tokens, n, learn) {
-      let sum = 0;
-      for (let pos = 0; pos < n; pos++) {
-        const token = tokens[pos], target = tokens[pos + 1];
+    docLoss: (tokens, n, learn) =>
+      positionMean(tokens, n, (token, target) => {
         const acts = mlpForward(params, token);
-        sum += -Math.log(acts.probs[target]);
-        if (learn) mlpBackward({ params, grads, acts, token, target, n: n * learn });
-      }
-      return sum / n;
-    },
+        if (learn) mlpBackward({ params, grads, acts, token, target, n: n * learn }); // learn: docs in the batch
+        return -Math.log(acts.probs[target]);
+      }),
     logits: (token) => mlpForward(params, token).logits,
     update(lr) {
       // SGD: step every parameter against its gradient, then forget the gradient.
