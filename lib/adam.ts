@@ -18,8 +18,8 @@ export interface AdamBuffers {
 /**
  * One Adam step over all parameters, in place:
  * `m = β1·m + (1−β1)·g`, `v = β2·v + (1−β2)·g²`, `m̂ = m / (1 − β1^(t+1))`, `v̂ = v / (1 − β2^(t+1))`,
- * `p −= lr · m̂ / (√v̂ + eps)`. Gradients are left as they are (the caller zeroes them). Once `1 − β1^(t+1)`
- * rounds to 1 (from step ~230 with β1 = 0.85) `m / 1 = m` exactly, so that division is skipped.
+ * `p −= lr · m̂ / (√v̂ + eps)`, then `g = 0`, as microgpt.py's loop does. Once `1 − β1^(t+1)` rounds to 1
+ * (from step ~230 with β1 = 0.85) `m / 1 = m` exactly, so that division is skipped.
  *
  * @example
  * ```ts
@@ -47,6 +47,7 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
   const unbiased = c1 === 1;
   for (let i = 0; i < n; i++) {
     const g = grad[i];
+    grad[i] = 0;
     const mi = beta1 * m[i] + oneMinusB1 * g;
     const vi = beta2 * v[i] + oneMinusB2 * (g * g);
     m[i] = mi;
@@ -60,7 +61,7 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
 /**
  * The update a model's `step` applies to its parameters, in place: Adam (the default, `adamUpdate`) or plain
  * SGD, `p −= lr · g` (notebook 02's rungs 3 and 4). Both engines call it, so the choice is written once.
- * Gradients are left as they are (the caller zeroes them).
+ * Either zeroes the gradients.
  *
  * @example
  * ```ts
@@ -76,7 +77,10 @@ export function adamUpdate(buf: AdamBuffers, opts: AdamStep): void {
 export function updateParams(buf: AdamBuffers, opts: StepOptions): void {
   if (checkOptimizer(opts.optimizer) === "adam") return adamUpdate(buf, opts);
   const { data, grad } = buf;
-  for (let i = 0; i < data.length; i++) data[i] -= opts.lr * grad[i];
+  for (let i = 0; i < data.length; i++) {
+    data[i] -= opts.lr * grad[i];
+    grad[i] = 0;
+  }
 }
 
 /**

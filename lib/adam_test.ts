@@ -12,13 +12,13 @@ Deno.test("three Adam steps equal microgpt.py's update bit for bit", () => {
   ];
   const buf = { data, grad: [0, 0, 0], m: new Float64Array(3), v: new Float64Array(3) };
   for (let t = 0; t < 3; t++) {
-    buf.grad = grads[t];
+    buf.grad = [...grads[t]];
     adamUpdate(buf, { lr: learningRate(0.01, t, 3), t, beta1: 0.85, beta2: 0.99, eps: 1e-8 });
     assert.deepEqual(buf.data, expected[t], `after step ${t + 1}`);
   }
   assert.deepEqual([...buf.m], [-0.055912500000000004, 0.014700000000000005, 0.37487250000000005]);
   assert.deepEqual([...buf.v], [0.0058890100000000035, 0.0008167900000000009, 0.06250000990000006]);
-  assert.deepEqual(buf.grad, grads[2], "gradients are left for the caller to zero");
+  assert.deepEqual(buf.grad, [0, 0, 0], "gradients zeroed, as microgpt.py's loop does (p.grad = 0)");
 });
 
 Deno.test("learningRate decays linearly from lr to lr/num_steps", () => {

@@ -102,8 +102,7 @@ export class FastModel extends ModelDisplay implements Model {
   }
 
   step(opts: StepOptions): void {
-    updateParams({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts);
-    this.params.grad.fill(0);
+    updateParams({ data: this.params.data, grad: this.params.grad, m: this.#m, v: this.#v }, opts); // zeroes grad
   }
 
   /**
