@@ -1,7 +1,7 @@
 /**
  * Look inside attention: run a trained model's weights through the scalar engine's forward pass (`gpt()`) on
- * one name and return, from its observer, per layer and head, the queries, keys and values, the raw scores
- * q·k, the scaled scores q·k/√head_dim and the attention weights. Options switch the √head_dim scaling and
+ * one name and return, from its observer, per layer and head, the queries, keys and values, the scaled scores
+ * q·k/√head_dim and the attention weights. Options switch the √head_dim scaling and
  * the causal mask off, for the "what happens without" demos (a head swapped in through `gpt()`'s parts). With
  * both switches on the logits are the model's own (both engines compute the same numbers).
  *
@@ -35,9 +35,7 @@ export interface HeadTrace {
   k: number[][];
   /** Values, `[T][head_dim]`. */
   v: number[][];
-  /** Raw dot products q[t]·k[s] for every pair, masked or not, `[T][T]`. */
-  scores: number[][];
-  /** `scores` divided by √head_dim (equal to `scores` when `scale` is false), `[T][T]`. */
+  /** q[t]·k[s] / √head_dim (not divided when `scale` is false) for every pair, masked or not, `[T][T]`. */
   scaled: number[][];
   /** Softmax of each row over the visible keys; masked entries are exactly 0. Rows sum to 1. `[T][T]`. */
   weights: number[][];
@@ -129,16 +127,13 @@ export function inspectAttention(
   const layers = seen.heads.map((heads, l) =>
     heads.map((h, hi): HeadTrace => {
       const [q, k, v] = [seen.q[l], seen.k[l], seen.v[l]].map((m) => cut(m, hi).map(data)); // [T][head_dim]
-      // The mask hides the scores of later keys from the model; the table shows them anyway (q·k).
-      const scores = q.map((qt, t) =>
-        k.map((ks, s) => (s < h.scores[t].length ? h.scores[t][s] : dot(qt, ks)))
-      );
-      const attnScale = Math.pow(Math.pow(head_dim, 0.5), -1); // as in attentionHead
-      const scaled = scores.map((row, t) =>
-        row.map((x, s) => (s < h.logits[t].length ? h.logits[t][s] : scale ? x * attnScale : x))
+      // The mask hides the scores of later keys from the model; the trace shows them anyway.
+      const attnScale = scale ? Math.pow(Math.pow(head_dim, 0.5), -1) : 1; // as in attentionHead
+      const scaled = q.map((qt, t) =>
+        k.map((ks, s) => (s < h.logits[t].length ? h.logits[t][s] : dot(qt, ks) * attnScale))
       );
       const weights = h.weights.map((row) => [...row, ...new Array<number>(T - row.length).fill(0)]);
-      return { q, k, v, scores, scaled, weights };
+      return { q, k, v, scaled, weights };
     })
   );
   return { tokens, labels, head_dim, layers, logits: seen.logits };
@@ -147,7 +142,7 @@ export function inspectAttention(
 /** What the observer kept of one forward pass over T positions: per layer (and head), per position. */
 function record(T: number, n_layer: number) {
   const perLayer = <X>() => Array.from({ length: n_layer }, () => new Array<X>(T));
-  const heads: { scores: number[][]; logits: number[][]; weights: number[][] }[][] = Array
+  const heads: { logits: number[][]; weights: number[][] }[][] = Array
     .from({ length: n_layer }, () => []);
   const rec = {
     q: perLayer<Value[]>(),
@@ -159,8 +154,7 @@ function record(T: number, n_layer: number) {
       if (layer === undefined) return;
       if (stage === "q" || stage === "k" || stage === "v") rec[stage][layer][pos] = [...values];
       if (head === undefined) return;
-      const h = (heads[layer][head] ??= { scores: [], logits: [], weights: [] });
-      if (stage === "attn_scores") h.scores[pos] = data(values);
+      const h = (heads[layer][head] ??= { logits: [], weights: [] });
       if (stage === "attn_logits") h.logits[pos] = data(values);
       if (stage === "attn_weights") h.weights[pos] = data(values);
     },
