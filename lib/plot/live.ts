@@ -181,7 +181,7 @@ function lineSvg(opts: {
     ...opts.ys.flat().filter((v): v is number => v !== null && Number.isFinite(v)),
     ...opts.hlines.map((h) => h.y),
   ];
-  const [x0, x1Raw] = opts.xRange ?? (opts.x.length ? minMax(opts.x) : [0, 1]);
+  const [x0, x1Raw] = opts.xRange ?? minMax(opts.x); // drawn after the first step: x is never empty
   const x1 = x1Raw > x0 ? x1Raw : x0 + 1;
   let [y0, y1] = ys.length ? minMax(ys) : [0, 1];
   // 5% headroom, and never a range thinner than 1% of the values (a flat curve, the very first step)
@@ -211,10 +211,9 @@ function lineSvg(opts: {
     `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">loss</text>`,
   );
   for (const h of opts.hlines) {
+    const y = r(py(h.y));
     out.push(
-      `<line x1="${m.l}" x2="${W - m.r}" y1="${r(py(h.y))}" y2="${
-        r(py(h.y))
-      }" stroke="#777" stroke-dasharray="6 4"/>`,
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#777" stroke-dasharray="6 4"/>`,
       `<text x="${W - m.r}" y="${r(py(h.y) - 4)}" text-anchor="end" fill="#555">${escapeHtml(h.name)}</text>`,
     );
   }
@@ -231,9 +230,8 @@ function lineSvg(opts: {
     });
     out.push(
       `<path d="${d}" fill="none" stroke="${color}" stroke-width="${width}" stroke-opacity="${opacity}" stroke-linejoin="round"/>`,
-      `<line x1="${lx}" x2="${lx + 22}" y1="40" y2="40" stroke="${color}" stroke-width="${
-        Math.max(2, width)
-      }" stroke-opacity="${Math.max(0.5, opacity)}"/>`,
+      `<line x1="${lx}" x2="${lx + 22}" y1="40" y2="40" stroke="${color}" ` +
+        `stroke-width="${Math.max(2, width)}" stroke-opacity="${Math.max(0.5, opacity)}"/>`,
       `<text x="${lx + 28}" y="44">${escapeHtml(name)}</text>`,
     );
     lx += 40 + 7 * name.length;
