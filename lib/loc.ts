@@ -51,9 +51,9 @@ export function countLines(source: string): LineCount {
         inComment = end < 0;
         rest = end < 0 ? "" : rest.slice(end + 2);
       } else {
-        const m = /\/\/|\/\*/.exec(rest);
+        const m = /\/\/|(\/\*)/.exec(rest); // group 1: a block comment opens
         codeText += m ? rest.slice(0, m.index) : rest;
-        inComment = m?.[0] === "/*";
+        inComment = m?.[1] !== undefined;
         rest = m && inComment ? rest.slice(m.index + 2) : "";
       }
     }
