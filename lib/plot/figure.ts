@@ -47,14 +47,6 @@ export interface PlotOptions {
   layout?: Layout;
 }
 
-/** What `figure()` takes. */
-export interface FigureSpec {
-  /** The traces. */
-  data: Trace[];
-  /** Layout, merged over the shared look. */
-  layout?: Layout;
-}
-
 /** A Plotly figure that renders itself in JupyterLab: what every builder returns. */
 export class Figure {
   /** The full layout (shared look merged with the figure's own). */
@@ -82,7 +74,8 @@ export class Figure {
 }
 
 /**
- * Escape hatch: any Plotly figure, with the shared look. Use it for what the other builders do not cover.
+ * Escape hatch: any Plotly figure (its traces and its layout, merged over the shared look). Use it for what
+ * the other builders do not cover.
  *
  * @example
  * ```ts
@@ -91,7 +84,7 @@ export class Figure {
  * console.log(fig.toString()); // figure "t": 1 trace (scatter)
  * ```
  */
-export function figure(spec: FigureSpec): Figure {
+export function figure(spec: { data: Trace[]; layout?: Layout }): Figure {
   check("figure: spec", spec, "object");
   check<unknown[]>("figure: data", spec.data, "array").forEach((t, i) =>
     check(`figure: data[${i}]`, t, "object")
