@@ -4,17 +4,10 @@
  *
  * @module
  */
-import { DEFAULT_TRAIN, gptConfig } from "./config.ts";
-import { loadDocs } from "./data.ts";
-import { learningRate } from "./adam.ts";
-import { initStateDict } from "./params.ts";
 import { DISPLAY, type MimeBundle } from "./plot/display.ts";
 import { escapeHtml, type Table, table } from "./plot/table.ts";
-import { Random } from "./random.ts";
-import { ScalarModel } from "./scalar_model.ts";
-import { Tokenizer } from "./tokenizer.ts";
 import { fits, mistakes, runProbes } from "./check_part_hints.ts";
-import { type Parting, runModel, runSampler } from "./check_part_run.ts";
+import { judge, type Parting, recordModel, recordSampler } from "./check_part_run.ts";
 
 /**
  * The parts `checkPart` can swap in, each with the signature the learner's function must have (the number of
@@ -71,8 +64,6 @@ export class PartCheck {
   }
 }
 
-let defaultDocs: string[] | undefined; // data/names.txt, read once
-
 /**
  * Run the model with `implementation` in place of `part` beside the reference and compare every number.
  * Parts: `value` (a learner's Value class), `linear`, `softmax`, `rmsnorm`, `head`, `mlp`, `gpt`, `adam`,
@@ -107,60 +98,41 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
   if (!Number.isInteger(steps) || steps < 1 || steps > 50) {
     throw new RangeError(`checkPart: steps must be a whole number in [1, 50], got ${steps}`);
   }
-  const setUp = () => {
-    const names = [...(defaultDocs ??= loadDocs())];
-    const rng = new Random(42);
-    rng.shuffle(names); // the reference order: shuffle, then every weight, then sampling
-    const tokenizer = Tokenizer.fromDocs(names);
-    const config = gptConfig({ vocab_size: tokenizer.vocab_size });
-    return { names, rng, tokenizer, config, stateDict: initStateDict(config, rng) };
-  };
-  const s = setUp();
-  const { learning_rate, beta1, beta2, eps_adam, num_steps } = DEFAULT_TRAIN;
   const name = part === "value" ? "Value class" : part === "sample" ? "sampler" : part;
-  /** The model (or sampler) run, then the edge cases: the first parting, and a later one for the report. */
-  const run = (impl: unknown) => {
-    const r = part === "sample"
-      ? runSampler(impl, {
-        model: new ScalarModel(s.config, s.stateDict),
-        tokenizer: s.tokenizer,
-        rng: () => setUp().rng,
-        temperature: 0.5,
-        count: 5,
-      })
-      : runModel(part, impl, {
-        ...s,
-        batches: Array.from({ length: steps }, (_, i) => s.tokenizer.encode(s.names[i % s.names.length])),
-        adam: (t) => ({ lr: learningRate(learning_rate, t, num_steps), t, beta1, beta2, eps: eps_adam }),
-      });
+  /** The record of a run with `impl` (undefined: the engine's own), up to training step `upTo`. */
+  const record = (impl: unknown, upTo = steps) =>
+    part === "sample" ? recordSampler(impl) : recordModel(part, impl, upTo);
+  const reference = record(undefined);
+  /** The learner's run, then the edge cases: the first parting, and the first failing edge case after it. */
+  const run = (impl: unknown, upTo?: number) => {
+    const r = judge(reference, record(impl, upTo));
     const probes = runProbes(part, name, impl);
     return { ...r, probes, parting: r.parting ?? probes.parting, also: r.parting && probes.parting };
   };
   const r = run(implementation);
-  // the usual mistake whose wrong version, checked the same way, parts where the learner's did
+  // the usual mistake whose wrong version parts where the learner's did, with the same numbers
+  const upTo = (r.parting?.step ?? steps - 1) + 1;
   const hint = r.parting &&
-    (r.probes.hint ?? mistakes(part).find((m) => fits(r.parting!, run(m.impl).parting))?.hint);
+    (r.probes.hint ?? mistakes(part).find((m) => fits(r.parting!, run(m.impl, upTo).parting))?.hint);
+  const names = reference.at(-1)!.data;
+  const rows = part !== "sample" ? r.rows : r.parting ? [] : names.map((name, i) => ({ "#": i + 1, name }));
   const title = part === "sample"
     ? "names from the untrained model, drawn with your sampler (the same as the reference's)"
     : "where the numbers part (Δ = yours − reference)";
-  const rows = r.rows?.length ? table(r.rows, { title }) : undefined;
+  const shown = rows.length ? table(rows, { title }) : undefined;
   if (r.parting) {
     const { parting, also } = r;
     const text = `your ${name} ${parting.problem ? "fails" : "leaves the reference"} at ${describe(parting)}`;
     const more = (also ? `\n  also at ${describe(also)}` : "") + (hint ? `\n  hint: ${hint}` : "");
-    return new PartCheck(`✗ ${text}${more}`, parting, hint, rows);
+    return new PartCheck(`✗ ${text}${more}`, parting, hint, shown);
   }
   const how = r.maxDelta ? `within 1e-12 (largest |Δ| ${r.maxDelta.toExponential(1)})` : "bit-identical";
   const what = part === "sample"
-    ? `${count(r.rows?.length ?? 0, "name")} sampled with the same seeded rng`
+    ? `${count(rows.length, "name")} sampled with the same seeded rng`
     : `${count(steps, "training step")} (forward values, gradients, updated parameters)`;
   const extra = r.probes.count > 0 ? ` and ${count(r.probes.count, "edge case")}` : "";
-  return new PartCheck(
-    `✓ your ${name} matches the reference: ${what}${extra}, ${how}`,
-    undefined,
-    undefined,
-    rows,
-  );
+  const report = `✓ your ${name} matches the reference: ${what}${extra}, ${how}`;
+  return new PartCheck(report, undefined, undefined, shown);
 }
 
 function checkImplementation(part: string, f: unknown): void {
