@@ -178,26 +178,39 @@ export function backwardRange(m: Matrix, io: LinearIO, T: number, hi: number, lo
       for (let i = 0; i < cols; i++) dx[xr + i] += w[r + i] * a;
     }
   }
-  for (let o = hi - 1; o >= lo; o--) { // weight gradients
-    const r = o * cols;
+  for (let o = hi - 1; o >= lo; o -= 2) { // weight gradients: rows o and p = o − 1 (a lone last row twice)
+    const p = o > lo ? o - 1 : o, r = o * cols, q = p * cols;
     let i = 0;
-    for (; i + 4 <= cols; i += 4) {
+    for (; i + 4 <= cols; i += 4) { // four inputs at a time
       let s0 = g[r + i], s1 = g[r + i + 1], s2 = g[r + i + 2], s3 = g[r + i + 3];
+      let u0 = g[q + i], u1 = g[q + i + 1], u2 = g[q + i + 2], u3 = g[q + i + 3];
       for (let tt = T - 1; tt >= 0; tt--) {
-        const d = dy[(tt * rows + o) | 0], xr = (tt * cols + i) | 0;
+        const d = dy[(tt * rows + o) | 0], e = dy[(tt * rows + p) | 0], xr = (tt * cols + i) | 0;
         s0 += x[xr] * d;
+        u0 += x[xr] * e;
         s1 += x[(xr + 1) | 0] * d;
+        u1 += x[(xr + 1) | 0] * e;
         s2 += x[(xr + 2) | 0] * d;
+        u2 += x[(xr + 2) | 0] * e;
         s3 += x[(xr + 3) | 0] * d;
+        u3 += x[(xr + 3) | 0] * e;
       }
+      g[q + i] = u0;
       g[r + i] = s0;
+      g[q + i + 1] = u1;
       g[r + i + 1] = s1;
+      g[q + i + 2] = u2;
       g[r + i + 2] = s2;
+      g[q + i + 3] = u3;
       g[r + i + 3] = s3;
     }
     for (; i < cols; i++) {
-      let s = g[r + i];
-      for (let tt = T - 1; tt >= 0; tt--) s += x[tt * cols + i] * dy[tt * rows + o];
+      let s = g[r + i], u = g[q + i];
+      for (let tt = T - 1; tt >= 0; tt--) {
+        s += x[tt * cols + i] * dy[tt * rows + o];
+        u += x[tt * cols + i] * dy[tt * rows + p];
+      }
+      g[q + i] = u;
       g[r + i] = s;
     }
   }
