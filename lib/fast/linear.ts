@@ -171,9 +171,19 @@ export function backwardRange(m: Matrix, io: LinearIO, T: number, hi: number, lo
       }
     }
   }
-  for (; t < T; t++) {
+  if (t < T) { // a last single position, rows four at a time
     const d = t * rows, xr = t * cols;
-    for (let o = hi - 1; o >= lo; o--) {
+    let o = hi - 1;
+    for (; o - 3 >= lo; o -= 4) {
+      const r0 = o * cols, r1 = r0 - cols, r2 = r1 - cols, r3 = r2 - cols;
+      const a0 = dy[d + o], a1 = dy[d + o - 1], a2 = dy[d + o - 2], a3 = dy[d + o - 3];
+      for (let i = 0; i < cols; i++) {
+        const k = (xr + i) | 0;
+        dx[k] = dx[k] + w[(r0 + i) | 0] * a0 + w[(r1 + i) | 0] * a1 + w[(r2 + i) | 0] * a2 +
+          w[(r3 + i) | 0] * a3;
+      }
+    }
+    for (; o >= lo; o--) {
       const r = o * cols, a = dy[d + o];
       for (let i = 0; i < cols; i++) dx[xr + i] += w[r + i] * a;
     }
