@@ -35,27 +35,14 @@ export interface Rec {
   problem?: string;
 }
 
-/** Where the learner's run left the reference, and by how much. */
-export interface Parting {
-  quantity: string;
-  at: string;
+/** Where the learner's run left the reference (as the record there says), and by how much. */
+export interface Parting extends Pick<Rec, "quantity" | "at" | "step" | "problem"> {
   /** What parted there, as `Rec.name` names it. */
   what?: string;
   expected?: number | string;
   actual?: number | string;
   /** The learner's whole vector there (a usual mistake fits when its vector is the same). */
-  numbers?: readonly (number | string)[];
-  step?: number;
-  problem?: string;
-}
-
-/** The outcome of one run: where it parted, or how close it came, and the report's table. */
-export interface RunResult {
-  parting?: Parting;
-  /** One row per training step. */
-  rows: Record<string, unknown>[];
-  /** Largest |Δ| over everything compared, when nothing parted (0: bit-identical). */
-  maxDelta?: number;
+  numbers?: Rec["data"];
 }
 
 /** The first index where `a` and `e` disagree to `tol` (-1: none; NaN agrees only with NaN), and the largest |Δ|. */
@@ -99,8 +86,12 @@ function checkValues(part: string, out: unknown, n: number, what: string): numbe
 }
 
 /** Compare a run's record with the reference's, in order: the first that parts (or the learner's failure),
- * one table row per training step, and the largest |Δ|. */
-export function judge(ref: readonly Rec[], mine: readonly Rec[]): RunResult {
+ * one table row per training step, and the largest |Δ| (when nothing parted; 0: bit-identical). */
+export function judge(ref: readonly Rec[], mine: readonly Rec[]): {
+  parting?: Parting;
+  rows: Record<string, unknown>[];
+  maxDelta?: number;
+} {
   const rows: Record<string, unknown>[] = [];
   let maxDelta = 0;
   for (const [k, e] of ref.entries()) {
