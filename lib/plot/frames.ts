@@ -61,11 +61,10 @@ export function frames(opts: FramesOptions): Figure {
     check(`frames: steps[${i}].label`, s?.label, "string");
     const traces = check<Trace[]>(`frames: steps[${i}].traces`, s.traces, "array");
     traces.forEach((t, j) => check(`frames: steps[${i}].traces[${j}]`, t, "object"));
-    if (traces.length !== steps[0].traces.length) {
+    const [n, first] = [traces.length, steps[0].traces.length];
+    if (n !== first) {
       throw new RangeError(
-        `frames: steps[${i}] has ${traces.length} traces but steps[0] has ${
-          steps[0].traces.length
-        }; every step needs the same number`,
+        `frames: steps[${i}] has ${n} traces but steps[0] has ${first}; every step needs the same number`,
       );
     }
   });
