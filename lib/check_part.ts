@@ -114,7 +114,7 @@ export function checkPart(part: string, implementation: unknown, options: CheckP
   const upTo = (r.parting?.step ?? steps - 1) + 1;
   const hint = r.parting &&
     (r.probes.hint ?? mistakes(part).find((m) => fits(r.parting!, run(m.impl, upTo).parting))?.hint);
-  const sampled = () => reference.at(-1)!.data.map((name, i) => ({ "#": i + 1, name })); // the sampler's last record
+  const sampled = () => reference.at(-1)!.data.map((name, i) => ({ "#": i + 1, name })); // its last record
   const rows = part !== "sample" ? r.rows : r.parting ? [] : sampled();
   const title = part === "sample"
     ? "names from the untrained model, drawn with your sampler (the same as the reference's)"

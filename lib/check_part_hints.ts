@@ -125,7 +125,8 @@ const PROBES: Readonly<Record<string, readonly Probe[]>> = {
     run: (f) => (f as (x: Vals) => Vals)(TINY.map((x) => new Value(x))).map((v) => v.data),
   }],
   value: [
-    valueProbe("y = a·a at a = 3", [3], ([a]) => a.mul(a), [[9, 3]]), // dy/da = 6: with `=` one use overwrites the other
+    // dy/da = 6: with `=` one use overwrites the other
+    valueProbe("y = a·a at a = 3", [3], ([a]) => a.mul(a), [[9, 3]]),
     // dy/da = b + 1 = 4: with `=` only one path is kept
     valueProbe("y = a·b + a at 2, 3", [2, 3], ([a, b]) => a.mul(b).add(a), [[8, 1, 2], [8, 3, 2]]),
     valueProbe("y = a + b at 2, 3", [2, 3], ([a, b]) => a.add(b)),
@@ -142,7 +143,7 @@ const PROBES: Readonly<Record<string, readonly Probe[]>> = {
   ],
 };
 
-/** The edge cases of `part` on the learner's `impl`: how many, the first that fails, and its hint if it has one. */
+/** The edge cases of `part` on the learner's `impl`: how many, the first that fails and its hint, if any. */
 export function runProbes(
   part: string,
   name: string,

@@ -45,7 +45,7 @@ export interface Parting extends Pick<Rec, "quantity" | "at" | "step" | "problem
   numbers?: Rec["data"];
 }
 
-/** The first index where `a` and `e` disagree to `tol` (-1: none; NaN agrees only with NaN), and the largest |Δ|. */
+/** The first index where `a` and `e` disagree to `tol` (-1: none; NaN agrees only with NaN) and the largest |Δ|. */
 export function compare(
   a: readonly (number | string)[],
   e: readonly (number | string)[],
@@ -222,7 +222,7 @@ export function recordModel(part: string, impl: unknown, steps: number): Rec[] {
   return recs;
 }
 
-/** Sample 5 names at T = 0.5 with `impl` as `sample()`'s probs (undefined: the engine's); record every number. */
+/** Sample 5 names at T = 0.5 with `impl` as `sample()`'s probs (undefined: the engine's); record all numbers. */
 export function recordSampler(impl: unknown): Rec[] {
   const { tokenizer, rng, config, stateDict } = start();
   const recs: Rec[] = [];

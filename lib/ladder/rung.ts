@@ -91,12 +91,8 @@ export function pickInit<N extends string>(opts: CreateModelOptions, names: read
   return { config, params };
 }
 
-/** The mean over a document's `n` predicted positions of `nll(token, target)`: −log p(next token | token). */
-export function positionMean(
-  tokens: readonly number[],
-  n: number,
-  nll: (token: number, target: number) => number,
-): number {
+/** The mean over a document's `n` predicted positions of nll(a, b) = −log p(next token b | token a). */
+export function positionMean(tokens: readonly number[], n: number, nll: (a: number, b: number) => number) {
   let sum = 0;
   for (let pos = 0; pos < n; pos++) sum += nll(tokens[pos], tokens[pos + 1]);
   return sum / n;
@@ -122,8 +118,8 @@ export interface RungParts {
 /**
  * A small rung as a `Model`, with `extra` (what the lesson looks at) on it: the loss of a batch is the mean
  * over its documents (the batch checked with the engines' rule and wording), `begin` feeds one checked token
- * per position, a loaded state dict is checked against the shapes of `read()`, rungs 1 and 2 learn by plain SGD only (any
- * other optimizer is a RangeError), and a rung left as a cell's last expression shows one line:
+ * per position, a loaded state dict is checked against the shapes of `read()`, rungs 1 and 2 learn by plain
+ * SGD only (any other optimizer is a RangeError), and a rung left as a cell's last expression shows one line:
  * "train0 · bigram counts: 729 parameters — …".
  */
 export function smallRung<X extends object>(rung: number, parts: RungParts, extra: X): Model & X {

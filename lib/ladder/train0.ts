@@ -1,9 +1,9 @@
 /**
  * Rung 0 of the ladder: a bigram model that learns by counting. `counts[a][b]` is how often token `b` followed
  * token `a` in the training documents; the probability of `b` after `a` is that count plus 1 (add-one
- * smoothing, so no pair is impossible) divided by the row's total plus vocab_size. It is a `Model` like the GPT: `lossAndGrad` notes the pairs
- * of a batch, `step` adds them to the table — "training" is counting (no gradients, the learning rate is
- * ignored).
+ * smoothing, so no pair is impossible) divided by the row's total plus vocab_size. It is a `Model` like the
+ * GPT: `lossAndGrad` notes the pairs of a batch, `step` adds them to the table — "training" is counting (no
+ * gradients, the learning rate is ignored).
  *
  * @module
  */
