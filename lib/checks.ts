@@ -22,12 +22,32 @@ function index(name: string, value: unknown, end: number, endName = ""): number 
   return value;
 }
 
-/** A token id: a whole number in `[0, vocab_size)`. Returns it. */
+/**
+ * A token id: a whole number in `[0, vocab_size)`. Returns it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkToken } from "./checks.ts";
+ * assert.equal(checkToken(26, 27), 26);
+ * assert.throws(() => checkToken(27, 27), /token must be a whole number in \[0, 27\), got 27/);
+ * ```
+ */
 export function checkToken(token: unknown, vocab_size: number): number {
   return index("token", token, vocab_size);
 }
 
-/** A position: a whole number in `[0, block_size)` (a model sees at most `block_size` tokens). Returns it. */
+/**
+ * A position: a whole number in `[0, block_size)` (a model sees at most `block_size` tokens). Returns it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPos } from "./checks.ts";
+ * assert.equal(checkPos(15, 16), 15);
+ * assert.throws(() => checkPos(16, 16), /pos must be a whole number in \[0, block_size = 16\), got 16/);
+ * ```
+ */
 export function checkPos(pos: unknown, block_size: number): number {
   return index("pos", pos, block_size, "block_size = ");
 }
@@ -35,6 +55,14 @@ export function checkPos(pos: unknown, block_size: number): number {
 /**
  * A training sequence `[BOS, …ids, BOS]`: at least 2 tokens, each a valid id up to where it is cut (the
  * model reads `block_size + 1` tokens). Returns the number of predicted positions, `min(block_size, len − 1)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSequence } from "./checks.ts";
+ * assert.equal(checkSequence([26, 0, 26], { vocab_size: 27, block_size: 16 }), 2);
+ * assert.throws(() => checkSequence([26], { vocab_size: 27, block_size: 16 }), /at least 2 tokens/);
+ * ```
  */
 export function checkSequence(
   tokens: readonly number[],
@@ -50,7 +78,17 @@ export function checkSequence(
   return n;
 }
 
-/** A batch: at least one sequence, each passing `checkSequence`; `name` is the parameter the message names. */
+/**
+ * A batch: at least one sequence, each passing `checkSequence`; `name` is the parameter the message names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkBatch } from "./checks.ts";
+ * checkBatch([[26, 0, 26], [26, 1, 2, 26]], { vocab_size: 27, block_size: 16 });
+ * assert.throws(() => checkBatch([], { vocab_size: 27, block_size: 16 }), /at least one token sequence/);
+ * ```
+ */
 export function checkBatch(
   batch: readonly (readonly number[])[],
   config: Pick<GPTConfig, "vocab_size" | "block_size">,
@@ -62,7 +100,18 @@ export function checkBatch(
   for (const tokens of batch) checkSequence(tokens, config);
 }
 
-/** A tokenizer (TypeError if not) whose vocabulary is the model's `vocab_size` (RangeError if not). */
+/**
+ * A tokenizer (TypeError if not) whose vocabulary is the model's `vocab_size` (RangeError if not).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkTokenizer } from "./checks.ts";
+ * import { Tokenizer } from "./tokenizer.ts";
+ * checkTokenizer(Tokenizer.fromDocs(["ab"]), 3);
+ * assert.throws(() => checkTokenizer(Tokenizer.fromDocs(["ab"]), 27), /must equal the model's vocab_size \(27\)/);
+ * ```
+ */
 export function checkTokenizer(tokenizer: TokenizerLike, vocab_size: number): void {
   if (typeof tokenizer?.encode !== "function") {
     throw new TypeError(`tokenizer must be a Tokenizer (Tokenizer.fromDocs(docs)), got ${String(tokenizer)}`);

@@ -99,6 +99,22 @@ const SWEEP_MS = 1000;
  * stop early. A loop that starts within a second after another was stopped by the button stops after its first
  * step too, so a cell that runs several (a sweep) ends as a whole; else the kernel proxy, seeing the cell run
  * on, would halt it and restart the kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requestInterrupt, stepGate } from "./interrupt.ts";
+ * const lines: string[] = [];
+ * const stop = stepGate((l) => lines.push(l));
+ * let step = 0;
+ * while (step < 100) {
+ *   step++;
+ *   if (step === 3) requestInterrupt(); // as the Interrupt button does
+ *   if (await stop(step, 100)) break;
+ * }
+ * assert.equal(step, 3);
+ * assert.deepEqual(lines, ["stopped at step 3 of 100"]);
+ * ```
  */
 export function stepGate(
   log: (line: string) => void = console.log,

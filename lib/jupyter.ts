@@ -10,7 +10,16 @@ export interface JupyterApi {
   display(bundle: unknown, options?: unknown): unknown;
 }
 
-/** The kernel's `Deno.jupyter`, or `undefined` outside a kernel (where its getter throws). Used by plot/display.ts. */
+/**
+ * The kernel's `Deno.jupyter`, or `undefined` outside a kernel (where its getter throws). Used by plot/display.ts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jupyterApi } from "./jupyter.ts";
+ * assert.equal(jupyterApi(), undefined); // deno test is not a kernel
+ * ```
+ */
 export function jupyterApi(): JupyterApi | undefined {
   try {
     const jupyter = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno?.jupyter;

@@ -61,7 +61,18 @@ export interface Model {
   loadStateDict(sd: StateDict): void;
 }
 
-/** The update rule a `step` asks for (undefined means "adam"), or a RangeError with one wording for every model. */
+/**
+ * The update rule a `step` asks for (undefined means "adam"), or a RangeError with one wording for every model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOptimizer } from "./model.ts";
+ * assert.equal(checkOptimizer(undefined), "adam");
+ * assert.equal(checkOptimizer("sgd"), "sgd");
+ * assert.throws(() => checkOptimizer("sdg"), /optimizer must be "adam" or "sgd", got "sdg"/);
+ * ```
+ */
 export function checkOptimizer(optimizer: unknown): Optimizer {
   if (optimizer === undefined) return "adam";
   if (optimizer !== "adam" && optimizer !== "sgd") {

@@ -67,6 +67,21 @@ export function countParams(config: Partial<GPTConfig>): number {
 /**
  * How a model shows itself, written once for both engines' classes (they extend it; not in `mod.ts`):
  * `GPT(scalar engine, 4,192 params: vocab_size=27, …)`, as `toString()` and in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gptConfig } from "./config.ts";
+ * import { ModelDisplay } from "./params.ts";
+ * class Shown extends ModelDisplay {
+ *   readonly engine = "scalar";
+ *   readonly config = gptConfig({ vocab_size: 27 });
+ * }
+ * assert.equal(
+ *   String(new Shown()),
+ *   "GPT(scalar engine, 4,192 params: vocab_size=27, n_embd=16, n_head=4, n_layer=1, block_size=16)",
+ * );
+ * ```
  */
 export abstract class ModelDisplay {
   abstract readonly engine: string;
@@ -101,7 +116,16 @@ export function initStateDict(config: Partial<GPTConfig>, rng: Random): StateDic
   return sd;
 }
 
-/** `checkMatrices` against the matrices of a config (`paramTable`). */
+/**
+ * `checkMatrices` against the matrices of a config (`paramTable`).
+ *
+ * @example
+ * ```ts
+ * import { checkStateDict, initStateDict } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * checkStateDict({}, initStateDict({}, new Random(1))); // passes
+ * ```
+ */
 export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void {
   checkMatrices(paramTable(config), sd);
 }
@@ -110,6 +134,14 @@ export function checkStateDict(config: Partial<GPTConfig>, sd: StateDict): void 
  * A RangeError unless `sd` holds exactly the matrices of `table` (any model's: a GPT's, the ladder's count table
  * and MLPs), each of its shape and every entry a finite number. Not in `mod.ts`: the public functions that load
  * weights (`createModel`, `loadStateDict`, `loadCheckpoint`) document it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkMatrices } from "./params.ts";
+ * checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0, 1], [2, 3]] }); // passes
+ * assert.throws(() => checkMatrices([{ name: "counts", shape: [2, 2] }], { counts: [[0]] }), /must be 2×2/);
+ * ```
  */
 export function checkMatrices(
   table: readonly { name: string; shape: readonly [number, number] }[],
@@ -160,6 +192,17 @@ export interface CreateModelOptions {
  * The validated config and starting weights of a factory's `opts`: `opts.stateDict`, else a fresh draw from
  * `opts.rng` in the reference order (so both engines start from the same weights). A TypeError starting with
  * `factory` if neither is given. Not in `mod.ts`: `createModel` documents it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initialWeights } from "./params.ts";
+ * import { Random } from "./random.ts";
+ * const { config, stateDict } = initialWeights({ config: { vocab_size: 27 }, rng: new Random(42) }, "example");
+ * assert.equal(config.n_embd, 16);
+ * assert.equal(stateDict.wte.length, 27);
+ * assert.throws(() => initialWeights({}, "example"), TypeError);
+ * ```
  */
 export function initialWeights(
   opts: CreateModelOptions,

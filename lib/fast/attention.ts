@@ -16,6 +16,14 @@ import { softmaxBackward, softmaxForward } from "./softmax.ts";
 /**
  * Allocate a cache for one layer: the KV cache, the attention weights of every position (for backward) and the
  * K/V gradients.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 16, n_head: 4, block_size: 8 });
+ * assert(c.head_dim === 4 && c.k.length === 128);
+ * ```
  * @throws {RangeError} `n_embd` is not divisible by `n_head`.
  */
 export function createAttentionCache(opts: { n_embd: number; n_head: number; block_size: number }) {
@@ -58,6 +66,17 @@ export type AttentionCache = ReturnType<typeof createAttentionCache>;
  * Attention output of position `t` (its key and value already in row `t` of the cache) for query `q`,
  * written into `out` (`[n_embd]`, heads concatenated). It attends over the first `keys` cached rows: `t + 1`
  * (causal, the default) or, for a model trained without the causal mask, every position of the sequence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { attentionForward, createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 2, n_head: 1, block_size: 2 });
+ * c.v.set([1, 2], 0); // one cached position: the output is its value
+ * const out = new Float64Array(2);
+ * attentionForward(c, 0, Float64Array.of(0.5, 0.5), out);
+ * assert(out[0] === 1 && out[1] === 2);
+ * ```
  */
 export function attentionForward(
   c: AttentionCache,
@@ -93,6 +112,19 @@ export function attentionForward(
 /**
  * Backward of `attentionForward(c, t, q, out, keys)`: sets `dq` from `dout` and adds to `c.dk`, `c.dv` rows
  * `0..keys − 1`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { attentionBackward, attentionForward, createAttentionCache } from "./attention.ts";
+ * const c = createAttentionCache({ n_embd: 1, n_head: 1, block_size: 1 });
+ * c.k[0] = 2;
+ * c.v[0] = 3;
+ * const q = Float64Array.of(1), out = new Float64Array(1), dq = new Float64Array(1);
+ * attentionForward(c, 0, q, out);
+ * attentionBackward(c, 0, q, Float64Array.of(1), dq);
+ * assert(c.dv[0] === 1 && dq[0] === 0); // one position: weight 1, the score does not matter
+ * ```
  */
 export function attentionBackward(
   c: AttentionCache,

@@ -14,6 +14,15 @@ export type Rows = Float64Array[] & { readonly all: Float64Array };
 
 /**
  * `count` views of `width` numbers over one new buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rows } from "./buffers.ts";
+ * const q = rows(3, 2);
+ * q[1][0] = 7;
+ * assert(q.length === 3 && q.all[2] === 7);
+ * ```
  */
 export function rows(count: number, width: number): Rows {
   const all = new Float64Array(count * width);
@@ -24,6 +33,15 @@ export function rows(count: number, width: number): Rows {
 /**
  * Allocate the activations of one sequence: everything its forward pass keeps for the backward pass, per
  * position (`[T][…]`) and per block.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createActivations } from "./buffers.ts";
+ * import { gptConfig } from "../config.ts";
+ * const acts = createActivations(gptConfig({ n_layer: 2 }));
+ * assert(acts.xs.length === 3 && acts.layers[1].f[0].length === 64);
+ * ```
  */
 export function createActivations(config: GPTConfig) {
   const { n_embd, n_layer, block_size: T, vocab_size } = config;
@@ -65,6 +83,16 @@ export type Activations = ReturnType<typeof createActivations>;
 /**
  * Allocate the gradient scratch for the backward pass through the training activations `acts`: per position
  * (`[T][…]`) where a layer runs all positions at once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createActivations, createGrads } from "./buffers.ts";
+ * import { gptConfig } from "../config.ts";
+ * const config = gptConfig({});
+ * const grads = createGrads(config, createActivations(config));
+ * assert(grads.dr.length === 64 && grads.dq.length === 16 && grads.layers.length === 1);
+ * ```
  */
 export function createGrads(config: GPTConfig, acts: Activations) {
   const { n_embd, vocab_size, block_size: T } = config;

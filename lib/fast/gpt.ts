@@ -17,6 +17,17 @@ import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
 
 /**
  * The matrices of `params` by role (`microgpt.py`'s names), views into its flat parameters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gptWeights } from "./gpt.ts";
+ * import { flatParams } from "./params.ts";
+ * import { gptConfig } from "../config.ts";
+ * const config = gptConfig({ n_layer: 2 });
+ * const w = gptWeights(flatParams(config), config);
+ * assert(w.layers.length === 2 && w.layers[1].mlp_fc1.rows === 64 && w.lm_head.rows === 27);
+ * ```
  */
 export function gptWeights(params: FlatParams, config: GPTConfig) {
   const m = params.matrices;
@@ -46,6 +57,23 @@ export interface Span {
  * there), one layer at a time over those positions: training runs a whole name (`from` = 0), generation one
  * new token. Position `t` attends to the first `t + 1` positions, or to all `to` of them when not `causal`.
  * Fills `acts.logits[from..to)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forward, gptWeights } from "./gpt.ts";
+ * import { createActivations } from "./buffers.ts";
+ * import { flatParams, loadFlat } from "./params.ts";
+ * import { initStateDict } from "../params.ts";
+ * import { gptConfig } from "../config.ts";
+ * import { Random } from "../random.ts";
+ * const config = gptConfig({});
+ * const params = flatParams(config);
+ * loadFlat(params, config, initStateDict(config, new Random(42)));
+ * const acts = createActivations(config);
+ * forward(gptWeights(params, config), acts, [26, 0, 1], { from: 0, to: 3, causal: true });
+ * assert.equal(acts.logits[2].length, 27);
+ * ```
  */
 export function forward(w: Weights, acts: Activations, tokens: readonly number[], span: Span): void {
   const { from, to, causal } = span, ne = w.config.n_embd, wte = w.wte.w, wpe = w.wpe.w;
@@ -85,6 +113,19 @@ const ce = new Float64Array(2); // crossEntropyForward's [loss, total]
 /**
  * `forward` over the first `n` positions of a training document, then the loss: the mean
  * `(Σ_t −log p_t(tokens[t + 1])) · (1/n)`. Keeps in `acts` what `backward` needs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { docLoss, gptWeights } from "./gpt.ts";
+ * import { createActivations } from "./buffers.ts";
+ * import { flatParams } from "./params.ts";
+ * import { gptConfig } from "../config.ts";
+ * const config = gptConfig({});
+ * const acts = createActivations(config);
+ * const loss = docLoss(gptWeights(flatParams(config), config), acts, [26, 0, 26], { n: 2, causal: true });
+ * assert(Math.abs(loss - Math.log(27)) < 1e-12); // all weights 0: every letter equally likely
+ * ```
  */
 export function docLoss(
   w: Weights,

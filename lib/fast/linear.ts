@@ -26,6 +26,16 @@ export interface LinearIO {
 
 /**
  * `y[t] = W·x[t]` for the positions `from ≤ t < to` (`x`: `[T][m.cols]`, `y`: `[T][m.rows]`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { linearForward } from "./linear.ts";
+ * const m = { name: "w", rows: 1, cols: 2, w: Float64Array.of(1, 2), g: new Float64Array(2) };
+ * const y = new Float64Array(3);
+ * linearForward(m, Float64Array.of(1, 1, 2, 0, 0, 3), y, 0, 3);
+ * assert.deepEqual(y, Float64Array.of(3, 2, 6));
+ * ```
  */
 export function linearForward(m: Matrix, x: Float64Array, y: Float64Array, from: number, to: number): void {
   const w = m.w, rows = m.rows, cols = m.cols;
@@ -72,6 +82,16 @@ export function linearForward(m: Matrix, x: Float64Array, y: Float64Array, from:
 /**
  * `y = W·x` for one position whose input is zero outside `on` (a ReLU's output):
  * sums only the listed entries, left to right. The skipped terms are `W[o][i]·0`, which change no sum.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { linearForwardActive } from "./linear.ts";
+ * const m = { name: "w", rows: 1, cols: 3, w: Float64Array.of(1, 2, 3), g: new Float64Array(3) };
+ * const y = new Float64Array(1);
+ * linearForwardActive(m, Float64Array.of(0, 5, 7), { idx: Int32Array.of(1, 2), n: 2 }, y);
+ * assert.equal(y[0], 31);
+ * ```
  */
 export function linearForwardActive(m: Matrix, x: Float64Array, on: ActiveSet, y: Float64Array): void {
   const w = m.w, rows = m.rows, cols = m.cols, idx = on.idx, n = on.n;
@@ -105,6 +125,17 @@ export function linearForwardActive(m: Matrix, x: Float64Array, on: ActiveSet, y
  * `dx[i]` receiving the rows in that order. Rows left out must have `dy[o] = 0` (a ReLU after the layer that was
  * off) and inputs left out `x[i] = 0` (a ReLU before it): their terms would add nothing. The `dx` of inputs
  * left out is not touched.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { backwardRows } from "./linear.ts";
+ * const m = { name: "w", rows: 2, cols: 2, w: Float64Array.of(1, 2, 3, 4), g: new Float64Array(4) };
+ * const dx = new Float64Array(2), rows = { idx: Int32Array.of(0, 1), n: 2 }, cols = { idx: Int32Array.of(1), n: 1 };
+ * backwardRows(m, rows, cols, Float64Array.of(0, 5), Float64Array.of(1, 10), dx); // row 1, then row 0
+ * assert.deepEqual(dx, Float64Array.of(0, 42));
+ * assert.deepEqual(m.g, Float64Array.of(0, 5, 0, 50));
+ * ```
  */
 export function backwardRows(
   m: Matrix,
@@ -144,6 +175,17 @@ export function backwardRows(
  * Backward of rows `hi − 1` down to `lo` for the positions `0 ≤ t < T` at once: `dx[t][i] += W[o][i]·dy[t][o]`
  * (rows last first) and `g[o][i] += Σ_t x[t][i]·dy[t][o]` (positions last first, each weight's gradient
  * kept in a register while they are added).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { backwardRange } from "./linear.ts";
+ * const m = { name: "w", rows: 1, cols: 1, w: Float64Array.of(2), g: new Float64Array(1) };
+ * const io = { x: Float64Array.of(3, 5), dy: Float64Array.of(1, 10), dx: new Float64Array(2) };
+ * backwardRange(m, io, 2, 1, 0);
+ * assert.deepEqual(io.dx, Float64Array.of(2, 20));
+ * assert.equal(m.g[0], 53);
+ * ```
  */
 export function backwardRange(m: Matrix, io: LinearIO, T: number, hi: number, lo: number): void {
   const { x, dy, dx } = io;

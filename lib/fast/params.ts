@@ -32,6 +32,15 @@ export interface FlatParams {
 
 /**
  * Zero parameters laid out for `config`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flatParams } from "./params.ts";
+ * import { DEFAULT_CONFIG } from "../config.ts";
+ * const p = flatParams(DEFAULT_CONFIG);
+ * assert(p.data.length === 4192 && p.matrices["layer0.mlp_fc1"].rows === 64);
+ * ```
  */
 export function flatParams(config: GPTConfig): FlatParams {
   const table = paramTable(config);
@@ -54,6 +63,20 @@ export function flatParams(config: GPTConfig): FlatParams {
 
 /**
  * Copy a state dict into flat parameters (checked against `config` first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flatParams, loadFlat, toStateDict } from "./params.ts";
+ * import { initStateDict } from "../params.ts";
+ * import { gptConfig } from "../config.ts";
+ * import { Random } from "../random.ts";
+ * const config = gptConfig({});
+ * const sd = initStateDict(config, new Random(42));
+ * const p = flatParams(config);
+ * loadFlat(p, config, sd);
+ * assert(p.data[0] === sd.wte[0][0] && toStateDict(p).lm_head[3][5] === sd.lm_head[3][5]);
+ * ```
  * @throws {RangeError} a matrix is missing, extra or of the wrong shape.
  */
 export function loadFlat(p: FlatParams, config: GPTConfig, sd: StateDict): void {
@@ -66,6 +89,15 @@ export function loadFlat(p: FlatParams, config: GPTConfig, sd: StateDict): void 
 
 /**
  * The parameters as a state dict of plain numbers (a deep copy).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flatParams, toStateDict } from "./params.ts";
+ * import { gptConfig } from "../config.ts";
+ * const sd = toStateDict(flatParams(gptConfig({})));
+ * assert(sd.wpe.length === 16 && sd.wpe[0].length === 16);
+ * ```
  */
 export function toStateDict(p: FlatParams): StateDict {
   const sd: StateDict = {};

@@ -14,6 +14,13 @@ export interface ActiveSet {
 
 /**
  * An empty set for up to `size` units.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { activeSet } from "./relu.ts";
+ * assert(activeSet(4).idx.length === 4 && activeSet(4).n === 0);
+ * ```
  */
 export function activeSet(size: number): ActiveSet {
   return { idx: new Int32Array(size), n: 0 };
@@ -23,6 +30,15 @@ export function activeSet(size: number): ActiveSet {
  * `out[i] = max(0, x[i])`; records in `on` which units are positive. Every index is written and the count
  * moves on only for a positive unit: about half the units are on, in no pattern, so a branch on the sign
  * would be mispredicted half the time.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { activeSet, reluForward } from "./relu.ts";
+ * const out = new Float64Array(3), on = activeSet(3);
+ * reluForward(Float64Array.of(-1, 2, 3), out, on);
+ * assert(out[0] === 0 && out[1] === 2 && on.n === 2 && on.idx[0] === 1);
+ * ```
  */
 export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): void {
   const idx = on.idx;
@@ -38,6 +54,13 @@ export function reluForward(x: Float64Array, out: Float64Array, on: ActiveSet): 
 
 /**
  * The full set `0, 1, …, size − 1` (a layer whose inputs or outputs no ReLU thins out).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allOn } from "./relu.ts";
+ * assert.deepEqual(allOn(3), { idx: Int32Array.of(0, 1, 2), n: 3 });
+ * ```
  */
 export function allOn(size: number): ActiveSet {
   return { idx: Int32Array.from({ length: size }, (_, i) => i), n: size };

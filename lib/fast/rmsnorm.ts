@@ -23,6 +23,16 @@ function invN(n: number): number {
 /**
  * Normalise `x` into `y`; returns `a = mean(x²) + 1e-5` (the backward pass needs it) and, given `scales`,
  * keeps `scale = a^-0.5` in `scales[t]` for the backward pass too (one `Math.pow` less there).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rmsnormForward } from "./rmsnorm.ts";
+ * const y = new Float64Array(2);
+ * const a = rmsnormForward(Float64Array.of(3, 4), y);
+ * assert(Math.abs(a - 12.50001) < 1e-12);
+ * assert(Math.abs(y[0] * y[0] + y[1] * y[1] - 2) < 1e-5);
+ * ```
  */
 export function rmsnormForward(x: Float64Array, y: Float64Array, scales?: Float64Array, t = 0): number {
   const n = x.length;
@@ -39,6 +49,16 @@ export function rmsnormForward(x: Float64Array, y: Float64Array, scales?: Float6
  * Backward of `y = rmsnorm(x)` given `a` (and `scale`, if kept) from the forward pass: adds the gradient to
  * `dx`, which may already hold what came through a residual connection (the scalar engine finishes that path
  * first, so it is summed first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rmsnormBackward, rmsnormForward } from "./rmsnorm.ts";
+ * const x = Float64Array.of(1, 2), y = new Float64Array(2), dx = new Float64Array(2);
+ * const a = rmsnormForward(x, y);
+ * rmsnormBackward(x, a, Float64Array.of(1, 0), dx); // gradient of y[0]
+ * assert(dx[0] > 0 && dx[1] < 0); // y[0] grows with x[0] and shrinks as x[1] grows
+ * ```
  */
 export function rmsnormBackward(
   x: Float64Array,

@@ -18,6 +18,15 @@
 /**
  * Writes `e_i = exp(x_i - max)` into `e` and returns `total = Σ e_i`; the probabilities are
  * `e_i · Math.pow(total, -1)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { softmaxForward } from "./softmax.ts";
+ * const e = new Float64Array(2);
+ * const total = softmaxForward(Float64Array.of(0, 0), e, 2);
+ * assert(total === 2 && e[0] * Math.pow(total, -1) === 0.5);
+ * ```
  */
 export function softmaxForward(x: Float64Array, e: Float64Array, n: number): number {
   let m = x[0];
@@ -35,6 +44,16 @@ export function softmaxForward(x: Float64Array, e: Float64Array, n: number): num
 /**
  * Backward of `p = softmax(x)` from `e` and `total` of the forward pass: `dx_i` (overwritten) from `dp_i`.
  * `dx` may be `dp` itself; `r = Math.pow(total, -1)` may be passed in if the caller kept it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { softmaxBackward, softmaxForward } from "./softmax.ts";
+ * const e = new Float64Array(2), dx = new Float64Array(2);
+ * const total = softmaxForward(Float64Array.of(0, 0), e, 2);
+ * softmaxBackward(e, total, Float64Array.of(1, 0), dx, 2); // d p_0 / d x = [p0(1-p0), -p0·p1]
+ * assert(dx[0] === 0.25 && dx[1] === -0.25);
+ * ```
  */
 export function softmaxBackward(
   e: Float64Array,
@@ -53,6 +72,15 @@ export function softmaxBackward(
 /**
  * Forward: fills `e` (exp of the shifted logits, length `logits.length`) and returns `[loss, total]` packed into
  * `out` (`out[0] = loss`, `out[1] = total`) to avoid allocating.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossEntropyForward } from "./softmax.ts";
+ * const e = new Float64Array(2), out = new Float64Array(2);
+ * crossEntropyForward(Float64Array.of(0, 0), 1, e, out);
+ * assert(Math.abs(out[0] - Math.log(2)) < 1e-15 && out[1] === 2);
+ * ```
  */
 export function crossEntropyForward(
   logits: Float64Array,
@@ -68,6 +96,16 @@ export function crossEntropyForward(
 
 /**
  * Backward: `dlogits` (overwritten) from `dl`, the gradient arriving at this position's loss.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossEntropyBackward, crossEntropyForward } from "./softmax.ts";
+ * const e = new Float64Array(2), out = new Float64Array(2), d = new Float64Array(2);
+ * crossEntropyForward(Float64Array.of(0, 0), 1, e, out);
+ * crossEntropyBackward(e, out[1], 1, 1, d); // p - onehot
+ * assert(d[0] === 0.5 && d[1] === -0.5);
+ * ```
  */
 export function crossEntropyBackward(
   e: Float64Array,

@@ -23,7 +23,16 @@ export type ShowFn = (
   options: { raw?: boolean; update?: boolean; display_id?: string },
 ) => unknown;
 
-/** The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel. */
+/**
+ * The kernel's `Deno.jupyter.display`, bound, or `undefined` outside a kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kernelShow } from "./display.ts";
+ * assert.equal(kernelShow(), undefined); // not inside a Jupyter kernel
+ * ```
+ */
 export function kernelShow(): ShowFn | undefined {
   const jupyter = jupyterApi();
   return jupyter && ((bundle, options) => jupyter.display(bundle, options));

@@ -47,7 +47,17 @@ export interface PlotOptions {
   layout?: Layout;
 }
 
-/** A Plotly figure that renders itself in JupyterLab: what every builder returns. */
+/**
+ * A Plotly figure that renders itself in JupyterLab: what every builder returns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Figure } from "./figure.ts";
+ * const fig = new Figure([{ type: "bar", x: ["a"], y: [1] }], {}, "one bar");
+ * assert.ok(fig.toString() === "one bar" && fig.layout.font !== undefined);
+ * ```
+ */
 export class Figure {
   /** The full layout (shared look merged with the figure's own). */
   readonly layout: Layout;
@@ -104,6 +114,15 @@ export function figure(spec: { data: Trace[]; layout?: Layout }): Figure {
 /**
  * How every builder ends: `titles(opts)`, then `layouts` and last `opts.layout` merged over them, and the
  * summary `kind "title": detail`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { built } from "./figure.ts";
+ * const fig = built("bar", { title: "t", layout: { height: 200 } }, [{ type: "bar" }], "1 bar", { height: 300 });
+ * assert.equal(String(fig), 'bar "t": 1 bar');
+ * assert.equal(fig.layout.height, 200);
+ * ```
  */
 export function built(
   kind: string,
@@ -147,6 +166,14 @@ function isPlainObject(x: unknown): x is Layout {
 /**
  * Positions and axis settings for categorical labels. Plotly merges repeated categories (the two "n" of
  * "anna" would become one), so repeated labels are placed at 0, 1, 2, … and shown through tick text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { categoryAxis } from "./figure.ts";
+ * assert.deepEqual(categoryAxis(["a", "n", "n", "a"]).values, [0, 1, 2, 3]);
+ * assert.deepEqual(categoryAxis(["a", "b"]).values, ["a", "b"]);
+ * ```
  */
 export function categoryAxis(
   labels: readonly (string | number)[],

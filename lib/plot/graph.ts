@@ -23,7 +23,17 @@ export interface GraphNode {
 /** Graphs with more values than this are refused: bigger ones are unreadable and slow to lay out. */
 const MAX_NODES = 500;
 
-/** A rendered computation graph, what `graph()` returns: its SVG, its Graphviz source and a one-line summary. */
+/**
+ * A rendered computation graph, what `graph()` returns: its SVG, its Graphviz source and a one-line summary.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GraphView } from "./graph.ts";
+ * const view = new GraphView("<svg width=\"10pt\" height=\"10pt\" viewBox=\"0 0 10 10\"></svg>", "digraph G {}", "empty");
+ * assert.equal(view.toString(), "empty");
+ * ```
+ */
 export class GraphView {
   constructor(readonly svg: string, readonly dot: string, readonly summary: string) {}
 

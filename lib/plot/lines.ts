@@ -92,6 +92,14 @@ export function line(opts: LineOptions): Figure {
 /**
  * Layout shapes and labels for horizontal reference lines. On a log y axis Plotly places shapes by data value
  * but annotations in log10 units, so the label's y is converted there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hlineLayout } from "./lines.ts";
+ * const layout = hlineLayout([{ y: Math.log(27), name: "ln 27" }]);
+ * assert.equal((layout.shapes as unknown[]).length, 1);
+ * ```
  */
 export function hlineLayout(hlines: HLine[], logY = false): Layout {
   if (hlines.length === 0) return {};

@@ -6,7 +6,17 @@
 import { DISPLAY, type MimeBundle } from "./display.ts";
 import { check, fmt } from "./validate.ts";
 
-/** A table that renders itself (HTML in JupyterLab, aligned text elsewhere); made by `table()`. */
+/**
+ * A table that renders itself (HTML in JupyterLab, aligned text elsewhere); made by `table()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Table } from "./table.ts";
+ * const t = new Table([{ name: "wte", count: 432 }]);
+ * assert.ok(t.toHTML().includes("<td style=\"text-align:right\">432</td>"));
+ * ```
+ */
 export class Table {
   readonly title?: string;
   /** Every key of the rows, in order of first appearance. */

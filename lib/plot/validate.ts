@@ -51,7 +51,17 @@ export function numbers(name: string, value: unknown): number[] {
   return arr as number[];
 }
 
-/** A non-empty array of labels (strings or numbers). */
+/**
+ * A non-empty array of labels (strings or numbers).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { labels } from "./validate.ts";
+ * assert.deepEqual(labels("x", ["a", 2]), ["a", 2]);
+ * assert.throws(() => labels("x", [null]), /x\[0\] must be a string or a number/);
+ * ```
+ */
 export function labels(name: string, value: unknown): (string | number)[] {
   return check<unknown[]>(name, value, "array").map((v, i) => {
     if (typeof v === "string" || typeof v === "number") return v;
@@ -59,12 +69,29 @@ export function labels(name: string, value: unknown): (string | number)[] {
   });
 }
 
-/** RangeError unless two lengths agree. */
+/**
+ * RangeError unless two lengths agree.
+ *
+ * @example
+ * ```ts
+ * import { sameLength } from "./validate.ts";
+ * sameLength("x", 3, "y", 3); // fine; different lengths throw a RangeError naming both
+ * ```
+ */
 export function sameLength(nameA: string, a: number, nameB: string, b: number): void {
   if (a !== b) throw new RangeError(`${nameA} has length ${a} but ${nameB} has length ${b}; they must match`);
 }
 
-/** A short description of a value for error messages: `null`, `an array of length 2`, `"text"`, `number 3`. */
+/**
+ * A short description of a value for error messages: `null`, `an array of length 2`, `"text"`, `number 3`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describe } from "./validate.ts";
+ * assert.ok(describe([1, 2]) === "an array of length 2" && describe(null) === "null");
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of length ${value.length}`;

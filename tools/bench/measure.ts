@@ -26,6 +26,14 @@ export interface Timing {
 /**
  * Train a fresh model as the reference does (seed 42, shuffle, init, `train` with defaults) for `steps` steps,
  * timing only the training loop (`measure_test.ts` runs it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeTraining } from "./measure.ts";
+ * const t = await timeTraining({ engine: "fast", data: "data/names.txt", steps: 3 });
+ * assert(t.steps === 3 && t.seconds > 0);
+ * ```
  */
 export async function timeTraining(
   opts: { engine: EngineName; data: string; steps: number; config?: Partial<GPTConfig>; batch_size?: number },
@@ -47,7 +55,17 @@ export async function timeTraining(
   return { steps: opts.steps, seconds: history.seconds, cpu: (cpu.user + cpu.system) / 1e6, tokens };
 }
 
-/** Run a command, return its wall-clock seconds and stdout (throws with its stderr if it fails). */
+/**
+ * Run a command, return its wall-clock seconds and stdout (throws with its stderr if it fails).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeCommand } from "./measure.ts";
+ * const { seconds, stdout } = await timeCommand(Deno.execPath(), ["eval", "console.log(6 * 7)"]);
+ * assert(seconds > 0 && stdout.trim() === "42");
+ * ```
+ */
 export async function timeCommand(
   cmd: string,
   args: string[],
