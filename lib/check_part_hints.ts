@@ -87,6 +87,8 @@ interface Probe {
   label: string;
   ref: unknown;
   run: (impl: unknown) => number[];
+  /** What the report calls number i of `run`'s output (default `output[i]`). */
+  name?: (i: number) => string;
   /** What a Value class with `=` instead of `+=` in backward gives here. */
   overwrite?: number[][];
 }
@@ -110,7 +112,8 @@ function valueProbe(label: string, xs: number[], f: (v: Value[]) => Value, overw
     y.backward();
     return [y.data, ...inputs.map((x) => x.grad)];
   };
-  return { label: `${label} (output, then the gradient of each input)`, ref: Value, run, overwrite };
+  const name = (i: number) => (i === 0 ? "y" : `dy/d${"ab"[i - 1]}`); // the labels call the inputs a and b
+  return { label, ref: Value, run, name, overwrite };
 }
 
 const TINY = [1e-3, -2e-3, 5e-4, 0]; // a vector so small that ε matters
@@ -152,8 +155,8 @@ export function runProbes(
   const probes = PROBES[part] ?? [];
   const record = (own: boolean) => { // the records of every edge case on the engine's part or the learner's
     const recs: Rec[] = [];
-    for (const { label, ref, run } of probes) {
-      const [at, number] = [`the edge case ${label}`, (i: number) => `number ${i}`];
+    for (const { label, ref, run, name: number = (i: number) => `output[${i}]` } of probes) {
+      const at = `the edge case ${label}`;
       try {
         recs.push({ quantity: "probe", at, name: number, data: run(own ? ref : impl) });
       } catch (e) {
