@@ -75,6 +75,12 @@ Deno.test("line: Plotly bundle with series, x values, reference line and a usefu
   const text = bundleOf(fig)["text/plain"];
   assert.match(text, /^line "loss": train: 3 points, first 3\.3, last 2\.5, min 2\.5; val: 2 points/);
   assert.match(text, /reference ln 27 = 3\.296/);
+  const named = line({ series: [{ name: "a", y: [1] }], hlines: [{ y: 2.3746, name: "held-out (2.375)" }] });
+  assert.match(
+    String(named),
+    /reference held-out \(2\.375\)$/,
+    "a value already in the name is not repeated",
+  );
   assert.deepEqual(String(fig), text);
   assert.deepEqual(JSON.parse(JSON.stringify(fig)).data.length, 2, "toJSON gives the Plotly JSON");
 });

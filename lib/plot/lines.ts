@@ -85,7 +85,9 @@ export function line(opts: LineOptions): Figure {
     const min = y.reduce((a, b) => Math.min(a, b));
     return `${name}: ${y.length} points, first ${fmt(y[0])}, last ${fmt(y.at(-1)!)}, min ${fmt(min)}`;
   });
-  for (const h of hlines) parts.push(`reference ${h.name} = ${fmt(h.y)}`);
+  for (const h of hlines) {
+    parts.push(`reference ${h.name}${h.name.includes(fmt(h.y)) ? "" : ` = ${fmt(h.y)}`}`);
+  }
   return built("line", opts, data, parts.join("; "), layout);
 }
 
